@@ -1,0 +1,32 @@
+#!/bin/sh
+# DR in two commands: `./dev.sh demo` sets up and runs the demo, `./dev.sh test`
+# sets up and runs the tests.  `./dev.sh setup` only sets up.  Safe to repeat.
+set -eu
+cd "$(dirname "$0")"
+what=${1:-}
+[ $# -gt 0 ] && shift
+case "$what" in
+    demo|test|setup) ;;
+    *) echo "usage: ./dev.sh demo | test [pytest args] | setup" >&2; exit 2 ;;
+esac
+
+scripts/system-packages.sh "$what"
+
+venv=.venv
+stamp="$venv/.dr-installed"
+want=$(cat setup.cfg pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q -e '.[test]'
+    echo "$want" > "$stamp"
+fi
+export PATH="$PWD/$venv/bin:$PATH"
+
+case "$what" in
+    setup) echo "set up: run commands as .venv/bin/dr (or put .venv/bin on PATH)" ;;
+    test) exec python -m pytest "$@" ;;
+    demo) exec scripts/demo.sh ;;
+esac

@@ -1,0 +1,1 @@
+"""DR's engine: everything with side effects (config, database, ingest, web, CLI)."""

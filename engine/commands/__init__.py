@@ -1,0 +1,1 @@
+"""The ``dr`` subcommands, one module per command group."""

@@ -1,0 +1,190 @@
+"""DR's configuration: gavo.conf (INI) plus DR_* environment variables, read once.
+
+Every key is declared here, once, with its type and default; ``gavo.conf.example``
+documents each of them (a test holds the two in step).  Nothing reads the
+configuration at import time: commands call :func:`load_config` and pass the
+result on.
+"""
+
+from __future__ import annotations
+
+import configparser
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import ConfigError
+
+CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _key(ini_name: str, default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"ini": ini_name, "doc": doc})
+
+
+@dataclass(frozen=True)
+class GeneralSection:
+    state_dir: Path = _key("stateDir", Path("var"), "DR's state: cluster, logs, jobs")
+    inputs_dir: Path = _key("inputsDir", Path("inputs"), "where resource dirs live")
+    log_level: str = _key("logLevel", "info", "debug, info, warning or error")
+
+
+@dataclass(frozen=True)
+class DBSection:
+    dsn: str = _key("dsn", "", "libpq DSN of an existing server; empty: embedded")
+    pg_bin_dir: str = _key("pgBinDir", "", "PostgreSQL binaries; empty: newest found")
+    cluster_user: str = _key("clusterUser", "postgres", "runs the cluster as root")
+
+
+@dataclass(frozen=True)
+class WebSection:
+    bind_address: str = _key("bindAddress", "127.0.0.1", "interface to listen on")
+    server_port: int = _key("serverPort", 8080, "TCP port of dr serve")
+    server_url: str = _key("serverURL", "http://localhost:8080", "public base URL")
+    maxrec: int = _key("maxrec", 10000, "default row limit of results")
+    hard_maxrec: int = _key("hardMaxrec", 16000000, "largest MAXREC accepted")
+    upload_limit: int = _key("uploadLimit", 100000000, "largest upload in bytes")
+
+
+@dataclass(frozen=True)
+class AsyncSection:
+    workers: int = _key("workers", 2, "UWS jobs running at once")
+    default_execution_duration: int = _key(
+        "defaultExecutionDuration", 3600, "seconds a job may run")
+    default_destruction: int = _key(
+        "defaultDestruction", 604800, "seconds until a job is destroyed")
+
+
+@dataclass(frozen=True)
+class IVOASection:
+    authority: str = _key("authority", "dr.example.org", "registry authority")
+
+
+SECTIONS: dict[str, type] = {
+    "general": GeneralSection,
+    "db": DBSection,
+    "web": WebSection,
+    "async": AsyncSection,
+    "ivoa": IVOASection,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``source`` is the file read, if any."""
+
+    general: GeneralSection = field(default_factory=GeneralSection)
+    db: DBSection = field(default_factory=DBSection)
+    web: WebSection = field(default_factory=WebSection)
+    async_: AsyncSection = field(default_factory=AsyncSection)
+    ivoa: IVOASection = field(default_factory=IVOASection)
+    source: Path | None = None
+
+    @property
+    def state_dir(self) -> Path:
+        return self.general.state_dir
+
+    @property
+    def inputs_dir(self) -> Path:
+        return self.general.inputs_dir
+
+
+def declared_keys() -> list[tuple[str, str, Any]]:
+    """(section, ini key, default) for every configuration key, in order."""
+    out = []
+    for name, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            default = f.default
+            out.append((name, f.metadata["ini"], default))
+    return out
+
+
+def _convert(section: str, key: str, raw: str, target: type, where: str) -> Any:
+    try:
+        if target is int:
+            return int(raw)
+        if target is Path:
+            return Path(os.path.expanduser(raw))
+        return raw
+    except ValueError:
+        raise ConfigError(
+            f"{where}: [{section}] {key} = {raw!r} is not a valid {target.__name__}"
+        ) from None
+
+
+def _read_file(path: Path) -> dict[str, dict[str, Any]]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keep the user's spelling for messages
+    try:
+        with open(path, encoding="utf-8") as f:
+            parser.read_file(f)
+    except configparser.Error as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration {path}: {exc.strerror}") from None
+
+    values: dict[str, dict[str, Any]] = {}
+    for section in parser.sections():
+        cls = SECTIONS.get(section.lower())
+        if cls is None:
+            raise ConfigError(
+                f"{path}: unknown section [{section}]",
+                hint="known sections: " + ", ".join(f"[{s}]" for s in SECTIONS))
+        by_ini = {f.metadata["ini"].lower(): f for f in dataclasses.fields(cls)}
+        for key, raw in parser.items(section):
+            f = by_ini.get(key.lower())
+            if f is None:
+                raise ConfigError(
+                    f"{path}: unknown key {key!r} in [{section}]",
+                    hint="see gavo.conf.example for every key")
+            values.setdefault(section.lower(), {})[f.name] = _convert(
+                section, key, raw.strip(), _type_of(f), str(path))
+    return values
+
+
+def _type_of(f: dataclasses.Field) -> type:
+    return {"Path": Path, "int": int, "str": str}[str(f.type)]
+
+
+def _absolute(p: Path, base: Path) -> Path:
+    return p if p.is_absolute() else (base / p)
+
+
+def load_config(env: Mapping[str, str] | None = None) -> Config:
+    """Read the configuration: DR_CONFIG or ``gavo.conf`` in the checkout, then DR_*."""
+    env = os.environ if env is None else env
+    source: Path | None = None
+    if env.get("DR_CONFIG"):
+        source = Path(env["DR_CONFIG"]).expanduser().resolve()
+        if not source.exists():
+            raise ConfigError(f"DR_CONFIG names {source}, which does not exist")
+    elif (CHECKOUT_ROOT / "gavo.conf").exists():
+        source = CHECKOUT_ROOT / "gavo.conf"
+
+    values = _read_file(source) if source else {}
+    base = source.parent if source else CHECKOUT_ROOT
+    sections = {name: cls(**values.get(name, {})) for name, cls in SECTIONS.items()}
+
+    general = sections["general"]
+    state_dir = Path(env["DR_STATE_DIR"]) if env.get("DR_STATE_DIR") else general.state_dir
+    inputs_dir = (Path(env["DR_INPUTS_DIR"]) if env.get("DR_INPUTS_DIR")
+                  else general.inputs_dir)
+    general = dataclasses.replace(
+        general,
+        state_dir=_absolute(state_dir.expanduser(), base).resolve(),
+        inputs_dir=_absolute(inputs_dir.expanduser(), base).resolve(),
+    )
+    if general.log_level.lower() not in ("debug", "info", "warning", "error"):
+        raise ConfigError(f"[general] logLevel = {general.log_level!r} is not one of "
+                          "debug, info, warning, error")
+    return Config(general=general, db=sections["db"], web=sections["web"],
+                  async_=sections["async"], ivoa=sections["ivoa"], source=source)
+
+
+def shared_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The shared test data folder (DR_SHARED, default ../shared beside the checkout)."""
+    env = os.environ if env is None else env
+    return Path(env.get("DR_SHARED") or CHECKOUT_ROOT.parent / "shared").resolve()

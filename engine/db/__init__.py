@@ -1,0 +1,1 @@
+"""Database access: the embedded cluster, DSNs, connections and the extensions DR needs."""

@@ -1,0 +1,1 @@
+"""The RD language: resource descriptors, their elements, references and metadata."""
