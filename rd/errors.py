@@ -42,3 +42,13 @@ class RDError(DRError):
         where = ":".join(str(p) for p in (self.path, self.line) if p is not None)
         elem = f" <{self.element}>" if self.element else ""
         return f"{where}:{elem} {message}" if where else f"{elem.strip()} {message}".strip()
+
+
+class SourceError(DRError):
+    """A source file cannot be read as its grammar says; names file and line."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 hint: str | None = None) -> None:
+        self.path, self.line = path, line
+        where = ":".join(str(p) for p in (path, line) if p is not None)
+        super().__init__(f"{where}: {message}" if where else message, hint=hint)

@@ -1,0 +1,1 @@
+"""Source parsers: each grammar turns source files into column-oriented row batches."""

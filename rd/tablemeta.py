@@ -1,0 +1,100 @@
+"""Table metadata as plain data: the contract between rd, adql and engine.
+
+The engine builds these from RDs (and from TAP uploads); the ADQL translator
+checks and translates against a mapping of them; TAP_SCHEMA and VOSI are
+written from them.  Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def pos_index_expression(ra_sql: str, dec_sql: str) -> str:
+    """The SQL expression the position index is built on, from two column expressions.
+
+    The DDL and the ADQL translator both call this: PostgreSQL uses an
+    expression index only when a query repeats the expression exactly.
+    """
+    return f"spoint(radians({ra_sql}), radians({dec_sql}))"
+
+
+@dataclass(frozen=True)
+class ColumnMeta:
+    """One column: its name (as ADQL and SQL see it), type and VO annotation."""
+
+    name: str
+    type: str  # the RD type, e.g. "double precision", "real[]", "spoint"
+    unit: str = ""
+    ucd: str = ""
+    utype: str = ""
+    xtype: str = ""  # overrides the xtype derived from the type
+    description: str = ""
+    principal: bool = False
+    indexed: bool = False
+    std: bool = False
+    verb_level: int = 20
+    required: bool = False
+    # The column's name in SQL when it differs from ``name`` (e.g. a quoted
+    # delimited identifier); empty means the same.
+    sql_name: str = ""
+
+    @property
+    def sql(self) -> str:
+        return self.sql_name or self.name
+
+
+@dataclass(frozen=True)
+class PositionIndex:
+    """The main position columns of a table, indexed as pos_index_expression(ra, dec)."""
+
+    ra: str
+    dec: str
+
+    def expression(self, qualifier: str | None = None) -> str:
+        prefix = f"{qualifier}." if qualifier else ""
+        return pos_index_expression(prefix + self.ra, prefix + self.dec)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    target_table: str  # qualified: schema.table
+    target_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """One table as ADQL, TAP_SCHEMA and the writers see it."""
+
+    schema: str
+    name: str
+    columns: tuple[ColumnMeta, ...]
+    description: str = ""
+    utype: str = ""
+    title: str = ""
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    position: PositionIndex | None = None
+    # Groups allowed to read the table; empty means public.
+    read_groups: frozenset[str] = frozenset()
+    # Meta such as the CALIFA provenance keys (AUTHOR, VERSION, ...).
+    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The table's name in SQL when it differs (e.g. a TAP upload's temporary table).
+    sql_name: str = ""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def sql(self) -> str:
+        return self.sql_name or self.qualified_name
+
+    def column(self, name: str) -> ColumnMeta | None:
+        """The column named ``name``, compared case-insensitively (regular identifiers)."""
+        lowered = name.lower()
+        for col in self.columns:
+            if col.name.lower() == lowered:
+                return col
+        return None
