@@ -14,7 +14,6 @@ import io
 import itertools
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,17 +26,11 @@ from engine.db.cluster import Cluster
 from engine.db.dsn import with_dbname
 from engine.db.extensions import ensure_extensions
 from engine.db.system import install_system_schema
+from tests.support import make_world_traversable_tmpdir
 
 TEMPLATE_DB = "dr_template"
 FAST_SETTINGS = {"fsync": "off", "synchronous_commit": "off",
                  "full_page_writes": "off", "shared_buffers": "'128MB'"}
-
-
-def make_world_traversable_tmpdir(prefix: str) -> Path:
-    """A temporary directory the cluster user can reach even when we run as root."""
-    path = Path(tempfile.mkdtemp(prefix=prefix))
-    path.chmod(0o755)
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import make_world_traversable_tmpdir
-from dr_run import run_dr
+
+from tests.support import make_world_traversable_tmpdir, run_dr
 
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="exercises the run-as-root path")
 

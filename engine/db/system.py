@@ -20,6 +20,70 @@ STEPS: Sequence[str] = (
         version integer NOT NULL,
         installed timestamptz NOT NULL DEFAULT now());
     """,
+    # 2: table and column metadata, imports and their sources (provenance).
+    """
+    CREATE TABLE dc.tables (
+        table_name text PRIMARY KEY,          -- schema.table, lower case
+        rd_id text NOT NULL,
+        table_id text NOT NULL,
+        adql text NOT NULL,                   -- True, False or hidden
+        description text NOT NULL DEFAULT '',
+        meta jsonb NOT NULL DEFAULT '{}',     -- the RD's meta of the table
+        source_meta jsonb NOT NULL DEFAULT '{}',  -- keys the sources declare
+        read_groups text[] NOT NULL DEFAULT '{}',
+        nrows bigint,
+        last_import integer,
+        updated timestamptz NOT NULL DEFAULT now());
+    CREATE INDEX ON dc.tables (rd_id);
+    CREATE TABLE dc.columns (
+        table_name text NOT NULL REFERENCES dc.tables ON DELETE CASCADE,
+        column_name text NOT NULL,
+        column_index integer NOT NULL,
+        type text NOT NULL,
+        unit text NOT NULL DEFAULT '',
+        ucd text NOT NULL DEFAULT '',
+        utype text NOT NULL DEFAULT '',
+        xtype text NOT NULL DEFAULT '',
+        description text NOT NULL DEFAULT '',
+        tablehead text NOT NULL DEFAULT '',
+        verb_level integer NOT NULL DEFAULT 20,
+        display_hint text NOT NULL DEFAULT '',
+        principal boolean NOT NULL DEFAULT false,
+        indexed boolean NOT NULL DEFAULT false,
+        std boolean NOT NULL DEFAULT false,
+        required boolean NOT NULL DEFAULT false,
+        hidden boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (table_name, column_name));
+    CREATE TABLE dc.imports (
+        import_id serial PRIMARY KEY,
+        rd_id text NOT NULL,
+        rd_path text NOT NULL,
+        rd_sha256 text NOT NULL,
+        data_ids text[] NOT NULL,
+        os_user text NOT NULL,
+        db_user text NOT NULL DEFAULT current_user,
+        host text NOT NULL,
+        dr_version text NOT NULL,
+        started timestamptz NOT NULL,
+        finished timestamptz NOT NULL DEFAULT clock_timestamp());
+    CREATE INDEX ON dc.imports (rd_id);
+    CREATE TABLE dc.sources (
+        source_id serial PRIMARY KEY,
+        import_id integer NOT NULL REFERENCES dc.imports ON DELETE CASCADE,
+        rd_id text NOT NULL,
+        data_id text NOT NULL,
+        path text NOT NULL,                   -- relative to the resource directory
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        mtime timestamptz,
+        grammar text NOT NULL,
+        header jsonb NOT NULL DEFAULT '{}',
+        rows_in bigint NOT NULL,
+        rows_rejected bigint NOT NULL,
+        tables text[] NOT NULL,
+        superseded_by integer REFERENCES dc.sources);
+    CREATE INDEX ON dc.sources (rd_id, data_id, path);
+    """,
 )
 
 
@@ -33,7 +97,7 @@ def current_version(conn) -> int:
 
 
 def install_system_schema(conn) -> int:
-    """Bring ``dc`` up to the newest step; returns the version reached."""
+    """Bring ``dc`` up to the newest step and create TAP_SCHEMA; returns the version."""
     for number, sql in enumerate(STEPS, start=1):
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
@@ -43,4 +107,38 @@ def install_system_schema(conn) -> int:
             cur.execute(sql)
             cur.execute("INSERT INTO dc.schema_version (version) VALUES (%s)", (number,))
         conn.commit()
+    _ensure_tap_schema(conn)
     return len(STEPS)
+
+
+TAP_RD_ID = "__system__/tap"
+
+
+def _ensure_tap_schema(conn) -> None:
+    """Create TAP_SCHEMA's tables from rd/system/tap.rd, described in themselves."""
+    from engine.db import metadata
+    from engine.ingest import ddl
+    from rd.loader import load_rd_file
+    from rd.reader import SYSTEM_DIR
+
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM dc.tables WHERE rd_id = %s", (TAP_RD_ID,))
+        if cur.fetchone()[0]:
+            conn.commit()
+            return
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
+        cur.execute("SELECT count(*) FROM dc.tables WHERE rd_id = %s", (TAP_RD_ID,))
+        if cur.fetchone()[0]:
+            conn.commit()
+            return
+        rd = load_rd_file(SYSTEM_DIR / "tap.rd", TAP_RD_ID)
+        cur.execute("CREATE SCHEMA IF NOT EXISTS tap_schema")
+        for table in rd.tables:
+            cur.execute("SELECT to_regclass(%s)", (table.qualified_name,))
+            if cur.fetchone()[0] is None:
+                cur.execute(ddl.create_table(table))
+                pk = ddl.primary_key_statement(table)
+                if pk:
+                    cur.execute(pk[1])
+        metadata.publish(cur, rd, rd.tables)
+    conn.commit()

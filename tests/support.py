@@ -1,10 +1,11 @@
-"""Running the ``dr`` command as a user would: a separate process with its own environment."""
+"""Test helpers: running ``dr`` as a separate process, directories the cluster can reach."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -18,3 +19,10 @@ def run_dr(*argv: str, config: Path | None = None, env: dict | None = None,
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "engine.cli", *argv], env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def make_world_traversable_tmpdir(prefix: str) -> Path:
+    """A temporary directory the cluster user can reach even when we run as root."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    return path

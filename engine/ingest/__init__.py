@@ -1,0 +1,1 @@
+"""Importing data: DDL from RD tables, COPY loading, staging and swap, provenance."""

@@ -1,0 +1,120 @@
+"""SQL DDL for RD tables: CREATE TABLE, indexes (incl. the position index), keys.
+
+Identifiers are lower-cased and always quoted, so reserved words such as
+``size`` are fine as column names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rd.elements.table import Index, Table
+from rd.tablemeta import pos_index_expression
+
+# The hidden column of updating tables: which dc.sources row a row came from.
+SOURCE_COLUMN = "dr_srcid"
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(schema: str, name: str) -> str:
+    return f"{q(schema)}.{q(name.lower())}"
+
+
+def create_table(table: Table, name: str | None = None, *, source_column: bool = False
+                 ) -> str:
+    """CREATE TABLE for ``table`` (optionally under another name, e.g. for staging)."""
+    cols = []
+    for col in table.columns:
+        line = f"{q(col.name.lower())} {col.sql_type.sql}"
+        if col.required:
+            line += " NOT NULL"
+        cols.append(line)
+    if source_column:
+        cols.append(f"{q(SOURCE_COLUMN)} integer")
+    target = qualified(table.schema, name or table.id)
+    return f"CREATE TABLE {target} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def _short(text: str, limit: int = 63) -> str:
+    """PostgreSQL truncates names at 63 bytes; keep them unique by hashing the rest."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 9] + "_" + hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def index_name(table: Table, index: Index, number: int) -> str:
+    if index.name:
+        return index.name.lower()
+    if index.kind == "position":
+        return _short(f"{table.id.lower()}_pos_idx")
+    suffix = "_".join(c.lower() for c in index.columns) or f"expr{number}"
+    return _short(f"{table.id.lower()}_{suffix}_idx")
+
+
+def primary_key_name(table: Table) -> str:
+    return _short(f"{table.id.lower()}_pkey")
+
+
+def index_statements(table: Table, on_name: str | None = None,
+                     name_suffix: str = "") -> list[tuple[str, str]]:
+    """(index name, CREATE INDEX) pairs for the table's indexes, built after loading."""
+    target = qualified(table.schema, on_name or table.id)
+    out = []
+    for number, index in enumerate(table.indexes):
+        if index.meta_only:
+            continue
+        name = _short(index_name(table, index, number) + name_suffix)
+        if index.kind == "position":
+            pos = table.position_columns(index)
+            expr = pos_index_expression(q(pos.ra), q(pos.dec))
+            method, what = "gist", f"({expr})"
+        elif index.expression and index.expression.strip():
+            method, what = index.method or "btree", f"({index.expression.strip()})"
+        else:
+            method = index.method or "btree"
+            what = ", ".join(q(c.lower()) for c in index.columns)
+        sql = f"CREATE INDEX {q(name)} ON {target} USING {method} ({what})"
+        if index.options:
+            sql += f" WITH ({index.options})"
+        out.append((name, sql))
+    return out
+
+
+def cluster_statements(table: Table, on_name: str | None = None,
+                       name_suffix: str = "") -> list[str]:
+    target = qualified(table.schema, on_name or table.id)
+    return [f"CLUSTER {target} USING "
+            f"{q(_short(index_name(table, index, n) + name_suffix))}"
+            for n, index in enumerate(table.indexes) if index.cluster
+            and not index.meta_only]
+
+
+def primary_key_statement(table: Table, on_name: str | None = None,
+                          name_suffix: str = "") -> tuple[str, str] | None:
+    if not table.primary:
+        return None
+    name = _short(primary_key_name(table) + name_suffix)
+    cols = ", ".join(q(c.lower()) for c in table.primary)
+    return name, (f"ALTER TABLE {qualified(table.schema, on_name or table.id)} "
+                  f"ADD CONSTRAINT {q(name)} PRIMARY KEY ({cols})")
+
+
+def index_name_with(name: str, suffix: str) -> str:
+    """The name an index got when created with a name suffix (for staging)."""
+    return _short(name + suffix)
+
+
+def foreign_key_name(table: Table, number: int) -> str:
+    return _short(f"{table.id.lower()}_fk{number}")
+
+
+def foreign_key_statement(table: Table, fk, target: Table, name: str) -> str:
+    src = ", ".join(q(c.lower()) for c in fk.source)
+    dest = ", ".join(q(c.lower()) for c in fk.dest)
+    return (f"ALTER TABLE {qualified(table.schema, table.id)} ADD CONSTRAINT {q(name)} "
+            f"FOREIGN KEY ({src}) REFERENCES {qualified(target.schema, target.id)} "
+            f"({dest})")

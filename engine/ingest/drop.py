@@ -1,0 +1,37 @@
+"""``dr drop``: remove an RD's tables, their metadata and their provenance records."""
+
+from __future__ import annotations
+
+from engine.db import metadata
+from engine.db.system import install_system_schema
+from engine.ingest import ddl
+from rd.elements.resource import Resource
+
+
+def drop_rd(conn, rd: Resource) -> list[str]:
+    """Drop the RD's on-disk tables in one transaction; returns the names dropped."""
+    install_system_schema(conn)
+    dropped = []
+    try:
+        with conn.cursor() as cur:
+            for table in rd.tables:
+                if not table.on_disk or table.system:
+                    continue
+                cur.execute(f"DROP TABLE IF EXISTS "
+                            f"{ddl.qualified(table.schema, table.id)} CASCADE")
+                dropped.append(table.qualified_name.lower())
+            cur.execute("SELECT table_name FROM dc.tables WHERE rd_id = %s", (rd.rd_id,))
+            known = [row[0] for row in cur.fetchall()]
+            metadata.unpublish(cur, set(dropped) | set(known))
+            # Forgetting the sources makes the next import of updating data start over.
+            cur.execute("DELETE FROM dc.sources WHERE rd_id = %s", (rd.rd_id,))
+            cur.execute("DELETE FROM dc.imports WHERE rd_id = %s", (rd.rd_id,))
+            cur.execute("SELECT 1 FROM pg_class c JOIN pg_namespace n ON "
+                        "n.oid = c.relnamespace WHERE n.nspname = %s LIMIT 1", (rd.schema,))
+            if cur.fetchone() is None and rd.schema not in ("dc", "tap_schema", "public"):
+                cur.execute(f"DROP SCHEMA IF EXISTS {ddl.q(rd.schema)}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return dropped

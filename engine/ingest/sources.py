@@ -1,0 +1,31 @@
+"""Facts about source files for provenance and updating imports: size, sha256, mtime."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    relpath: str  # relative to the resource directory
+    size: int
+    sha256: str
+    mtime: datetime.datetime
+
+
+def describe_source(path: Path, resdir: Path) -> SourceFile:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    stat = path.stat()
+    try:
+        rel = str(path.relative_to(resdir))
+    except ValueError:
+        rel = str(path)
+    return SourceFile(path, rel, stat.st_size, digest.hexdigest(),
+                      datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC))

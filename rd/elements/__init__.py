@@ -1,0 +1,1 @@
+"""The element classes of the RD language, one module per area."""
