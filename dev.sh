@@ -25,6 +25,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 export PATH="$PWD/$venv/bin:$PATH"
 
+# The demo resources' data is generated, not committed.
+[ -f inputs/califa/data/califa_ids.csv ] || python inputs/califa/generate.py
+[ -f inputs/jplus/data/jplus.csv ] || python inputs/jplus/generate.py
+
 case "$what" in
     setup) echo "set up: run commands as .venv/bin/dr (or put .venv/bin on PATH)" ;;
     test) exec python -m pytest "$@" ;;

@@ -98,3 +98,32 @@ class TableMeta:
             if col.name.lower() == lowered:
                 return col
         return None
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """A column of a query result as the output formats write it (a VOTable FIELD).
+
+    The ADQL translator's result metadata has these same attributes; services
+    build them from table columns with :meth:`from_column`.  Geometry values
+    arrive as DALI arrays in degrees (point, circle, polygon).
+    """
+
+    name: str
+    datatype: str  # VOTable datatype: short, int, long, float, double, boolean,
+    #                char, unicodeChar, unsignedByte
+    arraysize: str = ""  # "" scalar; "*", "12", "2x3", "10*" as VOTable writes it
+    xtype: str = ""
+    unit: str = ""
+    ucd: str = ""
+    utype: str = ""
+    description: str = ""
+
+    @classmethod
+    def from_column(cls, col: ColumnMeta) -> ResultColumn:
+        from rd.types import parse_type
+
+        vo = parse_type(col.type).votable()
+        return cls(name=col.name, datatype=vo.datatype, arraysize=vo.arraysize,
+                   xtype=col.xtype or vo.xtype, unit=col.unit, ucd=col.ucd,
+                   utype=col.utype, description=col.description)

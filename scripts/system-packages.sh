@@ -21,6 +21,10 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 fi
 
 want python3 python3-venv postgresql postgresql-client util-linux
+if [ "$purpose" = test ]; then
+    # Real clients the tests drive: STILTS (votlint, taplint) and a browser.
+    want stilts chromium
+fi
 major=$(pg_major)
 if [ -n "$major" ]; then
     want "postgresql-$major-pgsphere"
