@@ -6,11 +6,11 @@ import argparse
 import sys
 import traceback
 
-from engine.commands import dbcmd, rdcmd
+from engine.commands import dbcmd, rdcmd, servecmd
 from engine.config import load_config
 from rd.errors import DRError
 
-COMMAND_MODULES = [dbcmd, rdcmd]
+COMMAND_MODULES = [dbcmd, rdcmd, servecmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,3 +13,16 @@ class ClusterError(DRError):
 
 class DatabaseError(DRError):
     """The database refused something DR needed (connection, extension, DDL)."""
+
+
+class ProtocolError(DRError):
+    """A request a service cannot answer: a bad or missing parameter (HTTP 400).
+
+    ``param`` names the offending parameter, when there is one.
+    """
+
+    def __init__(self, message: str, *, param: str | None = None, status: int = 400,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.param = param
+        self.status = status

@@ -11,11 +11,10 @@ from __future__ import annotations
 DACHS_ELEMENTS = frozenset("""
     macDef procDef procApp rowfilter sourceFields phraseMaker descriptorGenerator
     metaMaker dataFunction dataFormatter iterator pargetter mixinPar lateEvents
-    processEarly processLate setup par bind service publish outputTable outputField
-    inputKey condDesc dbCore scsCore fixedQueryCore fancyQueryCore ssapCore
+    processEarly processLate setup par bind fancyQueryCore ssapCore
     siapCutoutCore datalinkCore productCore uploadCore tapCore adqlCore registryCore
     customCore pythonCore coreProc nullCore debugCore customRF customDF template
-    property resRec coverage updater execute job regSuite regTest url
+    resRec coverage updater execute job regSuite regTest url
     stc group fieldRef paramRef recreateAfter parmaker ignoreSources fromdb
     fromdbUpdating fromfile EDIT PRUNE DEFAULTS mixin
     freeREGrammar keyValueGrammar fitsProdGrammar voTableGrammar binaryGrammar
@@ -51,7 +50,7 @@ DACHS_SYSTEM_IDS = frozenset("""
     //ssap#setMeta //ssap#hcd_condDescs //obscore#publish //obscore#publishSIAP
     //obscore#publishSSAPHCD //obscore#publishSSAPMIXC //obscore#publishObscoreLike
     //soda#fits_genDesc //soda#fits_standardDLFuncs //datalink#fromtable
-    //scs#coreDescs //scs#protoInput //scs#humanInput //scs#splitPosIndex
+    //scs#splitPosIndex
     //scs#spoint-index-def //scs#makeSpointCD //pql#DALIPars //pql#DALIUpload
     //procs#dictMap //procs#mapValue //procs#resolveObject //procs#expandDates
     //procs#expandIntegers //procs#rangeCond //epntap2#table-2_0

@@ -88,7 +88,9 @@
       description="Declination, ICRS (J2000)"/>
     <column name="constel" type="text"
       verbLevel="20"
-      description="Constellation (IAU abbreviation)"/>
+      description="Constellation (IAU abbreviation)">
+      <values fromdb="constel FROM califa.main ORDER BY constel"/>
+    </column>
     <column name="hubtype" type="text"
       ucd="src.morph.type" verbLevel="5"
       description="Morphological (Hubble) type"/>
@@ -172,4 +174,26 @@
       <rowmaker idmaps="*"/>
     </make>
   </data>
+
+  <service id="cone" allowed="form,scs.xml,api">
+    <meta name="shortName">CALIFA-like cone</meta>
+    <meta name="title">CALIFA-like galaxies: search by position, name and properties</meta>
+    <meta name="description">Find galaxies of the sample around a position or a
+      galaxy name (any designation the sample knows, e.g. NGC 5947 or UGC 9877),
+      and by redshift, morphological type or magnitude.</meta>
+    <meta name="testQuery">
+      <meta name="ra">232.6525</meta>
+      <meta name="dec">42.7171</meta>
+      <meta name="sr">0.5</meta>
+    </meta>
+    <publish render="form" sets="local"/>
+    <publish render="scs.xml" sets="local,ivo_managed"/>
+    <scsCore queriedTable="main">
+      <FEED source="//scs#coreDescs"/>
+      <condDesc buildFrom="redshift"/>
+      <condDesc buildFrom="hubtype"/>
+      <condDesc buildFrom="bmag"/>
+      <condDesc buildFrom="constel"/>
+    </scsCore>
+  </service>
 </resource>

@@ -102,4 +102,24 @@
       <rowmaker idmaps="*"/>
     </make>
   </data>
+
+  <service id="cone" allowed="form,scs.xml,api">
+    <meta name="shortName">J-PLUS-like cone</meta>
+    <meta name="title">J-PLUS-like photometry: cone search</meta>
+    <meta name="description">Objects of the J-PLUS-like catalogue around a
+      position, with their 12-filter fluxes, selectable by r magnitude and
+      stellarity.</meta>
+    <meta name="testQuery">
+      <meta name="ra">0.5</meta>
+      <meta name="dec">0.5</meta>
+      <meta name="sr">0.1</meta>
+    </meta>
+    <publish render="scs.xml" sets="local,ivo_managed"/>
+    <publish render="form" sets="local"/>
+    <scsCore queriedTable="main">
+      <FEED source="//scs#coreDescs"/>
+      <condDesc buildFrom="mag_r"/>
+      <condDesc buildFrom="class_star"/>
+    </scsCore>
+  </service>
 </resource>

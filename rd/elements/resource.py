@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rd.elements.data import Data
 from rd.elements.rowmaker import Rowmaker
+from rd.elements.service import CORES, CondDesc, Service
 from rd.elements.table import Table
 from rd.meta import HasMeta, Meta
 from rd.structure import Attr, Element, element
@@ -38,12 +39,13 @@ class Resource(HasMeta):
                                         "(. is the RD's own)"),
     )
     children = {"meta": Meta, "table": Table, "data": Data, "rowmaker": Rowmaker,
-                "mixinDef": MixinDef}
+                "mixinDef": MixinDef, "service": Service, "condDesc": CondDesc, **CORES}
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
         self.tables: list[Table] = []
         self.data: list[Data] = []
+        self.services: list[Service] = []
         self.ids: dict[str, Element] = {}
         self.warnings: list[str] = []
         # Set by the reader:
@@ -57,6 +59,8 @@ class Resource(HasMeta):
             self.tables.append(child)
         elif isinstance(child, Data):
             self.data.append(child)
+        elif isinstance(child, Service):
+            self.services.append(child)
 
     def register_id(self, elem: Element) -> None:
         if elem.id in self.ids:
@@ -78,6 +82,10 @@ class Resource(HasMeta):
         for table in self.tables:
             for fk in table.foreign_keys:
                 self.resolve_table(fk.in_table, fk)
+        for service in self.services:
+            core = service.resolve_core()
+            if core.queried_table:
+                self.resolve_table(core.queried_table, core)
 
     def resolve_table(self, ref: str, at: Element) -> Table:
         found = self.by_id(ref)
@@ -94,6 +102,10 @@ class Resource(HasMeta):
     def table(self, ident: str) -> Table | None:
         found = self.by_id(ident)
         return found if isinstance(found, Table) else None
+
+    def service(self, ident: str) -> Service | None:
+        found = self.by_id(ident)
+        return found if isinstance(found, Service) else None
 
     def data_by_id(self, ident: str) -> Data | None:
         found = self.by_id(ident)

@@ -1,0 +1,136 @@
+"""VOTable 1.4 results, streamed: BINARY2 (the default) or TABLEDATA serialization.
+
+The document is one ``RESOURCE type="results"`` holding the caller's
+DESCRIPTION, INFOs and PARAMs, ``INFO name="QUERY_STATUS" value="OK"`` before
+the TABLE (TAP 1.1 §2.9), the FIELDs and the rows.  The final status goes after
+the TABLE, where DALI 1.1 puts the OVERFLOW marker and an error found while
+writing: ``<INFO name="QUERY_STATUS" value="ERROR">message</INFO>``; clients
+such as pyvo take the last QUERY_STATUS.  The namespace is VOTable 1.3's, as
+VOTable 1.4 prescribes.
+
+NULLs: BINARY2 sets the row's null flag (floats also hold NaN); TABLEDATA
+writes NaN for floats (NaNs for fixed-size float arrays) and an empty TD for
+everything else, which VOTable 1.3 and later read as NULL, so no ``VALUES
+null`` is declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from engine.formats import xmltext
+from engine.formats.batch import Batch, ColumnLike, canonical
+from engine.formats.binary2 import Base64Lines, encode_rows
+from engine.formats.cells import text_cells
+from engine.formats.writer import Status
+
+NAMESPACE = "http://www.ivoa.net/xml/VOTable/v1.3"
+SCHEMA = "http://www.ivoa.net/xml/VOTable/VOTable-1.4.xsd"
+SERIALIZATIONS = ("binary2", "tabledata")
+_FIELD_ATTRIBUTES = ("datatype", "arraysize", "unit", "ucd", "utype", "xtype")
+
+Info = tuple[str, str] | tuple[str, str, str]  # name, value[, content]
+Param = tuple[ColumnLike, Any]  # the PARAM's metadata and its value
+
+
+def field_attributes(column: ColumnLike, id_: str | None = None) -> str:
+    """The attributes of a FIELD or PARAM element for ``column``."""
+    parts = [f'name="{xmltext.attr(column.name, "column name")}"']
+    if id_:
+        parts.append(f'ID="{id_}"')
+    for key in _FIELD_ATTRIBUTES:
+        value = getattr(column, key)
+        if value:
+            parts.append(f'{key}="{xmltext.attr(value, f"{key} of {column.name}")}"')
+    return " ".join(parts)
+
+
+def _element(tag: str, attributes: str, column: ColumnLike) -> str:
+    """A FIELD or PARAM, with the column's DESCRIPTION as its child if it has one."""
+    if not column.description:
+        return f"<{tag} {attributes}/>"
+    description = xmltext.text(column.description, f"description of {column.name}")
+    return f"<{tag} {attributes}><DESCRIPTION>{description}</DESCRIPTION></{tag}>"
+
+
+def _info(name: str, value: str, content: str = "") -> str:
+    head = f'<INFO name="{xmltext.attr(name)}" value="{xmltext.attr(value)}"'
+    return f"{head}>{xmltext.text(content)}</INFO>" if content else head + "/>"
+
+
+def _param(column: ColumnLike, value: Any) -> str:
+    cells, _ = text_cells(canonical([value], column), column)
+    attributes = field_attributes(column)
+    if not column.arraysize and column.datatype in ("char", "unicodeChar"):
+        # Without an arraysize, a char PARAM would hold a single character.
+        attributes += ' arraysize="*"'
+    attributes += f' value="{xmltext.attr(cells[0], f"value of {column.name}")}"'
+    return _element("PARAM", attributes, column)
+
+
+class VOTableWriter:
+    """One result as a VOTable; ``serialization`` is ``binary2`` or ``tabledata``."""
+
+    in_band_status: ClassVar[bool] = True
+
+    def __init__(self, columns: Sequence[ColumnLike], *, serialization: str = "binary2",
+                 infos: Sequence[Info] = (), params: Sequence[Param] = (),
+                 description: str = "", table_name: str = "",
+                 query_status: bool = True) -> None:
+        if serialization not in SERIALIZATIONS:
+            raise ValueError(f"serialization must be one of {', '.join(SERIALIZATIONS)}")
+        self.columns = list(columns)
+        self.serialization = serialization
+        self._base64 = Base64Lines()
+        self._head = self._make_head(infos, params, description, table_name, query_status)
+
+    def _make_head(self, infos: Sequence[Info], params: Sequence[Param], description: str,
+                   table_name: str, query_status: bool) -> str:
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 f'<VOTABLE version="1.4" xmlns="{NAMESPACE}" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                 f'xsi:schemaLocation="{NAMESPACE} {SCHEMA}">',
+                 '<RESOURCE type="results">']
+        if description:
+            lines.append(f"<DESCRIPTION>{xmltext.text(description)}</DESCRIPTION>")
+        if query_status:
+            lines.append(_info("QUERY_STATUS", "OK"))
+        lines.extend(_info(*info) for info in infos)
+        lines.extend(_param(column, value) for column, value in params)
+        lines.append(f'<TABLE name="{xmltext.attr(table_name)}">' if table_name else "<TABLE>")
+        ids = xmltext.unique_ids(c.name for c in self.columns)
+        lines.extend(_element("FIELD", field_attributes(column, id_), column)
+                     for column, id_ in zip(self.columns, ids))
+        lines.append('<DATA><BINARY2><STREAM encoding="base64">'
+                     if self.serialization == "binary2" else "<DATA><TABLEDATA>")
+        return "\n".join(lines) + "\n"
+
+    def head(self) -> bytes:
+        return self._head.encode("utf-8")
+
+    def batch(self, batch: Batch) -> bytes:
+        if self.serialization == "binary2":
+            return self._base64.feed(encode_rows(batch, self.columns))
+        return self._tabledata(batch).encode("utf-8")
+
+    def tail(self, status: Status) -> bytes:
+        if self.serialization == "binary2":
+            end = self._base64.flush().decode("ascii") + "</STREAM></BINARY2></DATA></TABLE>\n"
+        else:
+            end = "</TABLEDATA></DATA></TABLE>\n"
+        if status.value != "OK":
+            end += _info("QUERY_STATUS", status.value, xmltext.scrub(status.message)) + "\n"
+        return (end + "</RESOURCE>\n</VOTABLE>\n").encode("utf-8")
+
+    def _tabledata(self, batch: Batch) -> str:
+        if not batch.length:
+            return ""
+        columns = []
+        for values, column in zip(batch.columns, self.columns):
+            cells, _ = text_cells(values, column, float_null="NaN")
+            if column.datatype in ("char", "unicodeChar"):
+                cells = xmltext.escape_cells(cells, f"a value of column {column.name}")
+            columns.append(cells)
+        rows = map("</TD><TD>".join, zip(*columns))
+        return "<TR><TD>" + "</TD></TR>\n<TR><TD>".join(rows) + "</TD></TR>\n"

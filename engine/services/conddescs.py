@@ -1,0 +1,205 @@
+"""condDescs bound to their table: the inputs they offer and the SQL they produce.
+
+A column condDesc (``buildFrom``) takes a VizieR-like expression, or a choice
+from the column's enumerated values; ``cone`` takes SCS's RA/DEC/SR;
+``humanCone`` takes a position or object name plus a radius in arcmin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import ProtocolError
+from engine.ingest.ddl import q
+from engine.services.params import Params
+from engine.services.position import parse_position
+from engine.services.resolver import NameSource, resolve
+from engine.services.vizier import (
+    Condition,
+    enumerated_condition,
+    numeric_condition,
+    text_condition,
+)
+from rd.elements.service import CondDesc
+from rd.elements.table import Column, Table
+
+NUMERIC_BASES = {"smallint", "integer", "bigint", "real", "double precision"}
+
+
+@dataclass
+class InputField:
+    """One field of the HTML form (or parameter of the API) a condDesc offers."""
+
+    name: str
+    label: str
+    description: str = ""
+    unit: str = ""
+    default: str = ""
+    options: list[str] | None = None  # a selection instead of free text
+    required: bool = False
+    hint: str = ""
+
+
+@dataclass
+class Context:
+    """What building conditions may need: a cursor for name look-ups."""
+
+    cursor: Any = None
+    name_sources: list[NameSource] = field(default_factory=list)
+
+
+class BoundCondDesc:
+    """Base: a condDesc of a service over its queried table."""
+
+    is_cone = False
+
+    def __init__(self, desc: CondDesc, table: Table) -> None:
+        self.desc, self.table = desc, table
+
+    def applies_to(self, renderer: str) -> bool:
+        return self.desc.applies_to(renderer)
+
+    def fields(self) -> list[InputField]:
+        raise NotImplementedError
+
+    def condition(self, params: Params, ctx: Context) -> Condition | None:
+        raise NotImplementedError
+
+    def cone(self, params: Params, ctx: Context) -> tuple[float, float, float] | None:
+        """(ra, dec, radius in degrees) when this condDesc searches a cone."""
+        return None
+
+
+class ConeCondDesc(BoundCondDesc):
+    """Base of condDescs selecting a cone; the core turns their cone into SQL."""
+
+    is_cone = True
+
+    def condition(self, params: Params, ctx: Context) -> Condition | None:
+        cone = self.cone(params, ctx)
+        return cone_condition(self.table, *cone) if cone else None
+
+
+class ColumnCondDesc(BoundCondDesc):
+    def __init__(self, desc: CondDesc, table: Table, column: Column,
+                 options: list[str] | None = None) -> None:
+        super().__init__(desc, table)
+        self.column = column
+        self.options = options
+        self.numeric = column.sql_type.base in NUMERIC_BASES and not column.sql_type.is_array
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+    def fields(self) -> list[InputField]:
+        col = self.column
+        hint = ("e.g. 0.01 .. 0.02, >0.01, or 1, 2, 3" if self.numeric
+                else "exact value; * and ? as wildcards; ~ ignores case")
+        return [InputField(col.name, col.tablehead or col.name, col.description, col.unit,
+                           options=self.options, required=self.desc.required,
+                           hint="" if self.options else hint)]
+
+    def condition(self, params: Params, ctx: Context) -> Condition | None:
+        col_sql = q(self.column.name.lower())
+        if self.options is not None:
+            chosen = [v for v in params.all(self.name) if v.strip()]
+            if not chosen:
+                return self._missing()
+            return enumerated_condition(chosen, col_sql, self.name, self.options)
+        expr = params.get(self.name)
+        if expr is None:
+            return self._missing()
+        if self.numeric:
+            integer = self.column.sql_type.base in ("smallint", "integer", "bigint")
+            return numeric_condition(expr, col_sql, self.name, integer=integer)
+        return text_condition(expr, col_sql, self.name)
+
+    def _missing(self) -> None:
+        if self.desc.required:
+            raise ProtocolError(f"{self.name} is required", param=self.name)
+        return None
+
+
+def cone_condition(table: Table, ra: float, dec: float, sr: float) -> Condition:
+    """The indexed cone condition: the expression the position index was built on."""
+    expr = table.position_columns().expression()
+    return Condition(
+        f"{expr} <@ scircle(spoint(radians(%(_cone_ra)s), radians(%(_cone_dec)s)), "
+        "radians(%(_cone_sr)s))",
+        {"_cone_ra": ra, "_cone_dec": dec, "_cone_sr": sr})
+
+
+class SCSCondDesc(ConeCondDesc):
+    """RA, DEC, SR in degrees, as Simple Cone Search defines them."""
+
+    def fields(self) -> list[InputField]:
+        return [InputField(k.name, k.name, k.description, k.unit,
+                           required=self.desc.required) for k in self.desc.input_keys]
+
+    def cone(self, params: Params, ctx: Context) -> tuple[float, float, float] | None:
+        given = [name for name in ("RA", "DEC", "SR") if name in params]
+        if not given:
+            if self.desc.required:
+                raise ProtocolError("RA, DEC and SR are required (a cone in degrees)",
+                                    param="RA")
+            return None
+        for name in ("RA", "DEC", "SR"):
+            if name not in params:
+                raise ProtocolError(f"{name} is missing; a cone needs RA, DEC and SR",
+                                    param=name)
+        ra = params.number("RA", minimum=-360, maximum=360)
+        dec = params.number("DEC", minimum=-90, maximum=90)
+        sr = params.number("SR", minimum=0, maximum=180)
+        return ra % 360, dec, sr
+
+
+class HumanConeCondDesc(ConeCondDesc):
+    """A position or object name (hscs_pos) and a radius in arcmin (hscs_sr)."""
+
+    def fields(self) -> list[InputField]:
+        keys = {k.name: k for k in self.desc.input_keys}
+        pos, sr = keys.get("hscs_pos"), keys.get("hscs_sr")
+        default_sr = sr.values.default if sr is not None and sr.values else "1"
+        return [
+            InputField("hscs_pos", pos.tablehead if pos else "Position/Name",
+                       pos.description if pos else "", hint="e.g. 232.65 42.72, "
+                       "15 30 36.6 +42 43 01, or NGC 5947"),
+            InputField("hscs_sr", sr.tablehead if sr else "Search radius",
+                       sr.description if sr else "", "arcmin", default=default_sr or "1"),
+        ]
+
+    def cone(self, params: Params, ctx: Context) -> tuple[float, float, float] | None:
+        text = params.get("hscs_pos")
+        if text is None:
+            if self.desc.required:
+                raise ProtocolError("give a position or an object name", param="hscs_pos")
+            return None
+        position = parse_position(text)
+        if position is None:
+            if ctx.cursor is None:
+                raise ProtocolError(f"{text!r} is not a position", param="hscs_pos")
+            position = resolve(ctx.cursor, ctx.name_sources, text)
+            if position is None:
+                raise ProtocolError(
+                    f"{text!r} is neither a position (e.g. 232.65 42.72 or 15 30 36.6 "
+                    "+42 43 01) nor an object name this service knows", param="hscs_pos")
+        radius = params.number("hscs_sr", 1.0, minimum=0, maximum=180 * 60) / 60
+        return position[0], position[1], radius
+
+
+def bind_cond_desc(desc: CondDesc, table: Table,
+                   options: dict[str, list[str]]) -> BoundCondDesc:
+    if desc.kind == "cone":
+        return SCSCondDesc(desc, table)
+    if desc.kind == "humanCone":
+        return HumanConeCondDesc(desc, table)
+    if not desc.build_from:
+        raise desc.error("a condDesc without buildFrom needs a phraseMaker, which DR "
+                         "does not implement yet")
+    column = table.column(desc.build_from)
+    if column is None:
+        raise desc.error(f"buildFrom {desc.build_from!r} is not a column of table "
+                         f"{table.id!r}")
+    return ColumnCondDesc(desc, table, column, options.get(column.name.lower()))

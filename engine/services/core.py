@@ -1,0 +1,209 @@
+"""A service bound to its table: output columns and the one SQL query a request means.
+
+Built once when the server loads the RDs; ``build_query`` then turns a
+request's parameters into SQL with placeholders, the result columns the
+writers need, and the row limit (one more row than wanted, to tell overflow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from engine.errors import ProtocolError
+from engine.ingest.ddl import q, qualified
+from engine.services.conddescs import (
+    BoundCondDesc,
+    Context,
+    InputField,
+    bind_cond_desc,
+    cone_condition,
+)
+from engine.services.params import Params
+from rd.elements.resource import Resource
+from rd.elements.service import Core, FixedQueryCore, OutputTable, SCSCore, Service
+from rd.elements.table import Column, Table
+from rd.tablemeta import ResultColumn
+
+# SCS 1.03 wants UCD1 words on the three main columns.
+SCS_UCD1 = {"meta.id;meta.main": "ID_MAIN", "pos.eq.ra;meta.main": "POS_EQ_RA_MAIN",
+            "pos.eq.dec;meta.main": "POS_EQ_DEC_MAIN"}
+VERB_LEVELS = {1: 10, 2: 20, 3: 30}
+
+
+@dataclass
+class OutputSpec:
+    """One output column: the SQL giving it and its metadata."""
+
+    select: str
+    column: ResultColumn
+    verb_level: int = 20
+    display_hint: str = ""
+    source: Column | None = None
+
+
+@dataclass
+class QueryPlan:
+    sql: str
+    values: dict[str, Any]
+    columns: list[ResultColumn]
+    limit: int  # rows wanted; the SQL asks for one more
+    offset: int = 0
+    outputs: list[OutputSpec] = field(default_factory=list)
+
+
+def select_expression(col: Column) -> str:
+    """SQL giving the column's value as the writers want it (geometry as DALI arrays)."""
+    name = q(col.name.lower())
+    base = col.sql_type.base
+    if base == "spoint":
+        return f"ARRAY[degrees(long({name})), degrees(lat({name}))]"
+    if base == "scircle":
+        return (f"ARRAY[degrees(long(center({name}))), degrees(lat(center({name}))), "
+                f"degrees(radius({name}))]")
+    return name
+
+
+class BoundService:
+    """A service of an RD with its core, table and condDescs resolved."""
+
+    def __init__(self, rd: Resource, service: Service,
+                 options: dict[str, list[str]] | None = None) -> None:
+        self.rd, self.service = rd, service
+        self.core: Core = service.resolve_core()
+        self.table: Table | None = (rd.resolve_table(self.core.queried_table, self.core)
+                                    if self.core.queried_table else None)
+        self.cond_descs: list[BoundCondDesc] = []
+        if self.table is not None:
+            self.cond_descs = [bind_cond_desc(d, self.table, options or {})
+                               for d in self.core.cond_descs]
+        self.outputs = self._outputs()
+
+    @property
+    def id(self) -> str:
+        return self.service.id
+
+    @property
+    def title(self) -> str:
+        return (self.service.meta.get("title", inherit=False)
+                or self.service.meta.get("shortName") or self.service.id)
+
+    def fields(self, renderer: str) -> list[InputField]:
+        return [f for cd in self.cond_descs if cd.applies_to(renderer) for f in cd.fields()]
+
+    # -- output columns --------------------------------------------------------
+
+    def _outputs(self) -> list[OutputSpec]:
+        table = self.table
+        # A service-level outputTable wins over the core's.
+        chosen = next(self.service.children_of(OutputTable), None) or \
+            self.core.output_table
+        specs: list[OutputSpec] = []
+        if chosen is None:
+            if table is None:
+                raise self.core.error("a fixedQueryCore needs an outputTable")
+            return [self._spec(c) for c in table.columns if not c.hidden]
+        for name in chosen.auto_cols:
+            col = table.column(name) if table else None
+            if col is None:
+                raise chosen.error(f"autoCols: {name!r} is not a column of the table")
+            specs.append(self._spec(col))
+        if chosen.verb_level is not None and table is not None:
+            specs += [self._spec(c) for c in table.columns
+                      if c.verb_level <= chosen.verb_level and not c.hidden]
+        for fld in chosen.fields:
+            source = table.column(fld.name) if table else None
+            if getattr(fld, "select", None):
+                specs.append(OutputSpec(fld.select, _result_column(fld), fld.verb_level,
+                                        fld.display_hint, fld))
+            elif source is not None:
+                specs.append(self._spec(source))
+            else:
+                raise fld.error(f"{fld.name!r} is not a column of the queried table; "
+                                "give select= for computed columns")
+        seen, unique = set(), []
+        for spec in specs:
+            if spec.column.name not in seen:
+                seen.add(spec.column.name)
+                unique.append(spec)
+        return unique
+
+    def _spec(self, col: Column) -> OutputSpec:
+        return OutputSpec(select_expression(col), _result_column(col), col.verb_level,
+                          col.display_hint, col)
+
+    def outputs_for(self, renderer: str, verb: int | None = None) -> list[OutputSpec]:
+        specs = list(self.outputs)
+        if verb is not None:
+            limit = VERB_LEVELS.get(verb, 30)
+            specs = [s for s in specs if s.verb_level <= limit
+                     or (renderer == "scs.xml" and s.column.ucd in SCS_UCD1)]
+        if renderer == "scs.xml":
+            specs = [_with_scs_ucd(s) for s in specs]
+        return specs
+
+    # -- queries ------------------------------------------------------------------
+
+    def build_query(self, params: Params, renderer: str, ctx: Context, *, limit: int,
+                    offset: int = 0, verb: int | None = None,
+                    sort: str | None = None, descending: bool = False) -> QueryPlan:
+        """The SQL for a request (runs in a worker thread: name look-ups use ctx)."""
+        outputs = self.outputs_for(renderer, verb)
+        if isinstance(self.core, FixedQueryCore):
+            sql = f"SELECT * FROM ({self.core.sql}) AS q LIMIT {limit + 1} OFFSET {offset}"
+            return QueryPlan(sql, {}, [s.column for s in outputs], limit, offset, outputs)
+        conditions, values, cone = [], {}, None
+        for cd in self.cond_descs:
+            if not cd.applies_to(renderer):
+                continue
+            if cd.is_cone:
+                this_cone = cd.cone(params, ctx)
+                if this_cone is None:
+                    continue
+                cone = cone or this_cone
+                cond = cone_condition(self.table, *this_cone)
+            else:
+                cond = cd.condition(params, ctx)
+                if cond is None:
+                    continue
+            conditions.append(cond.sql)
+            values.update(cond.values)
+        selects = [f"{s.select} AS {q(s.column.name)}" for s in outputs]
+        columns = [s.column for s in outputs]
+        order = ""
+        if isinstance(self.core, SCSCore) and cone is not None:
+            pos = self.table.position_columns()
+            selects.append(
+                f"degrees({pos.expression()} <-> spoint(radians(%(_cone_ra)s), "
+                f"radians(%(_cone_dec)s))) AS \"_r\"")
+            columns.append(ResultColumn("_r", "double", unit="deg",
+                                        ucd="pos.angDistance",
+                                        description="Distance from the cone's centre"))
+            order = ' ORDER BY "_r"'
+        if sort:
+            names = {c.name for c in columns}
+            if sort not in names:
+                raise ProtocolError(f"cannot sort by {sort!r}: not an output column",
+                                    param="_SORT")
+            order = f" ORDER BY {q(sort)} {'DESC' if descending else 'ASC'} NULLS LAST"
+        elif not order and self.core.sort_key:
+            order = " ORDER BY " + ", ".join(q(k.strip().lower())
+                                             for k in self.core.sort_key.split(","))
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        distinct = "DISTINCT " if self.core.distinct else ""
+        sql = (f"SELECT {distinct}{', '.join(selects)} FROM "
+               f"{qualified(self.table.schema, self.table.id)}{where}{order} "
+               f"LIMIT {limit + 1} OFFSET {offset}")
+        return QueryPlan(sql, values, columns, limit, offset, outputs)
+
+
+def _result_column(col: Column) -> ResultColumn:
+    return ResultColumn.from_column(col.metadata())
+
+
+def _with_scs_ucd(spec: OutputSpec) -> OutputSpec:
+    ucd1 = SCS_UCD1.get(spec.column.ucd)
+    if ucd1 is None:
+        return spec
+    return OutputSpec(spec.select, replace(spec.column, ucd=ucd1), spec.verb_level,
+                      spec.display_hint, spec.source)

@@ -1,0 +1,82 @@
+"""Request parameters as services see them: case-insensitive names, lists of strings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from engine.errors import ProtocolError
+
+
+class Params:
+    """Parameters of one request; names compare case-insensitively (DALI)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self._values: dict[str, list[str]] = {}
+        self._names: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            self._values.setdefault(key, []).append(value)
+            self._names.setdefault(key, name)
+
+    @classmethod
+    def from_twisted(cls, args: Mapping[bytes, list[bytes]]) -> Params:
+        pairs = []
+        for name, values in args.items():
+            try:
+                key = name.decode("utf-8")
+                pairs += [(key, v.decode("utf-8")) for v in values]
+            except UnicodeDecodeError:
+                raise ProtocolError("parameters must be UTF-8 text") from None
+        return cls(pairs)
+
+    def all(self, name: str) -> list[str]:
+        return self._values.get(name.lower(), [])
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The single value of ``name`` (blank counts as absent); several is an error."""
+        values = [v for v in self.all(name) if v.strip()]
+        if not values:
+            return default
+        if len(values) > 1 and len(set(values)) > 1:
+            raise ProtocolError(f"{name} was given {len(values)} times; give it once",
+                                param=name)
+        return values[0].strip()
+
+    def number(self, name: str, default: float | None = None, *,
+               minimum: float | None = None, maximum: float | None = None) -> float | None:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ProtocolError(f"{name} must be a number, not {raw!r}", param=name) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ProtocolError(f"{name} must be a finite number", param=name)
+        if minimum is not None and value < minimum:
+            raise ProtocolError(f"{name} must be at least {minimum:g}, not {raw}",
+                                param=name)
+        if maximum is not None and value > maximum:
+            raise ProtocolError(f"{name} must be at most {maximum:g}, not {raw}",
+                                param=name)
+        return value
+
+    def integer(self, name: str, default: int | None = None, *,
+                minimum: int = 0) -> int | None:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ProtocolError(f"{name} must be a whole number, not {raw!r}",
+                                param=name) from None
+        if value < minimum:
+            raise ProtocolError(f"{name} must be at least {minimum}, not {value}", param=name)
+        return value
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(self._names[k], v) for k, vs in self._values.items() for v in vs]
+
+    def __contains__(self, name: str) -> bool:
+        return any(v.strip() for v in self.all(name))

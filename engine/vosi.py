@@ -1,0 +1,166 @@
+"""VOSI 1.1 documents: availability, capabilities and tablesets, as bytes.
+
+Pure functions over plain data, shared by every service (cone search, forms,
+TAP).  Each document validates against the IVOA schemas (tests check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from rd.tablemeta import TableMeta
+from rd.types import parse_type
+
+NS = {
+    "vosi": "http://www.ivoa.net/xml/VOSICapabilities/v1.0",
+    "avail": "http://www.ivoa.net/xml/VOSIAvailability/v1.0",
+    "vtm": "http://www.ivoa.net/xml/VOSITables/v1.0",
+    "vr": "http://www.ivoa.net/xml/VOResource/v1.0",
+    "vs": "http://www.ivoa.net/xml/VODataService/v1.1",
+    "cs": "http://www.ivoa.net/xml/ConeSearch/v1.0",
+    "tr": "http://www.ivoa.net/xml/TAPRegExt/v1.0",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+XSI_TYPE = f"{{{NS['xsi']}}}type"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+         ) -> etree._Element:
+    el = etree.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def availability(available: bool, note: str, up_since: str | None = None) -> bytes:
+    root = etree.Element(f"{{{NS['avail']}}}availability", nsmap={"avail": NS["avail"]})
+    _sub(root, f"{{{NS['avail']}}}available", "true" if available else "false")
+    if up_since:
+        _sub(root, f"{{{NS['avail']}}}upSince", up_since)
+    _sub(root, f"{{{NS['avail']}}}note", note)
+    return _bytes(root)
+
+
+@dataclass
+class ParamDesc:
+    """An interface parameter as VODataService describes it."""
+
+    name: str
+    description: str = ""
+    unit: str = ""
+    ucd: str = ""
+    datatype: str = "char"
+    std: bool = False
+
+
+@dataclass
+class Capability:
+    """One capability: a standard (or none) and an interface at a URL."""
+
+    standard_id: str | None
+    access_url: str
+    interface: str = "vs:ParamHTTP"  # or vr:WebBrowser
+    use: str = "full"
+    role: str | None = None
+    params: Sequence[ParamDesc] = ()
+    result_type: str | None = None
+    capability_type: str | None = None  # e.g. cs:ConeSearch
+    extra: Iterable[tuple[str, str]] = field(default_factory=tuple)  # (tag, text)
+    test_query: dict[str, str] = field(default_factory=dict)
+
+
+def vosi_capabilities(base_url: str) -> list[Capability]:
+    """The three VOSI capabilities every service has, under ``base_url``."""
+    return [Capability(f"ivo://ivoa.net/std/VOSI#{name}", f"{base_url}/{name}")
+            for name in ("capabilities", "availability", "tables")]
+
+
+def capabilities(caps: Iterable[Capability]) -> bytes:
+    root = etree.Element(f"{{{NS['vosi']}}}capabilities",
+                         nsmap={k: NS[k] for k in ("vosi", "vr", "vs", "cs", "tr", "xsi")})
+    for cap in caps:
+        el = _sub(root, "capability", standardID=cap.standard_id)
+        if cap.capability_type:
+            el.set(XSI_TYPE, cap.capability_type)
+        iface = _sub(el, "interface", role=cap.role)
+        iface.set(XSI_TYPE, cap.interface)
+        _sub(iface, "accessURL", cap.access_url, use=cap.use)
+        if cap.interface == "vs:ParamHTTP":
+            _sub(iface, "queryType", "GET")
+            if cap.result_type:
+                _sub(iface, "resultType", cap.result_type)
+            for p in cap.params:
+                param = _sub(iface, "param", std="true" if p.std else "false")
+                _sub(param, "name", p.name)
+                if p.description:
+                    _sub(param, "description", p.description)
+                if p.unit:
+                    _sub(param, "unit", p.unit)
+                if p.ucd:
+                    _sub(param, "ucd", p.ucd)
+                _sub(param, "dataType", p.datatype)
+        for tag, text in cap.extra:
+            _sub(el, tag, text)
+        if cap.test_query:
+            tq = _sub(el, "testQuery")
+            for tag, text in cap.test_query.items():
+                _sub(tq, tag, text)
+    return _bytes(root)
+
+
+def _column(parent: etree._Element, col, primary: bool) -> None:
+    el = _sub(parent, "column")
+    _sub(el, "name", col.name)
+    if col.description:
+        _sub(el, "description", col.description)
+    if col.unit:
+        _sub(el, "unit", col.unit)
+    if col.ucd:
+        _sub(el, "ucd", col.ucd)
+    if col.utype:
+        _sub(el, "utype", col.utype)
+    vo = parse_type(col.type).votable()
+    dtype = _sub(el, "dataType", vo.datatype, arraysize=vo.arraysize or None,
+                 extendedType=(col.xtype or vo.xtype) or None)
+    dtype.set(XSI_TYPE, "vs:VOTableType")
+    if col.indexed:
+        _sub(el, "flag", "indexed")
+    if primary:
+        _sub(el, "flag", "primary")
+    if col.std:
+        _sub(el, "flag", "std")
+
+
+def tableset(schemas: dict[str, tuple[str, list[TableMeta]]]) -> bytes:
+    """A VOSI tableset: schema name -> (description, tables)."""
+    root = etree.Element(f"{{{NS['vtm']}}}tableset",
+                         nsmap={"vtm": NS["vtm"], "vs": NS["vs"], "xsi": NS["xsi"]})
+    for name, (description, tables) in schemas.items():
+        schema = _sub(root, "schema")
+        _sub(schema, "name", name)
+        if description:
+            _sub(schema, "description", description)
+        for table in tables:
+            tel = _sub(schema, "table", type="base_table")
+            _sub(tel, "name", table.qualified_name)
+            if table.title:
+                _sub(tel, "title", table.title)
+            if table.description:
+                _sub(tel, "description", table.description)
+            for col in table.columns:
+                _column(tel, col, col.name in table.primary_key)
+            for fk in table.foreign_keys:
+                fel = _sub(tel, "foreignKey")
+                _sub(fel, "targetTable", fk.target_table)
+                for a, b in zip(fk.columns, fk.target_columns):
+                    pair = _sub(fel, "fkColumn")
+                    _sub(pair, "fromColumn", a)
+                    _sub(pair, "targetColumn", b)
+    return _bytes(root)

@@ -1,0 +1,1 @@
+"""The web side: a Twisted server exposing every RD's services and tables."""

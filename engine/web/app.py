@@ -1,0 +1,58 @@
+"""The running site: configuration, database pool, templates and the current SiteState.
+
+``reload`` builds a new SiteState in a worker thread and swaps it in on the
+reactor thread; requests already running keep the state they started with.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from twisted.internet.defer import Deferred
+
+from engine.config import Config
+from engine.web.dbpool import DBPool
+from engine.web.state import SiteState, load_state
+from engine.web.templates import make_environment
+
+log = logging.getLogger("dr.web")
+
+
+class App:
+    """Shared by all requests; touched only from the reactor thread (except the pool)."""
+
+    def __init__(self, config: Config, dsn: str, reactor: Any = None) -> None:
+        self.config = config
+        self.pool = DBPool(dsn, reactor=reactor)
+        self.templates = make_environment()
+        self.site_name = config.web.server_url.split("://")[-1].rstrip("/") or "DR"
+        self.state = SiteState(config)
+
+    def start(self) -> Deferred:
+        """Start the pool and load the RDs; fires when the site is ready."""
+        self.pool.start()
+        return self.reload()
+
+    def reload(self) -> Deferred:
+        """Re-read every RD (in a worker thread) and swap the new state in."""
+        d = self.pool.run_with_connection(lambda conn: load_state(self.config, conn))
+
+        def swap(state: SiteState) -> SiteState:
+            self.state = state
+            log.info("loaded %d RDs, %d services, %d tables (%d broken)",
+                     len(state.rds), len(state.services), len(state.tables),
+                     len(state.broken))
+            return state
+
+        def failed(failure):
+            log.error("reloading RDs failed; keeping the previous state: %s",
+                      failure.getErrorMessage())
+            return failure
+
+        return d.addCallbacks(swap, failed)
+
+    def render_page(self, name: str, **context: Any) -> bytes:
+        from engine.web.templates import render
+
+        return render(self.templates, name, site_name=self.site_name, **context)

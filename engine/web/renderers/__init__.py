@@ -1,0 +1,1 @@
+"""Renderers: one module per protocol or page kind, each parsing its own parameters."""

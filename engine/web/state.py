@@ -1,0 +1,107 @@
+"""What the server serves: the loaded RDs, their bound services and imported tables.
+
+Built at start-up and on reload (in a worker thread, then swapped in on the
+reactor), so a reload never leaves requests half-served.  A broken RD is
+logged and left out; the others keep working.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from engine.config import Config
+from engine.services.core import BoundService
+from engine.services.resolver import NameSource, name_sources
+from rd.elements.resource import Resource
+from rd.elements.table import Option, Table
+from rd.errors import DRError
+from rd.loader import all_rd_files, load_rd_file
+from rd.tablemeta import TableMeta
+
+log = logging.getLogger("dr.web")
+
+
+@dataclass
+class SiteState:
+    """Everything a request needs to know about the site; replaced whole on reload."""
+
+    config: Config
+    rds: dict[str, Resource] = field(default_factory=dict)
+    services: dict[tuple[str, str], BoundService] = field(default_factory=dict)
+    broken: dict[str, str] = field(default_factory=dict)  # rd path -> error
+    imported: dict[str, dict] = field(default_factory=dict)  # table name -> dc.tables row
+    tables: dict[str, Table] = field(default_factory=dict)  # imported RD tables
+    name_sources: list[NameSource] = field(default_factory=list)
+
+    def service(self, rd_id: str, service_id: str) -> BoundService | None:
+        return self.services.get((rd_id, service_id))
+
+    def table_meta(self) -> dict[str, TableMeta]:
+        return {name: t.metadata() for name, t in self.tables.items()}
+
+
+def _read_imported(conn) -> dict[str, dict]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('dc.tables')")
+        if cur.fetchone()[0] is None:
+            return {}
+        cur.execute("SELECT table_name, rd_id, adql, description, source_meta, nrows, "
+                    "updated FROM dc.tables")
+        names = [d[0] for d in cur.description]
+        return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
+
+
+def _enumerations(conn, table: Table) -> dict[str, list[str]]:
+    """Allowed values of columns whose <values> lists options or says fromdb."""
+    out: dict[str, list[str]] = {}
+    for col in table.columns:
+        values = col.values
+        if values is None:
+            continue
+        options = [(o.content or "").strip() for o in values.children_of(Option)]
+        if values.fromdb:
+            with conn.cursor() as cur:
+                cur.execute("SAVEPOINT dr_enum")
+                try:
+                    cur.execute(f"SELECT DISTINCT {values.fromdb}")
+                    options += [str(r[0]) for r in cur.fetchall() if r[0] is not None]
+                    cur.execute("RELEASE SAVEPOINT dr_enum")
+                except Exception as exc:  # a bad fromdb must not take the site down
+                    cur.execute("ROLLBACK TO SAVEPOINT dr_enum")
+                    log.warning("%s: values fromdb failed: %s", values.pos, exc)
+        if options:
+            out[col.name.lower()] = sorted(dict.fromkeys(options))
+    return out
+
+
+def load_state(config: Config, conn) -> SiteState:
+    """Read every RD under the inputs directory and bind its services (blocking)."""
+    state = SiteState(config)
+    state.imported = _read_imported(conn)
+    for path in all_rd_files(config.inputs_dir):
+        rd_id = str(path.relative_to(config.inputs_dir).with_suffix(""))
+        try:
+            rd = load_rd_file(path, rd_id)
+        except DRError as exc:
+            state.broken[str(path)] = str(exc)
+            log.error("RD %s not loaded: %s", path, exc)
+            continue
+        state.rds[rd_id] = rd
+        for table in rd.tables:
+            if table.qualified_name.lower() in state.imported:
+                state.tables[table.qualified_name.lower()] = table
+        for service in rd.services:
+            try:
+                core_table = (rd.resolve_table(service.resolve_core().queried_table,
+                                               service)
+                              if service.resolve_core().queried_table else None)
+                options = _enumerations(conn, core_table) if core_table else {}
+                state.services[(rd_id, service.id)] = BoundService(rd, service, options)
+            except DRError as exc:
+                state.broken[f"{path}#{service.id}"] = str(exc)
+                log.error("service %s/%s not loaded: %s", rd_id, service.id, exc)
+    conn.rollback()
+    adql_tables = [t.metadata() for t in state.tables.values() if t.adql == "True"]
+    state.name_sources = name_sources(adql_tables)
+    return state

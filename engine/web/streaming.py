@@ -1,0 +1,252 @@
+"""Streaming a service's query result to the client, batch by batch.
+
+The producer asks a worker thread for the next encoded batch whenever the
+transport wants more (push producer: paused/resumed by Twisted), and writes
+it on the reactor thread.  The first step builds the query, runs it and
+encodes the head before any byte is sent, so parameter and SQL errors still
+get a proper status code; a failure later ends the document with an ERROR
+status.  A client that leaves cancels the query in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import psycopg2
+from twisted.internet.interfaces import IPushProducer
+from twisted.web.server import NOT_DONE_YET
+from zope.interface import implementer
+
+from engine.db.fetch import FetchCancelled, fetch_batches
+from engine.errors import ProtocolError
+from engine.formats import Batch, Format, Status, lookup
+from engine.services.conddescs import Context
+from engine.services.core import BoundService
+from engine.services.params import Params
+from engine.web.app import App
+from engine.web.respond import finish, html_error, votable_error
+
+log = logging.getLogger("dr.web")
+VOTABLE_FORMATS = ("votable", "application/x-votable+xml", "text/xml", "votable/b2",
+                   "votable/td", "application/x-votable+xml;serialization=binary2",
+                   "application/x-votable+xml;serialization=tabledata")
+
+
+def is_votable(fmt: str) -> bool:
+    return fmt.strip().lower().replace(" ", "") in VOTABLE_FORMATS
+
+
+def head_rows(batch: Batch, n: int) -> Batch:
+    """The first ``n`` rows of a batch."""
+    return Batch([column[:n] for column in batch.columns], min(n, batch.length))
+
+
+def user_error(exc: BaseException) -> ProtocolError:
+    """A ProtocolError a user can read, for exceptions out of query execution."""
+    if isinstance(exc, ProtocolError):
+        return exc
+    if isinstance(exc, psycopg2.errors.QueryCanceled | FetchCancelled):
+        return ProtocolError("the query took too long and was stopped", status=500)
+    log.error("query failed: %r", exc)
+    return ProtocolError("the query failed on the server; the error has been logged",
+                         status=500)
+
+
+@implementer(IPushProducer)
+class QueryStream:
+    """One request's result stream (created and driven on the reactor thread)."""
+
+    def __init__(self, app: App, request: Any, bound: BoundService, params: Params, *,
+                 renderer: str, fmt: Format, errors: str, verb: int | None,
+                 maxrec: int) -> None:
+        self.app, self.request, self.bound, self.params = app, request, bound, params
+        self.renderer, self.format, self.errors, self.verb = renderer, fmt, errors, verb
+        self.maxrec = maxrec
+        self.conn = None
+        self.first: Batch | None = None
+        self.spool_chunks = None
+        self.batches = None
+        self.writer = None
+        self.rows_sent = 0
+        self.limit = maxrec
+        self.paused = False
+        self.busy = False
+        self.done = False
+
+    # -- reactor side ------------------------------------------------------------
+
+    def start(self) -> Any:
+        self.request.notifyFinish().addErrback(self._client_gone)
+        d = self.app.pool.run(self._open)
+        d.addCallbacks(self._opened, self._open_failed)
+        return NOT_DONE_YET
+
+    def _opened(self, head: bytes) -> None:
+        self.request.setHeader(b"content-type", self.format.content_type.encode())
+        self.request.registerProducer(self, True)
+        self.request.write(head)
+        self._next()
+
+    def _open_failed(self, failure) -> None:
+        self._release()
+        exc = user_error(failure.value)
+        if self.errors == "html":
+            body = html_error(self.app, self.request, exc.status, "Bad request",
+                              exc.message)
+        else:
+            body = votable_error(self.request, exc.status, exc.message,
+                                 scs=self.errors == "scs")
+        finish(self.request, body)
+
+    def _next(self) -> None:
+        if self.paused or self.busy or self.done:
+            return
+        self.busy = True
+        self.app.pool.run(self._produce).addCallbacks(self._produced, self._failed)
+
+    def _produced(self, result: tuple[bytes, bool]) -> None:
+        self.busy = False
+        data, last = result
+        if self.done:
+            return
+        if data:
+            self.request.write(data)
+        if last:
+            self._end()
+        else:
+            self._next()
+
+    def _failed(self, failure) -> None:
+        self.busy = False
+        if self.done:
+            return
+        exc = user_error(failure.value)
+        if self.format.spooled or not self.writer.in_band_status:
+            # CSV cannot say "error" in-band: break the response off instead.
+            self.done = True
+            self.app.pool.run(self._release)
+            self.request.unregisterProducer()
+            self.request.loseConnection()
+            return
+        self.request.write(self.writer.tail(Status.error(exc.message)))
+        self._end()
+
+    def _end(self) -> None:
+        self.done = True
+        self.app.pool.run(self._release)
+        self.request.unregisterProducer()
+        if not self.request.finished:
+            self.request.finish()
+
+    def _client_gone(self, _failure) -> None:
+        if self.done:
+            return
+        self.done = True
+        if self.batches is not None:
+            self.batches.cancel()
+        elif self.conn is not None:
+            try:
+                self.conn.cancel()
+            except psycopg2.Error:
+                pass
+        self.app.pool.run(self._release)
+
+    def pauseProducing(self) -> None:
+        self.paused = True
+
+    def resumeProducing(self) -> None:
+        self.paused = False
+        self._next()
+
+    def stopProducing(self) -> None:
+        self._client_gone(None)
+
+    # -- worker side -----------------------------------------------------------------
+
+    def _open(self) -> bytes:
+        """Build and run the query, return the document head (worker thread)."""
+        self.conn = self.app.pool.getconn()
+        with self.conn.cursor() as cur:
+            ctx = Context(cur, self.app.state.name_sources)
+            plan = self.bound.build_query(self.params, self.renderer, ctx,
+                                          limit=self.maxrec, verb=self.verb)
+            cur.execute("SET statement_timeout = %s",
+                        (f"{self.app.config.async_.default_execution_duration}s",))
+        self.limit = plan.limit
+        self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)
+        self.first = next(self.batches, None)
+        self.writer = self.format.writer(plan.columns)
+        if self.format.spooled:
+            return b""
+        return self.writer.head()
+
+    def _next_batch(self) -> tuple[Batch | None, bool]:
+        """The next batch within MAXREC, and whether rows were cut (worker thread)."""
+        batch = self.first if self.first is not None else next(self.batches, None)
+        self.first = None
+        if batch is None:
+            return None, False
+        room = self.limit - self.rows_sent
+        if batch.length > room:
+            self.rows_sent += max(room, 0)
+            return (head_rows(batch, room) if room > 0 else None), True
+        self.rows_sent += batch.length
+        return batch, False
+
+    def _produce(self) -> tuple[bytes, bool]:
+        """Encode the next batch; (bytes, is_last) (worker thread)."""
+        if self.format.spooled:
+            return self._produce_spooled()
+        batch, overflow = self._next_batch()
+        if overflow:
+            data = self.writer.batch(batch) if batch is not None else b""
+            return data + self.writer.tail(Status.overflow()), True
+        if batch is None:
+            return self.writer.tail(Status.ok()), True
+        return self.writer.batch(batch), False
+
+    def _produce_spooled(self) -> tuple[bytes, bool]:
+        """FITS needs the row count first: spool everything, then send the file."""
+        if self.spool_chunks is None:
+            status = Status.ok()
+            while True:
+                batch, overflow = self._next_batch()
+                if batch is not None:
+                    self.writer.add(batch)
+                if overflow:
+                    status = Status.overflow()
+                if batch is None or overflow:
+                    break
+            self.spool_chunks = iter(self.writer.finish(status))
+        chunk = next(self.spool_chunks, None)
+        if chunk is None:
+            self.writer.close()
+            return b"", True
+        return chunk, False
+
+    def _release(self) -> None:
+        if self.batches is not None:
+            close = getattr(self.batches, "close", None)
+            if close:
+                close()
+        if self.conn is not None:
+            self.app.pool.putconn(self.conn)
+            self.conn = None
+
+
+def stream_service(app: App, request: Any, bound: BoundService, params: Params, *,
+                   renderer: str, fmt: str, errors: str, verb: int | None = None) -> Any:
+    """Answer ``request`` with the service's result in ``fmt`` (reactor thread)."""
+    web = app.config.web
+    try:
+        maxrec = params.integer("MAXREC", web.maxrec, minimum=0)
+        maxrec = min(maxrec, web.hard_maxrec)
+        format_ = lookup(fmt)
+    except (ProtocolError, ValueError) as exc:
+        message = exc.message if isinstance(exc, ProtocolError) else str(exc)
+        if errors == "html":
+            return html_error(app, request, 400, "Bad request", message)
+        return votable_error(request, 400, message, scs=errors == "scs")
+    return QueryStream(app, request, bound, params, renderer=renderer, fmt=format_,
+                       errors=errors, verb=verb, maxrec=maxrec).start()
