@@ -53,6 +53,16 @@ def write_rd(tmp_path: Path, body: str, schema: str = 'schema="t"') -> Path:
      "<column> takes no text content"),
     ("\n  <meta name='title'>T</meta>\n  <table id='x'>\n  </tabl>", 4,
      "not well-formed XML"),
+    (GOOD_TABLE + "\n  <service id='s' allowed='form,ssap.xml'>\n"
+     "    <dbCore queriedTable='main'/>\n  </service>", 5,
+     "<service> renderer(s) ssap.xml not known to DR"),
+    (GOOD_TABLE + "\n  <service id='s'/>", 5, "<service> needs a core"),
+    (GOOD_TABLE + "\n  <service id='s'>\n    <dbCore queriedTable='mane'/>\n"
+     "  </service>", 6, "<dbCore> 'mane' is not a table of this RD"),
+    (GOOD_TABLE + "\n  <service id='s' allowed='form'>\n"
+     "    <publish render='scs.xml'/>\n    <dbCore queriedTable='main'/>\n"
+     "  </service>", 6, "<publish> publishes renderer 'scs.xml', which the service does "
+     "not allow"),
 ])
 def test_a_broken_rd_names_file_line_and_element(tmp_path, body, line, message):
     path = write_rd(tmp_path, body)

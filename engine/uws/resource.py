@@ -1,0 +1,343 @@
+"""The UWS 1.1 REST binding of one job kind's job list, e.g. ``/tap/async``.
+
+The site's dispatcher calls :meth:`UWSResource.render` with the path segments
+after the list's own path: ``[]`` is the job list, ``[id]`` a job,
+``[id, "phase"]`` one of its children, and so on.  Database work runs in the
+DB pool; the request is touched only on the reactor thread, and every answer
+finishes it exactly once.  Bad values answer 400, unknown jobs 404 and other
+people's jobs 403, all as text/plain; unexpected errors are logged and answer
+a 500 without a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from twisted.internet.defer import CancelledError, Deferred, maybeDeferred
+from twisted.python.failure import Failure
+from twisted.web.server import NOT_DONE_YET
+from twisted.web.static import NoRangeStaticProducer
+
+from engine.errors import ProtocolError
+from engine.services.params import Params
+from engine.uws import documents, model, params, store
+from engine.uws.model import Job
+from engine.uws.runner import runner_for
+from engine.web.errors import dali_error
+from engine.web.respond import finish
+
+log = logging.getLogger("dr.uws")
+XML = "text/xml; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+VOTABLE = "application/x-votable+xml; charset=utf-8"
+LIST_CAP = 1000       # longer job lists redirect to LAST=LIST_CAP (UWS 1.1 allows it)
+
+
+@dataclass
+class Answer:
+    body: bytes
+    content_type: str = XML
+
+
+@dataclass
+class SeeOther:
+    url: str
+
+
+@dataclass
+class FileAnswer:
+    path: Path
+    content_type: str
+
+
+def text(value: str) -> Answer:
+    return Answer(value.encode("utf-8"), TEXT)
+
+
+class UWSResource:
+    """The jobs of kind ``kind_name`` under ``base_url_path`` (reactor thread)."""
+
+    def __init__(self, app: Any, kind_name: str, base_url_path: str) -> None:
+        self.app, self.kind, self.pool = app, kind_name, app.pool
+        self.base = (app.config.web.server_url.rstrip("/") + "/"
+                     + base_url_path.strip("/"))
+        self.runner = runner_for(app)
+
+    def render(self, request: Any, segments: list[str]) -> Any:
+        """Answer a request for ``<base>/<segments…>``; always NOT_DONE_YET."""
+        method = "GET" if request.method == b"HEAD" else request.method.decode("ascii")
+        handlers = self._route(segments)
+        if handlers is None:
+            self._failed(Failure(ProtocolError(
+                f"there is nothing at {self.base}/{'/'.join(segments)}", status=404)),
+                request)
+            return NOT_DONE_YET
+        handler = handlers.get(method)
+        if handler is None:
+            request.setResponseCode(405)
+            request.setHeader(b"allow", ", ".join(handlers).encode())
+            finish(request, b"")
+            return NOT_DONE_YET
+        d = maybeDeferred(handler, request, *segments[:1], *segments[2:])
+        d.addCallback(self._answer, request).addErrback(self._failed, request)
+        return NOT_DONE_YET
+
+    def _route(self, segments: list[str]) -> dict[str, Callable[..., Any]] | None:
+        if not segments:
+            return {"GET": self.get_list, "POST": self.create}
+        if len(segments) == 1:
+            return {"GET": self.get_job, "POST": self.post_job, "DELETE": self.delete}
+        child = segments[1]
+        if len(segments) == 2:
+            return {
+                "phase": {"GET": self.get_phase, "POST": self.post_phase},
+                "executionduration": {"GET": self.get_duration,
+                                      "POST": self.post_duration},
+                "destruction": {"GET": self.get_destruction,
+                                "POST": self.post_destruction},
+                "quote": {"GET": self.get_quote},
+                "error": {"GET": self.get_error},
+                "owner": {"GET": self.get_owner},
+                "results": {"GET": self.get_results},
+                "parameters": {"GET": self.get_parameters, "POST": self.post_parameters},
+            }.get(child)
+        if len(segments) == 3:
+            return {"results": {"GET": self.get_result},
+                    "parameters": {"GET": self.get_parameter}}.get(child)
+        return None
+
+    # -- answering -------------------------------------------------------------------
+
+    def _answer(self, answer: Answer | SeeOther | FileAnswer, request: Any) -> None:
+        if isinstance(answer, SeeOther):
+            request.setResponseCode(303)
+            request.setHeader(b"location", answer.url.encode("utf-8"))
+            finish(request, b"")
+        elif isinstance(answer, FileAnswer):
+            self._send_file(answer, request)
+        else:
+            request.setHeader(b"content-type", answer.content_type.encode())
+            finish(request, answer.body)
+
+    def _send_file(self, answer: FileAnswer, request: Any) -> None:
+        try:
+            f = open(answer.path, "rb")  # the producer closes it
+        except OSError:
+            self._failed(Failure(ProtocolError("this result's file is gone", status=404)),
+                         request)
+            return
+        request.setHeader(b"content-type", answer.content_type.encode())
+        request.setHeader(b"content-length", str(answer.path.stat().st_size).encode())
+        if request.method == b"HEAD":
+            f.close()
+            finish(request, b"")
+            return
+        NoRangeStaticProducer(request, f).start()
+
+    def _failed(self, failure: Failure, request: Any) -> None:
+        if failure.check(CancelledError):
+            return
+        exc = failure.value
+        if isinstance(exc, ProtocolError):
+            status, message = exc.status, exc.message
+        else:
+            log.error("uws: error serving %s\n%s",
+                      request.uri.decode("utf-8", "replace"), failure.getTraceback())
+            status, message = 500, "something went wrong on the server; it has been logged"
+        if request.finished or getattr(request, "_disconnected", False):
+            return
+        request.setResponseCode(status)
+        request.setHeader(b"content-type", TEXT.encode())
+        finish(request, (message + "\n").encode("utf-8"))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def job_url(self, job_id: str) -> str:
+        return f"{self.base}/{job_id}"
+
+    def _fetch(self, request: Any, job_id: str) -> Deferred:
+        return self.pool.run_with_connection(store.fetch_job, job_id, _user(request))
+
+    def _change(self, request: Any, fn: Callable[..., Any], job_id: str,
+                *args: Any) -> Deferred:
+        """Run ``store.fn(conn, job_id, user, *args)``, then 303 to the job."""
+        d = self.pool.run_with_connection(fn, job_id, _user(request), *args)
+        return d.addCallback(lambda _: SeeOther(self.job_url(job_id)))
+
+    # -- the job list --------------------------------------------------------------
+
+    def get_list(self, request: Any) -> Deferred:
+        filt = params.list_filter(Params.from_twisted(request.args))
+        last = filt.last if filt.last is not None else LIST_CAP + 1
+        d = self.pool.run_with_connection(
+            lambda conn: store.list_jobs(conn, self.kind, _user(request),
+                                         phases=filt.phases, after=filt.after, last=last))
+
+        def answer(refs: list[store.JobRef]) -> Answer | SeeOther:
+            if filt.last is None and len(refs) > LIST_CAP:
+                query = request.uri.decode("utf-8", "replace").partition("?")[2]
+                return SeeOther(f"{self.base}?{query + '&' if query else ''}"
+                                f"LAST={LIST_CAP}")
+            return Answer(documents.job_list(refs, self.base))
+
+        return d.addCallback(answer)
+
+    def create(self, request: Any) -> Deferred:
+        creation = params.creation(request.args)
+        cfg = self.app.config.async_
+        d = self.pool.run_with_connection(
+            lambda conn: store.create_job(
+                conn, kind=self.kind, owner=_user(request), run_id=creation.run_id,
+                parameters=creation.parameters,
+                execution_duration=cfg.default_execution_duration,
+                lifetime=cfg.default_destruction, queue=creation.run))
+
+        def created(job_id: str) -> SeeOther:
+            if creation.run:
+                self.runner.wake()
+            return SeeOther(self.job_url(job_id))
+
+        return d.addCallback(created)
+
+    # -- a job ---------------------------------------------------------------------
+
+    def get_job(self, request: Any, job_id: str) -> Deferred:
+        block = params.blocking(Params.from_twisted(request.args))
+        until = self.runner.reactor.seconds() + (block.seconds if block else 0)
+        d = self._fetch(request, job_id)
+        if block is not None:
+            d.addCallback(self._wait, request, until, block.phase)
+        return d.addCallback(lambda job: Answer(documents.job_document(job, self.base)))
+
+    def _wait(self, job: Job, request: Any, until: float, phase: str | None) -> Any:
+        """The job once its phase changed or time ran out (WAIT; reactor thread)."""
+        remaining = until - self.runner.reactor.seconds()
+        if (remaining <= 0 or job.phase not in model.ACTIVE
+                or (phase is not None and job.phase != phase)):
+            return job
+        seen = job.phase
+        d = self.runner.waits.wait(job.job_id, seen, remaining)
+        request.notifyFinish().addErrback(lambda _: d.cancel())
+        d.addCallback(lambda _: self._fetch(request, job.job_id))
+        return d.addCallback(
+            lambda new: new if new.phase != seen else self._wait(new, request, until, phase))
+
+    def post_job(self, request: Any, job_id: str) -> Deferred:
+        """ACTION=DELETE, PHASE=RUN|ABORT, or new parameters for a PENDING job."""
+        p = params.text_params(request.args)
+        action = p.get("ACTION")
+        if action is not None:
+            if action.upper() != "DELETE":
+                raise ProtocolError(f"ACTION must be DELETE, not {action!r}", param="ACTION")
+            return self.delete(request, job_id)
+        if "PHASE" in p:
+            return self.post_phase(request, job_id)
+        return self.post_parameters(request, job_id)
+
+    def delete(self, request: Any, job_id: str) -> Deferred:
+        def work(conn) -> None:
+            store.delete_job(conn, job_id, _user(request))
+            self.runner.remove_dirs([job_id])
+
+        def deleted(_: Any) -> SeeOther:
+            self.runner.terminate(job_id)
+            self.runner.waits.changed(job_id)
+            return SeeOther(self.base)
+
+        return self.pool.run_with_connection(work).addCallback(deleted)
+
+    # -- its children ----------------------------------------------------------------
+
+    def get_phase(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(lambda job: text(job.phase))
+
+    def post_phase(self, request: Any, job_id: str) -> Deferred:
+        action = params.phase_action(Params.from_twisted(request.args))
+        fn = store.queue_job if action == "RUN" else store.abort_job
+        d = self.pool.run_with_connection(fn, job_id, _user(request))
+
+        def changed(_: Any) -> SeeOther:
+            if action == "ABORT":
+                self.runner.terminate(job_id)
+            self.runner.waits.changed(job_id)
+            self.runner.wake()
+            return SeeOther(self.job_url(job_id))
+
+        return d.addCallback(changed)
+
+    def get_duration(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(
+            lambda job: text(str(job.execution_duration)))
+
+    def post_duration(self, request: Any, job_id: str) -> Deferred:
+        seconds = params.execution_duration(
+            Params.from_twisted(request.args),
+            self.app.config.async_.default_execution_duration)
+        return self._change(request, store.set_execution_duration, job_id, seconds)
+
+    def get_destruction(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(
+            lambda job: text(model.format_time(job.destruction)))
+
+    def post_destruction(self, request: Any, job_id: str) -> Deferred:
+        when = params.destruction(Params.from_twisted(request.args))
+        return self._change(request, store.set_destruction, job_id, when)
+
+    def get_quote(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(
+            lambda job: text(model.format_time(job.quote) if job.quote else ""))
+
+    def get_owner(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(lambda job: text(job.owner or ""))
+
+    def get_error(self, request: Any, job_id: str) -> Deferred:
+        def answer(job: Job) -> Answer:
+            if job.phase != model.ERROR:
+                raise ProtocolError(f"job {job_id!r} is {job.phase}, it has no error",
+                                    status=404)
+            return Answer(dali_error(documents.xml_text(job.error or "unknown error")),
+                          VOTABLE)
+        return self._fetch(request, job_id).addCallback(answer)
+
+    def get_results(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(
+            lambda job: Answer(documents.results_document(job, self.base)))
+
+    def get_result(self, request: Any, job_id: str, result_id: str) -> Deferred:
+        def answer(job: Job) -> FileAnswer:
+            result = job.result(result_id)
+            workdir = model.job_dir(self.app.config, job_id).resolve()
+            path = (workdir / result.path).resolve() if result else None
+            if path is None or not path.is_relative_to(workdir):
+                raise ProtocolError(f"job {job_id!r} has no result {result_id!r}",
+                                    status=404)
+            return FileAnswer(path, result.mime_type)
+        return self._fetch(request, job_id).addCallback(answer)
+
+    def get_parameters(self, request: Any, job_id: str) -> Deferred:
+        return self._fetch(request, job_id).addCallback(
+            lambda job: Answer(documents.parameters_document(job, self.base)))
+
+    def post_parameters(self, request: Any, job_id: str) -> Deferred:
+        pairs = params.raw_pairs(request.args)
+        if not pairs:
+            raise ProtocolError("no parameters were given")
+        return self._change(request, store.update_parameters, job_id, pairs)
+
+    def get_parameter(self, request: Any, job_id: str, position: str) -> Deferred:
+        """A parameter value shown by reference: its bytes as sent."""
+        def answer(job: Job) -> Answer:
+            if not position.isdigit() or not 0 < int(position) <= len(job.parameters):
+                raise ProtocolError(f"job {job_id!r} has no parameter {position!r}",
+                                    status=404)
+            return Answer(job.parameters[int(position) - 1].value,
+                          "application/octet-stream")
+        return self._fetch(request, job_id).addCallback(answer)
+
+
+def _user(request: Any) -> str | None:
+    return getattr(request, "dr_user", None)
