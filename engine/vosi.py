@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from adql.reserved import is_reserved
 from rd.tablemeta import TableMeta
 from rd.types import parse_type
 
@@ -74,6 +75,9 @@ class Capability:
     capability_type: str | None = None  # e.g. cs:ConeSearch
     extra: Iterable[tuple[str, str]] = field(default_factory=tuple)  # (tag, text)
     test_query: dict[str, str] = field(default_factory=dict)
+    version: str | None = None  # of the interface
+    # Ready-made children appended after the interface (e.g. TAPRegExt's).
+    elements: Sequence[etree._Element] = ()
 
 
 def vosi_capabilities(base_url: str) -> list[Capability]:
@@ -89,7 +93,7 @@ def capabilities(caps: Iterable[Capability]) -> bytes:
         el = _sub(root, "capability", standardID=cap.standard_id)
         if cap.capability_type:
             el.set(XSI_TYPE, cap.capability_type)
-        iface = _sub(el, "interface", role=cap.role)
+        iface = _sub(el, "interface", role=cap.role, version=cap.version)
         iface.set(XSI_TYPE, cap.interface)
         _sub(iface, "accessURL", cap.access_url, use=cap.use)
         if cap.interface == "vs:ParamHTTP":
@@ -108,6 +112,8 @@ def capabilities(caps: Iterable[Capability]) -> bytes:
                 _sub(param, "dataType", p.datatype)
         for tag, text in cap.extra:
             _sub(el, tag, text)
+        for child in cap.elements:
+            el.append(child)
         if cap.test_query:
             tq = _sub(el, "testQuery")
             for tag, text in cap.test_query.items():
@@ -115,9 +121,14 @@ def capabilities(caps: Iterable[Capability]) -> bytes:
     return _bytes(root)
 
 
+def delimited(name: str) -> str:
+    """A column name as TAP metadata writes it: ADQL reserved words in double quotes."""
+    return f'"{name}"' if is_reserved(name) else name
+
+
 def _column(parent: etree._Element, col, primary: bool) -> None:
     el = _sub(parent, "column")
-    _sub(el, "name", col.name)
+    _sub(el, "name", delimited(col.name))
     if col.description:
         _sub(el, "description", col.description)
     if col.unit:
@@ -148,19 +159,30 @@ def tableset(schemas: dict[str, tuple[str, list[TableMeta]]]) -> bytes:
         if description:
             _sub(schema, "description", description)
         for table in tables:
-            tel = _sub(schema, "table", type="base_table")
-            _sub(tel, "name", table.qualified_name)
-            if table.title:
-                _sub(tel, "title", table.title)
-            if table.description:
-                _sub(tel, "description", table.description)
-            for col in table.columns:
-                _column(tel, col, col.name in table.primary_key)
-            for fk in table.foreign_keys:
-                fel = _sub(tel, "foreignKey")
-                _sub(fel, "targetTable", fk.target_table)
-                for a, b in zip(fk.columns, fk.target_columns):
-                    pair = _sub(fel, "fkColumn")
-                    _sub(pair, "fromColumn", a)
-                    _sub(pair, "targetColumn", b)
+            _fill_table(_sub(schema, "table", type="base_table"), table)
+    return _bytes(root)
+
+
+def _fill_table(tel: etree._Element, table: TableMeta) -> None:
+    _sub(tel, "name", table.qualified_name)
+    if table.title:
+        _sub(tel, "title", table.title)
+    if table.description:
+        _sub(tel, "description", table.description)
+    for col in table.columns:
+        _column(tel, col, col.name in table.primary_key)
+    for fk in table.foreign_keys:
+        fel = _sub(tel, "foreignKey")
+        _sub(fel, "targetTable", fk.target_table)
+        for a, b in zip(fk.columns, fk.target_columns):
+            pair = _sub(fel, "fkColumn")
+            _sub(pair, "fromColumn", a)
+            _sub(pair, "targetColumn", b)
+
+
+def table_document(table: TableMeta) -> bytes:
+    """VOSI 1.1's description of one table (/tables/<name>)."""
+    root = etree.Element(f"{{{NS['vtm']}}}table", type="base_table",
+                         nsmap={"vtm": NS["vtm"], "vs": NS["vs"], "xsi": NS["xsi"]})
+    _fill_table(root, table)
     return _bytes(root)

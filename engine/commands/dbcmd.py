@@ -9,6 +9,7 @@ import shutil
 from engine.config import Config
 from engine.db.connect import open_database
 from engine.db.extensions import ensure_extensions
+from engine.db.system import install_system_schema
 from engine.errors import DatabaseError
 
 
@@ -18,12 +19,12 @@ def cmd_init(cfg: Config, args: argparse.Namespace) -> int:
         created = db.cluster.init()
         print(("created" if created else "found") + f" the embedded cluster in "
               f"{db.cluster.data_dir}")
-    with db.connect() as conn:
+    conn = db.connect()
+    try:
         version = ensure_extensions(conn)
-        from engine.db.system import install_system_schema
-
         install_system_schema(conn)
-    conn.close()
+    finally:
+        conn.close()
     print(f"database ready (pg_sphere {version}); dsn: {db.dsn}")
     return 0
 

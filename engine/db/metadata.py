@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from psycopg2.extras import execute_values
 
+from engine.vosi import delimited
 from rd.elements.resource import Resource
 from rd.elements.table import Table
 from rd.types import parse_type
@@ -120,7 +121,7 @@ def _write_tap_schema(cur, rd: Resource, tables: list[Table],
         for i, col in enumerate(md.columns):
             vo = parse_type(col.type).votable()
             size = int(vo.arraysize) if vo.arraysize.isdigit() else None
-            rows_out.append((name, col.name, vo.datatype, vo.arraysize or None,
+            rows_out.append((name, delimited(col.name), vo.datatype, vo.arraysize or None,
                              col.xtype or vo.xtype or None, size, col.description,
                              col.utype or None, col.unit or None, col.ucd or None,
                              _flag(col.indexed), _flag(col.principal), _flag(col.std), i))
@@ -133,4 +134,5 @@ def _write_tap_schema(cur, rd: Resource, tables: list[Table],
                         "VALUES (%s, %s, %s)", (key_id, name, fk.target_table.lower()))
             execute_values(cur, "INSERT INTO tap_schema.key_columns (key_id, from_column, "
                            "target_column) VALUES %s",
-                           [(key_id, a, b) for a, b in zip(fk.columns, fk.target_columns)])
+                           [(key_id, delimited(a), delimited(b))
+                            for a, b in zip(fk.columns, fk.target_columns)])

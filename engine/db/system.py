@@ -7,6 +7,7 @@ already released is never edited.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 # A fixed key for pg_advisory_xact_lock so concurrent installers queue up.
@@ -84,6 +85,13 @@ STEPS: Sequence[str] = (
         superseded_by integer REFERENCES dc.sources);
     CREATE INDEX ON dc.sources (rd_id, data_id, path);
     """,
+    # 3: what derived SQL (e.g. the ADQL helper functions) is installed, by digest.
+    """
+    CREATE TABLE dc.installed (
+        what text PRIMARY KEY,
+        digest text NOT NULL,
+        installed timestamptz NOT NULL DEFAULT now());
+    """,
 )
 
 
@@ -108,7 +116,26 @@ def install_system_schema(conn) -> int:
             cur.execute("INSERT INTO dc.schema_version (version) VALUES (%s)", (number,))
         conn.commit()
     _ensure_tap_schema(conn)
+    _ensure_udfs(conn)
+    from engine.uws.schema import install_uws_schema
+
+    install_uws_schema(conn)
     return len(STEPS)
+
+
+def _ensure_udfs(conn) -> None:
+    """The SQL functions translated ADQL calls (adql.UDF_SQL), reinstalled when changed."""
+    from adql import UDF_SQL
+
+    digest = hashlib.sha256(UDF_SQL.encode()).hexdigest()
+    with conn.cursor() as cur:
+        if _installed(cur, "adql-udfs") == digest:
+            conn.commit()
+            return
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
+        cur.execute(UDF_SQL)
+        _record(cur, "adql-udfs", digest)
+    conn.commit()
 
 
 TAP_RD_ID = "__system__/tap"
@@ -121,14 +148,14 @@ def _ensure_tap_schema(conn) -> None:
     from rd.loader import load_rd_file
     from rd.reader import SYSTEM_DIR
 
+    source = (SYSTEM_DIR / "tap.rd").read_bytes()
+    digest = hashlib.sha256(source).hexdigest()
     with conn.cursor() as cur:
-        cur.execute("SELECT count(*) FROM dc.tables WHERE rd_id = %s", (TAP_RD_ID,))
-        if cur.fetchone()[0]:
+        if _installed(cur, "tap-schema") == digest:
             conn.commit()
             return
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
-        cur.execute("SELECT count(*) FROM dc.tables WHERE rd_id = %s", (TAP_RD_ID,))
-        if cur.fetchone()[0]:
+        if _installed(cur, "tap-schema") == digest:
             conn.commit()
             return
         rd = load_rd_file(SYSTEM_DIR / "tap.rd", TAP_RD_ID)
@@ -141,4 +168,17 @@ def _ensure_tap_schema(conn) -> None:
                 if pk:
                     cur.execute(pk[1])
         metadata.publish(cur, rd, rd.tables)
+        _record(cur, "tap-schema", digest)
     conn.commit()
+
+
+def _installed(cur, what: str) -> str | None:
+    cur.execute("SELECT digest FROM dc.installed WHERE what = %s", (what,))
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _record(cur, what: str, digest: str) -> None:
+    cur.execute("INSERT INTO dc.installed (what, digest) VALUES (%s, %s) "
+                "ON CONFLICT (what) DO UPDATE SET digest = excluded.digest, "
+                "installed = now()", (what, digest))

@@ -50,6 +50,7 @@ class QueryPlan:
     limit: int  # rows wanted; the SQL asks for one more
     offset: int = 0
     outputs: list[OutputSpec] = field(default_factory=list)
+    writer_options: dict[str, Any] = field(default_factory=dict)
 
 
 def select_expression(col: Column) -> str:

@@ -20,13 +20,19 @@ class Params:
 
     @classmethod
     def from_twisted(cls, args: Mapping[bytes, list[bytes]]) -> Params:
+        """Text parameters of a request; values that are not UTF-8 (binary upload
+        parts, read raw from the request) are left out."""
         pairs = []
         for name, values in args.items():
             try:
                 key = name.decode("utf-8")
-                pairs += [(key, v.decode("utf-8")) for v in values]
             except UnicodeDecodeError:
-                raise ProtocolError("parameters must be UTF-8 text") from None
+                raise ProtocolError("parameter names must be UTF-8 text") from None
+            for value in values:
+                try:
+                    pairs.append((key, value.decode("utf-8")))
+                except UnicodeDecodeError:
+                    continue
         return cls(pairs)
 
     def all(self, name: str) -> list[str]:

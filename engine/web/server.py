@@ -14,6 +14,9 @@ from engine.config import Config
 from engine.db.connect import open_database
 from engine.db.system import install_system_schema
 from engine.errors import DatabaseError
+from engine.tap import job as tap_job
+from engine.uws.kinds import register_kind
+from engine.uws.runner import start_runner
 from engine.web.app import App
 from engine.web.site import Root, Site
 
@@ -45,6 +48,7 @@ def serve(cfg: Config) -> int:
     install_system_schema(conn)
     conn.close()
 
+    register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
     app = App(cfg, db.dsn)
     access_log = open(log_dir / "access.log", "a", encoding="utf-8")
     site = Site(Root(app), access_log)
@@ -55,6 +59,7 @@ def serve(cfg: Config) -> int:
                             f"{cfg.web.server_port}: {exc}") from None
 
     def ready(_state) -> None:
+        start_runner(app)
         address = port.getHost()
         print(f"dr serve: listening on http://{address.host}:{address.port}/ "
               f"(pid {os.getpid()})", flush=True)

@@ -21,10 +21,23 @@ from twisted.web import resource, server
 from engine.errors import ProtocolError
 from engine.web import urls
 from engine.web.app import App
-from engine.web.renderers import api, form, pages, scs, vosi
+from engine.web.formdata import form_args
+from engine.web.renderers import api, form, pages, scs, tap, vosi
 from engine.web.respond import html_error
 
 log = logging.getLogger("dr.web")
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dr")
+    except PackageNotFoundError:
+        return "dev"
+
+
+# The Server header Twisted sends: name the VO software (taplint's SoftID check).
+server.version = f"DR/{_version()} TwistedWeb".encode()
 
 Renderer = Callable[[App, Any, Any], Any]
 RENDERERS: dict[str, Renderer] = {
@@ -37,6 +50,8 @@ RENDERERS: dict[str, Renderer] = {
     "tableMetadata": vosi.tables,
 }
 ALLOWED_METHODS = (b"GET", b"POST", b"HEAD")
+# UWS deletes jobs with DELETE.
+DELETE_PREFIX = ("tap", "async")
 
 
 class Root(resource.Resource):
@@ -49,7 +64,10 @@ class Root(resource.Resource):
         self.app = app
 
     def render(self, request: server.Request) -> Any:
-        if request.method not in ALLOWED_METHODS:
+        deletes_job = (request.method == b"DELETE"
+                       and tuple(p.decode("utf-8", "replace")
+                                 for p in request.postpath[:2]) == DELETE_PREFIX)
+        if request.method not in ALLOWED_METHODS and not deletes_job:
             request.setResponseCode(405)
             request.setHeader(b"allow", b", ".join(ALLOWED_METHODS))
             return b""
@@ -72,6 +90,8 @@ class Root(resource.Resource):
             return pages.static_file(self.app, request, segments[1])
         if segments[0] == "tableinfo" and len(segments) == 2:
             return pages.table_page(self.app, request, segments[1])
+        if segments[0] == "tap":
+            return tap.render(self.app, request, segments[1:])
         return self.dispatch_service(request, segments)
 
     def dispatch_service(self, request: server.Request, segments: list[str]) -> Any:
@@ -102,12 +122,37 @@ class Root(resource.Resource):
                           f"Nothing is published at /{'/'.join(segments)}.")
 
 
+class Request(server.Request):
+    """A request whose POST body DR parses itself (see engine.web.formdata)."""
+
+    def process(self) -> None:
+        try:
+            self.content.seek(0)
+            body = self.content.read()
+            self.content.seek(0)
+            ctype = self.getHeader(b"content-type")
+            for name, values in form_args(self.method, ctype, body).items():
+                self.args.setdefault(name, []).extend(values)
+        except ProtocolError as exc:
+            self.setResponseCode(400)
+            self.setHeader(b"content-type", b"text/plain; charset=utf-8")
+            self.write(exc.message.encode("utf-8"))
+            self.finish()
+            return
+        super().process()
+
+
 class Site(server.Site):
     """A twisted Site writing one JSON line per request to the access log."""
+
+    requestFactory = Request
 
     def __init__(self, root: resource.Resource, access_log: Any = None) -> None:
         super().__init__(root)
         self.access_log = access_log
+        self.displayTracebacks = False
+        # Request.process parses POST bodies; Twisted's parser refuses some clients'.
+        self._parsePOSTFormSubmission = False
 
     def log(self, request: server.Request) -> None:
         if self.access_log is None:

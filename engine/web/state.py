@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from engine.config import Config
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
+from engine.tap.tables import queryable_tables
 from rd.elements.resource import Resource
 from rd.elements.table import Option, Table
 from rd.errors import DRError
@@ -33,6 +34,7 @@ class SiteState:
     imported: dict[str, dict] = field(default_factory=dict)  # table name -> dc.tables row
     tables: dict[str, Table] = field(default_factory=dict)  # imported RD tables
     name_sources: list[NameSource] = field(default_factory=list)
+    tap_tables: list[Table] = field(default_factory=list)  # queryable through TAP
 
     def service(self, rd_id: str, service_id: str) -> BoundService | None:
         return self.services.get((rd_id, service_id))
@@ -104,4 +106,5 @@ def load_state(config: Config, conn) -> SiteState:
     conn.rollback()
     adql_tables = [t.metadata() for t in state.tables.values() if t.adql == "True"]
     state.name_sources = name_sources(adql_tables)
+    state.tap_tables = queryable_tables(state.rds.values(), state.imported)
     return state

@@ -10,7 +10,9 @@ status.  A client that leaves cancels the query in PostgreSQL.
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import psycopg2
@@ -20,14 +22,19 @@ from zope.interface import implementer
 
 from engine.db.fetch import FetchCancelled, fetch_batches
 from engine.errors import ProtocolError
-from engine.formats import Batch, Format, Status, lookup
+from engine.formats import Format, Status, lookup
+from engine.formats.limit import Limited
 from engine.services.conddescs import Context
-from engine.services.core import BoundService
+from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
 from engine.web.app import App
 from engine.web.respond import finish, html_error, votable_error
 
 log = logging.getLogger("dr.web")
+# Builds the query a request means, on the connection that will run it
+# (worker thread); returns an object with sql, values, columns, limit and
+# writer_options (like services' QueryPlan).
+PlanFunction = Callable[[Any], Any]
 VOTABLE_FORMATS = ("votable", "application/x-votable+xml", "text/xml", "votable/b2",
                    "votable/td", "application/x-votable+xml;serialization=binary2",
                    "application/x-votable+xml;serialization=tabledata")
@@ -37,9 +44,6 @@ def is_votable(fmt: str) -> bool:
     return fmt.strip().lower().replace(" ", "") in VOTABLE_FORMATS
 
 
-def head_rows(batch: Batch, n: int) -> Batch:
-    """The first ``n`` rows of a batch."""
-    return Batch([column[:n] for column in batch.columns], min(n, batch.length))
 
 
 def user_error(exc: BaseException) -> ProtocolError:
@@ -57,19 +61,16 @@ def user_error(exc: BaseException) -> ProtocolError:
 class QueryStream:
     """One request's result stream (created and driven on the reactor thread)."""
 
-    def __init__(self, app: App, request: Any, bound: BoundService, params: Params, *,
-                 renderer: str, fmt: Format, errors: str, verb: int | None,
-                 maxrec: int) -> None:
-        self.app, self.request, self.bound, self.params = app, request, bound, params
-        self.renderer, self.format, self.errors, self.verb = renderer, fmt, errors, verb
-        self.maxrec = maxrec
+    def __init__(self, app: App, request: Any, plan: PlanFunction, *, fmt: Format,
+                 errors: str) -> None:
+        self.app, self.request, self.plan_fn = app, request, plan
+        self.format, self.errors = fmt, errors
         self.conn = None
-        self.first: Batch | None = None
+        self.limited: Limited | None = None
+        self.rows = iter(())
         self.spool_chunks = None
         self.batches = None
         self.writer = None
-        self.rows_sent = 0
-        self.limit = maxrec
         self.paused = False
         self.busy = False
         self.done = False
@@ -91,6 +92,7 @@ class QueryStream:
     def _open_failed(self, failure) -> None:
         self._release()
         exc = user_error(failure.value)
+        log.info("request refused (%d): %s", exc.status, exc.message)
         if self.errors == "html":
             body = html_error(self.app, self.request, exc.status, "Bad request",
                               exc.message)
@@ -168,56 +170,35 @@ class QueryStream:
         """Build and run the query, return the document head (worker thread)."""
         self.conn = self.app.pool.getconn()
         with self.conn.cursor() as cur:
-            ctx = Context(cur, self.app.state.name_sources)
-            plan = self.bound.build_query(self.params, self.renderer, ctx,
-                                          limit=self.maxrec, verb=self.verb)
             cur.execute("SET statement_timeout = %s",
                         (f"{self.app.config.async_.default_execution_duration}s",))
-        self.limit = plan.limit
+        plan = self.plan_fn(self.conn)
         self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)
-        self.first = next(self.batches, None)
-        self.writer = self.format.writer(plan.columns)
+        first = next(self.batches, None)  # runs the query: errors still get a status
+        self.limited = Limited(itertools.chain([first] if first else [], self.batches),
+                               plan.limit)
+        self.rows = iter(self.limited)
+        self.writer = self.format.writer(plan.columns, **plan.writer_options)
         if self.format.spooled:
             return b""
         return self.writer.head()
-
-    def _next_batch(self) -> tuple[Batch | None, bool]:
-        """The next batch within MAXREC, and whether rows were cut (worker thread)."""
-        batch = self.first if self.first is not None else next(self.batches, None)
-        self.first = None
-        if batch is None:
-            return None, False
-        room = self.limit - self.rows_sent
-        if batch.length > room:
-            self.rows_sent += max(room, 0)
-            return (head_rows(batch, room) if room > 0 else None), True
-        self.rows_sent += batch.length
-        return batch, False
 
     def _produce(self) -> tuple[bytes, bool]:
         """Encode the next batch; (bytes, is_last) (worker thread)."""
         if self.format.spooled:
             return self._produce_spooled()
-        batch, overflow = self._next_batch()
-        if overflow:
-            data = self.writer.batch(batch) if batch is not None else b""
-            return data + self.writer.tail(Status.overflow()), True
+        batch = next(self.rows, None)
         if batch is None:
-            return self.writer.tail(Status.ok()), True
+            status = Status.overflow() if self.limited.overflow else Status.ok()
+            return self.writer.tail(status), True
         return self.writer.batch(batch), False
 
     def _produce_spooled(self) -> tuple[bytes, bool]:
         """FITS needs the row count first: spool everything, then send the file."""
         if self.spool_chunks is None:
-            status = Status.ok()
-            while True:
-                batch, overflow = self._next_batch()
-                if batch is not None:
-                    self.writer.add(batch)
-                if overflow:
-                    status = Status.overflow()
-                if batch is None or overflow:
-                    break
+            for batch in self.rows:
+                self.writer.add(batch)
+            status = Status.overflow() if self.limited.overflow else Status.ok()
             self.spool_chunks = iter(self.writer.finish(status))
         chunk = next(self.spool_chunks, None)
         if chunk is None:
@@ -248,5 +229,10 @@ def stream_service(app: App, request: Any, bound: BoundService, params: Params, 
         if errors == "html":
             return html_error(app, request, 400, "Bad request", message)
         return votable_error(request, 400, message, scs=errors == "scs")
-    return QueryStream(app, request, bound, params, renderer=renderer, fmt=format_,
-                       errors=errors, verb=verb, maxrec=maxrec).start()
+
+    def plan(conn) -> QueryPlan:
+        with conn.cursor() as cur:
+            ctx = Context(cur, app.state.name_sources)
+            return bound.build_query(params, renderer, ctx, limit=maxrec, verb=verb)
+
+    return QueryStream(app, request, plan, fmt=format_, errors=errors).start()

@@ -20,6 +20,7 @@
 
   <table id="tables" onDisk="True" adql="True" system="True" primary="table_name">
     <meta name="description">The tables queryable in this TAP service.</meta>
+    <foreignKey inTable="schemas" source="schema_name" metaOnly="True"/>
     <column name="schema_name" type="text" required="True" ucd="meta.id" std="True"
       verbLevel="1" description="Fully qualified schema name"/>
     <column name="table_name" type="text" required="True" ucd="meta.id;meta.main"
@@ -50,6 +51,7 @@
   <table id="columns" onDisk="True" adql="True" system="True"
       primary="table_name,column_name">
     <meta name="description">The columns of the tables in this TAP service.</meta>
+    <foreignKey inTable="tables" source="table_name" metaOnly="True"/>
     <column name="table_name" type="text" required="True" ucd="meta.id" std="True"
       verbLevel="1" description="Fully qualified table name"/>
     <column name="column_name" type="text" required="True" ucd="meta.id;meta.main"
@@ -81,6 +83,8 @@
 
   <table id="keys" onDisk="True" adql="True" system="True" primary="key_id">
     <meta name="description">Foreign keys between the tables of this service.</meta>
+    <foreignKey inTable="tables" source="from_table" dest="table_name" metaOnly="True"/>
+    <foreignKey inTable="tables" source="target_table" dest="table_name" metaOnly="True"/>
     <column name="key_id" type="text" required="True" ucd="meta.id;meta.main"
       std="True" description="Unique key identifier"/>
     <column name="from_table" type="text" required="True" std="True"
@@ -94,6 +98,7 @@
 
   <table id="key_columns" onDisk="True" adql="True" system="True">
     <meta name="description">The columns of the foreign keys in tap_schema.keys.</meta>
+    <foreignKey inTable="keys" source="key_id" metaOnly="True"/>
     <column name="key_id" type="text" required="True" ucd="meta.id" std="True"
       description="Key identifier from tap_schema.keys"/>
     <column name="from_column" type="text" required="True" std="True"

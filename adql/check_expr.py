@@ -1,0 +1,350 @@
+"""Checking value expressions and conditions: names resolved, types inferred and enforced.
+
+One rule per node class, found through ``RULES``; a node class without a rule
+is refused (nothing unchecked reaches the generator).  Each rule returns the
+node's ADQLType, which ``Context.check`` stores on the node.  Mismatches that
+PostgreSQL would report cryptically ("operator does not exist: text * integer")
+become ADQLErrors naming the construct.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from adql import adqltypes as t
+from adql import functions, units
+from adql import nodes as n
+from adql.adqltypes import ADQLType
+from adql.errors import ADQLError
+from adql.scope import Scope
+
+_CAST_TARGETS = {"SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint",
+                 "REAL": "real", "DOUBLE PRECISION": "double precision",
+                 "TIMESTAMP": "timestamp", "POINT": "spoint", "CIRCLE": "scircle",
+                 "POLYGON": "spoly", "CHAR": "char", "VARCHAR": "text"}
+
+
+class Context:
+    """Where an expression stands: its scope, and whether aggregates may appear."""
+
+    def __init__(self, checker: Any, scope: Scope | None, clause: str,
+                 aggregates: bool = False, in_aggregate: bool = False) -> None:
+        self.checker = checker
+        self.scope = scope
+        self.clause = clause
+        self.aggregates = aggregates
+        self.in_aggregate = in_aggregate
+
+    def derive(self, **changes: Any) -> Context:
+        values = dict(checker=self.checker, scope=self.scope, clause=self.clause,
+                      aggregates=self.aggregates, in_aggregate=self.in_aggregate)
+        values.update(changes)
+        return Context(**values)
+
+    def check(self, node: n.Node) -> ADQLType:
+        rule = RULES.get(type(node))
+        if rule is None:
+            raise ADQLError(f"{describe(node)} cannot be used here", offset=node.pos)
+        node.type = rule(self, node)
+        return node.type
+
+
+def describe(node: n.Node) -> str:
+    if isinstance(node, n.FunctionCall):
+        return node.name
+    if isinstance(node, n.Aggregate):
+        return node.name
+    return type(node).__name__.upper()
+
+
+def fail(node: n.Node, message: str, hint: str | None = None) -> ADQLError:
+    return ADQLError(message, offset=node.pos, hint=hint)
+
+
+def require(node: n.Node, got: ADQLType, kinds: tuple[str, ...], what: str) -> None:
+    if not got.is_a(*kinds):
+        raise fail(node, f"{what} must be {' or '.join(_KIND_WORDS.get(k, k) for k in kinds)}"
+                         f", not {_KIND_WORDS.get(got.kind, got.kind)}")
+
+
+_KIND_WORDS = {"number": "a number", "text": "a string", "timestamp": "a timestamp",
+               "point": "a POINT", "circle": "a CIRCLE", "polygon": "a POLYGON",
+               "box": "a BOX", "boolean": "a boolean", "array": "an array",
+               "moc": "a MOC", "binary": "binary data"}
+
+
+def literal_number(node: n.Node) -> float | None:
+    """The value of a numeric literal, possibly negated or computed from literals."""
+    if isinstance(node, n.NumberLiteral):
+        return float(node.value)
+    if isinstance(node, n.Negative):
+        inner = literal_number(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, n.Arithmetic):
+        left, right = literal_number(node.left), literal_number(node.right)
+        if left is None or right is None:
+            return None
+        if node.op == "/":
+            return left / right if right else None
+        return {"+": left + right, "-": left - right, "*": left * right}[node.op]
+    return None
+
+
+# -- literals and names ----------------------------------------------------------------
+
+def _number(ctx: Context, node: n.NumberLiteral) -> ADQLType:
+    if not node.is_integer:
+        if node.value in (float("inf"), float("-inf")):
+            raise fail(node, f"the number {node.text} is too large")
+        return t.DOUBLE
+    value = int(node.text)
+    return t.INTEGER if value < 2**31 else t.BIGINT if value < 2**63 else t.DOUBLE
+
+
+def _hex(ctx: Context, node: n.HexLiteral) -> ADQLType:
+    if node.value >= 2**63:
+        raise fail(node, "hexadecimal literal larger than a 64-bit integer")
+    return t.INTEGER if node.value < 2**31 else t.BIGINT
+
+
+def _column(ctx: Context, node: n.ColumnRef) -> ADQLType:
+    column = node.ann.get("column")
+    if column is not None:
+        return column.type
+    if ctx.scope is None:
+        raise fail(node, "no columns can be referenced here")
+    column = ctx.scope.resolve(node)
+    node.ann["column"] = column
+    return column.type
+
+
+# -- operators -------------------------------------------------------------------------
+
+def _arithmetic(ctx: Context, node: n.Arithmetic) -> ADQLType:
+    left, right = ctx.check(node.left), ctx.check(node.right)
+    require(node.left, left, ("number",), f"the left operand of {node.op}")
+    require(node.right, right, ("number",), f"the right operand of {node.op}")
+    if node.op == "/" and literal_number(node.right) == 0:
+        raise fail(node.right, "division by zero")
+    result = t.numeric_result(left, right)
+    return result.with_unit(units.combine(left.unit, node.op, right.unit))
+
+
+def _integral(ctx: Context, node: n.Node, what: str) -> ADQLType:
+    got = ctx.check(node)
+    if not (t.is_integral(got) or got.kind in ("null", "unknown")):
+        word = "a floating-point number" if got.kind == "number" else \
+            _KIND_WORDS.get(got.kind, got.sql)
+        raise fail(node, f"{what} must be an integer, not {word}")
+    return got
+
+
+def _bitwise(ctx: Context, node: n.Bitwise) -> ADQLType:
+    left = _integral(ctx, node.left, f"an operand of {node.op}")
+    right = _integral(ctx, node.right, f"an operand of {node.op}")
+    return t.numeric_result(left, right)
+
+
+def _bit_not(ctx: Context, node: n.BitNot) -> ADQLType:
+    return _integral(ctx, node.operand, "the operand of ~").bare()
+
+
+def _negative(ctx: Context, node: n.Negative) -> ADQLType:
+    got = ctx.check(node.operand)
+    require(node.operand, got, ("number",), "the operand of -")
+    return got.bare() if got.kind == "number" else t.DOUBLE
+
+
+def _concatenation(ctx: Context, node: n.Concatenation) -> ADQLType:
+    for side in (node.left, node.right):
+        require(side, ctx.check(side), ("text", "number", "timestamp"), "an operand of ||")
+    return t.TEXT
+
+
+# -- functions -------------------------------------------------------------------------
+
+def _function(ctx: Context, node: n.FunctionCall) -> ADQLType:
+    function = functions.lookup(node.name)
+    if function is None:
+        raise fail(node, f"this service does not offer the function {node.name}",
+                   hint="its TAP capabilities list the user-defined functions it has")
+    if function.aggregate:
+        _enter_aggregate(ctx, node)
+        ctx = ctx.derive(in_aggregate=True, aggregates=False)
+    kinds = function.kinds[len(node.arguments)]
+    types = []
+    for i, (arg, kind) in enumerate(zip(node.arguments, kinds, strict=True)):
+        got = ctx.check(arg)
+        types.append(got)
+        what = f"argument {i + 1} of {node.name}"
+        if kind == "integer":
+            _integral(ctx, arg, what)
+        elif kind == "any":
+            if got.is_geometry:
+                raise fail(arg, f"{what} cannot be a geometry")
+        else:
+            require(arg, got, (kind,), what)
+    if function.returns == "same":
+        result = types[0].bare() if types and types[0].kind == "number" else t.DOUBLE
+    else:
+        result = ADQLType(function.returns)
+    return ADQLType(result.sql, _function_unit(function, node, types), function.ucd,
+                    xtype=function.xtype)
+
+
+def _function_unit(function: functions.Function, node: n.FunctionCall,
+                   types: list[ADQLType]) -> str:
+    if function.unit == "same":
+        return types[0].unit if types else ""
+    if function.unit == "sqrt":
+        return units.power(types[0].unit, 0.5) if types[0].unit else ""
+    if function.unit == "power":
+        exponent = literal_number(node.arguments[1])
+        return units.power(types[0].unit, exponent) \
+            if types[0].unit and exponent is not None else ""
+    return function.unit
+
+
+def _enter_aggregate(ctx: Context, node: n.Node) -> None:
+    if ctx.in_aggregate:
+        raise fail(node, "aggregate functions cannot be nested")
+    if not ctx.aggregates:
+        raise fail(node, f"aggregate functions are not allowed in {ctx.clause}",
+                   hint="use HAVING for conditions on aggregates")
+
+
+def _aggregate(ctx: Context, node: n.Aggregate) -> ADQLType:
+    _enter_aggregate(ctx, node)
+    if node.operand is None:
+        return ADQLType("bigint", ucd="meta.number")
+    got = ctx.derive(in_aggregate=True, aggregates=False).check(node.operand)
+    name = node.name
+    if name == "COUNT":
+        return ADQLType("bigint", ucd="meta.number")
+    if got.is_geometry or got.kind in ("array", "moc", "binary"):
+        raise fail(node.operand, f"{name} cannot be applied to "
+                                 f"{_KIND_WORDS.get(got.kind, got.kind)}")
+    if name in ("AVG", "SUM"):
+        require(node.operand, got, ("number",), f"the argument of {name}")
+        if name == "AVG":
+            return ADQLType("double precision", got.unit, got.ucd and f"stat.mean;{got.ucd}")
+        if t.is_integral(got) or got.kind == "null":
+            return ADQLType("bigint", got.unit)
+        return got.bare()
+    if got.kind == "boolean":
+        raise fail(node.operand, f"{name} cannot be applied to a boolean")
+    return ADQLType(got.sql, got.unit, got.ucd, got.utype, got.xtype)
+
+
+def _cast(ctx: Context, node: n.Cast) -> ADQLType:
+    got = ctx.check(node.operand)
+    target = node.target
+    sql = _CAST_TARGETS[target.name]
+    if sql == "char":
+        sql = f"char({target.length or 1})"
+    result = ADQLType(sql)
+    source, wanted = got.kind, result.kind
+    allowed = (
+        source in ("null", "unknown")
+        or source == wanted and not got.is_geometry
+        or wanted == "number" and source in ("number", "text")
+        or wanted == "text" and source in ("number", "text", "timestamp")
+        or wanted == "timestamp" and source in ("text", "timestamp")
+        or wanted in t.GEOMETRY_KINDS and source in ("text", wanted))
+    if not allowed:
+        raise fail(node, f"cannot CAST {_KIND_WORDS.get(source, source)} to "
+                         f"{target.name}")
+    if wanted == "timestamp" and isinstance(node.operand, n.StringLiteral):
+        check_timestamp(node.operand)
+    if wanted == "number" and source == "number":
+        return result.with_unit(got.unit)
+    return result
+
+
+def check_timestamp(node: n.StringLiteral) -> None:
+    try:
+        datetime.datetime.fromisoformat(node.value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise fail(node, f"{node.value!r} is not an ISO 8601 timestamp",
+                   hint="write e.g. '2021-01-14T11:25:00'") from None
+
+
+def merged_type(ctx: Context, items: list[n.Node], what: str) -> ADQLType:
+    result = t.NULL
+    for item in items:
+        got = ctx.check(item)
+        combined = t.common_type(result, got)
+        if combined is None:
+            raise fail(item, f"the values of {what} must be of one kind; this one is "
+                             f"{_KIND_WORDS.get(got.kind, got.kind)}, an earlier one "
+                             f"{_KIND_WORDS.get(result.kind, result.kind)}")
+        result = combined
+    return result
+
+
+def _coalesce(ctx: Context, node: n.Coalesce) -> ADQLType:
+    return merged_type(ctx, node.items, "COALESCE")
+
+
+def _nullif(ctx: Context, node: n.NullIf) -> ADQLType:
+    result = merged_type(ctx, [node.left, node.right], "NULLIF")
+    return node.left.type.bare() if node.left.type.kind != "null" else result
+
+
+def _case(ctx: Context, node: n.Case) -> ADQLType:
+    if node.operand is not None:
+        merged_type(ctx, [node.operand] + [w.condition for w in node.whens], "CASE … WHEN")
+    else:
+        for when in node.whens:
+            check_condition(ctx, when.condition)
+    results = [w.result for w in node.whens] + ([node.default] if node.default else [])
+    return merged_type(ctx, results, "the THEN and ELSE branches of CASE")
+
+
+def _in_unit(ctx: Context, node: n.InUnit) -> ADQLType:
+    got = ctx.check(node.operand)
+    require(node.operand, got, ("number",), "the first argument of IN_UNIT")
+    node.ann["factor"] = units.conversion_factor(got.unit, node.unit.value, node.unit.pos)
+    return ADQLType("double precision", node.unit.value, got.ucd)
+
+
+def _scalar_subquery(ctx: Context, node: n.ScalarSubquery) -> ADQLType:
+    outputs = ctx.checker.check_subquery(node.query, ctx.scope)
+    if len(outputs) != 1:
+        raise fail(node, f"a subquery used as a value must return one column, "
+                         f"not {len(outputs)}")
+    return outputs[0].type.bare()
+
+
+def check_condition(ctx: Context, node: n.Node) -> None:
+    """Check a search condition (a predicate or a boolean combination of them)."""
+    from adql.check_predicates import PREDICATE_RULES
+    rule = PREDICATE_RULES.get(type(node))
+    if rule is None:
+        raise fail(node, "a condition is needed here (e.g. x > 0), not a value")
+    rule(ctx, node)
+    node.type = ADQLType("boolean")
+
+
+RULES: dict[type, Callable[[Context, Any], ADQLType]] = {
+    n.NumberLiteral: _number,
+    n.HexLiteral: _hex,
+    n.StringLiteral: lambda ctx, node: t.TEXT,
+    n.NullLiteral: lambda ctx, node: t.NULL,
+    n.ColumnRef: _column,
+    n.Arithmetic: _arithmetic,
+    n.Bitwise: _bitwise,
+    n.BitNot: _bit_not,
+    n.Negative: _negative,
+    n.Concatenation: _concatenation,
+    n.FunctionCall: _function,
+    n.Aggregate: _aggregate,
+    n.Cast: _cast,
+    n.Coalesce: _coalesce,
+    n.NullIf: _nullif,
+    n.Case: _case,
+    n.InUnit: _in_unit,
+    n.ScalarSubquery: _scalar_subquery,
+}

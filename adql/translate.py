@@ -1,0 +1,68 @@
+"""translate(): ADQL text and table metadata in, one PostgreSQL SELECT and result metadata out.
+
+MAXREC: the caller either passes ``maxrec`` — the outermost LIMIT then becomes
+min(TOP, MAXREC+1), so a result of MAXREC+1 rows means "overflow" and the
+caller drops the last row — or runs ``SELECT * FROM (<sql>) AS q LIMIT n``
+itself (result column names are unique, so that is always valid SQL, but
+PostgreSQL does not promise to keep an inner ORDER BY; prefer ``maxrec``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from adql.check_query import Checker, Output
+from adql.errors import ADQLError
+from adql.generator import Generator
+from adql.nodes_query import Select
+from adql.parser import parse
+from rd.tablemeta import TableMeta
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    """What the VOTable writer needs to know about one result column."""
+
+    name: str
+    datatype: str
+    arraysize: str
+    xtype: str
+    unit: str
+    ucd: str
+    utype: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    sql: str
+    columns: list[OutputColumn]
+    limit: int | None
+
+
+def translate(query: str, tables: Mapping[str, TableMeta], *,
+              maxrec: int | None = None) -> Translation:
+    """Translate ``query`` against ``tables`` (keys: lower-case "schema.table").
+
+    Raises ADQLError, with line and column, for anything DR will not run.
+    """
+    if maxrec is not None and maxrec < 0:
+        raise ValueError("maxrec must not be negative")
+    tree = parse(query)
+    try:
+        outputs = Checker(tables).check_statement(tree)
+        sql = Generator(maxrec).sql(tree)
+    except ADQLError as exc:
+        raise exc.locate(query) from None
+    except RecursionError:
+        raise ADQLError("the query is nested too deeply", offset=0, query=query) from None
+    top = tree.query.top if isinstance(tree.query, Select) else None
+    return Translation(sql, [_column(output) for output in outputs], top)
+
+
+def _column(output: Output) -> OutputColumn:
+    adql_type = output.type
+    vo = adql_type.votable()
+    return OutputColumn(output.name, vo.datatype, vo.arraysize, vo.xtype, adql_type.unit,
+                        adql_type.ucd, adql_type.utype, adql_type.description)

@@ -1,0 +1,62 @@
+"""The ``tap`` job kind: an async TAP query, run by a UWS worker process into a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.config import load_config
+from engine.db.fetch import FetchCancelled, fetch_batches
+from engine.errors import ProtocolError
+from engine.formats import Status
+from engine.formats.limit import Limited
+from engine.tap.query import TapQuery
+from engine.tap.tables import load_tap_tables, table_map
+from engine.uws.model import Job, Result
+
+KIND = "tap"
+RUN = "engine.tap.job:run"
+VALIDATE = "engine.tap.job:validate"
+
+
+def validate(job: Job) -> None:
+    """Check the parameters at run time, as TAP wants (worker process)."""
+    TapQuery.from_params(job.params(), load_config())
+
+
+def run(job: Job, conn, workdir: Path) -> list[Result]:
+    """Run the query and write its result (worker process)."""
+    config = load_config()
+    query = TapQuery.from_params(job.params(), config)
+    tables = table_map(load_tap_tables(config.inputs_dir, conn))
+    plan = query.plan(conn, tables, job.data, config.web.upload_limit)
+    name = f"result.{query.format.extension}"
+    rows = 0
+    try:
+        batches = fetch_batches(conn, plan.sql, plan.values, plan.columns)
+        writer = query.format.writer(plan.columns, **plan.writer_options)
+        with open(workdir / name, "wb") as out:
+            rows = _write(writer, batches, plan.limit, out, query.format.spooled)
+    except FetchCancelled:
+        raise ProtocolError("the query ran longer than the job's execution duration "
+                            "and was stopped") from None
+    return [Result("result", name, query.format.content_type, rows=rows)]
+
+
+def _write(writer, batches, limit: int, out, spooled: bool) -> int:
+    limited = Limited(batches, limit)
+    if not spooled:
+        out.write(writer.head())
+    for batch in limited:
+        if spooled:
+            writer.add(batch)
+        else:
+            out.write(writer.batch(batch))
+    status = Status.overflow() if limited.overflow else Status.ok()
+    if spooled:
+        for chunk in writer.finish(status):
+            out.write(chunk)
+        writer.close()
+    else:
+        out.write(writer.tail(status))
+    batches.close()
+    return limited.rows

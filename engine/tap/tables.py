@@ -1,0 +1,65 @@
+"""The tables TAP can reach: imported RD tables marked adql, plus TAP_SCHEMA itself.
+
+Keys are lower-case qualified names, as the ADQL translator wants them.
+``hidden`` tables are queryable but not listed in TAP_SCHEMA or /tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+from engine.db.system import TAP_RD_ID
+from rd.elements.resource import Resource
+from rd.elements.table import Table
+from rd.loader import load_rd_file
+from rd.reader import SYSTEM_DIR
+from rd.tablemeta import TableMeta
+
+
+@cache
+def tap_schema_rd() -> Resource:
+    """rd/system/tap.rd: the TAP_SCHEMA tables, which TAP also describes and serves."""
+    return load_rd_file(SYSTEM_DIR / "tap.rd", TAP_RD_ID)
+
+
+def queryable_tables(rds: Iterable[Resource], imported: Mapping[str, object]
+                     ) -> list[Table]:
+    """RD tables marked adql (True or hidden) that exist in the database."""
+    tables = [t for t in tap_schema_rd().tables]
+    for rd in rds:
+        tables += [t for t in rd.tables
+                   if t.adql in ("True", "hidden") and t.qualified_name.lower() in imported]
+    return tables
+
+
+def table_map(tables: Iterable[Table], user_groups: frozenset[str] = frozenset()
+              ) -> dict[str, TableMeta]:
+    """Lower-case qualified name -> metadata, for the tables this user may read."""
+    out = {}
+    for table in tables:
+        meta = table.metadata()
+        if meta.read_groups and not (meta.read_groups & user_groups):
+            continue
+        out[meta.qualified_name.lower()] = meta
+    return out
+
+
+def load_tap_tables(inputs_dir, conn) -> list[Table]:
+    """The queryable tables, read afresh (for worker processes, which have no site state).
+
+    RDs that fail to load are left out, as the server leaves them out.
+    """
+    from rd.errors import DRError
+    from rd.loader import all_rd_files
+
+    with conn.cursor() as cur:
+        cur.execute("SELECT table_name FROM dc.tables")
+        imported = {row[0]: True for row in cur.fetchall()}
+    rds = []
+    for path in all_rd_files(inputs_dir):
+        try:
+            rds.append(load_rd_file(path, str(path.relative_to(inputs_dir).with_suffix(""))))
+        except DRError:
+            continue
+    return queryable_tables(rds, imported)

@@ -1,0 +1,118 @@
+"""TAP 1.1 through real clients: pyvo sync and async, uploads, errors, metadata."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import pyvo
+from astropy.io.votable import parse_single_table
+from astropy.table import Table
+
+from tests.web.schemata import assert_valid
+
+
+@pytest.fixture(scope="module")
+def tap(server):
+    return pyvo.dal.TAPService(server.url + "/tap")
+
+
+def test_sync_query_returns_the_rows_and_echoes_the_adql(tap, server):
+    result = tap.run_sync("SELECT TOP 5 califaid, name, ra, dec FROM califa.main "
+                          "ORDER BY califaid")
+    assert list(result["califaid"]) == [1, 2, 3, 4, 5]
+    status, _, body = server.get(
+        "/tap/sync?LANG=ADQL&QUERY=SELECT+TOP+1+name+FROM+califa.main")
+    assert status == 200 and b'name="QUERY" value="SELECT TOP 1 name FROM califa.main"' \
+        in body
+
+
+def test_a_cone_in_adql_uses_the_shared_position_index(tap):
+    result = tap.run_sync(
+        "SELECT name FROM califa.main WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), "
+        "CIRCLE('ICRS', 232.6525, 42.7171, 0.05))")
+    assert "NGC 5947" in list(result["name"])
+
+
+def test_a_bad_query_is_a_dali_error_with_the_position(server, tap):
+    with pytest.raises(pyvo.dal.DALQueryError) as info:
+        tap.run_sync("SELECT nosuchcolumn FROM califa.main")
+    assert "nosuchcolumn" in str(info.value)
+    status, _, body = server.get("/tap/sync?LANG=ADQL&QUERY=SELECT+FROM+WHERE")
+    assert status == 400
+    assert b'<INFO name="QUERY_STATUS" value="ERROR">' in body
+    assert b"line 1" in body
+
+
+@pytest.mark.parametrize("query, message", [
+    ("QUERY=SELECT+1", b"LANG is missing"),
+    ("LANG=SQL&QUERY=SELECT+1", b"LANG &apos;SQL&apos; is not supported"),
+    ("LANG=ADQL", b"QUERY is missing"),
+    ("LANG=ADQL&QUERY=SELECT+1&MAXREC=-3", b"MAXREC must be at least 0"),
+])
+def test_bad_parameters_are_400_dali_errors(server, query, message):
+    status, _, body = server.get(f"/tap/sync?{query}")
+    assert status == 400
+    assert message in body.replace(b"'", b"&apos;"), body
+
+
+def test_maxrec_overflow_and_parameter_names_in_any_case(server):
+    status, _, body = server.get(
+        "/tap/sync?lang=ADQL&query=SELECT+id+FROM+jplus.main&maxrec=3")
+    assert status == 200
+    assert len(parse_single_table(io.BytesIO(body)).array) == 3
+    assert b'value="OVERFLOW"' in body
+
+
+def test_async_jobs_run_and_deliver_their_result(tap):
+    job = tap.submit_job("SELECT COUNT(*) AS n FROM califa.main")
+    job.run()
+    job.wait(phases=["COMPLETED", "ERROR", "ABORTED"], timeout=60)
+    assert job.phase == "COMPLETED", job.phase
+    result = job.fetch_result()
+    assert result["n"][0] == 2981
+    job.delete()
+
+
+def test_run_async_through_pyvo(tap):
+    result = tap.run_async("SELECT TOP 3 id FROM jplus.main ORDER BY id")
+    assert len(result) == 3
+
+
+def test_upload_cross_match(tap):
+    targets = Table({"tid": [1, 2], "ra": [232.6525, 10.0], "dec": [42.7171, -80.0]})
+    result = tap.run_sync(
+        "SELECT u.tid, m.name FROM TAP_UPLOAD.targets AS u JOIN califa.main AS m "
+        "ON 1 = CONTAINS(POINT('ICRS', m.ra, m.dec), CIRCLE('ICRS', u.ra, u.dec, 0.01))",
+        uploads={"targets": targets})
+    assert list(result["tid"]) == [1] and list(result["name"]) == ["NGC 5947"]
+
+
+def test_tap_schema_describes_the_tables(tap):
+    result = tap.run_sync("SELECT table_name FROM TAP_SCHEMA.tables")
+    names = set(result["table_name"])
+    assert {"califa.main", "jplus.main", "tap_schema.columns"} <= names
+    count = tap.run_sync("SELECT COUNT(*) AS nrow FROM TAP_SCHEMA.columns")
+    assert count["nrow"][0] > 40
+
+
+def test_capabilities_and_tables_validate(server, shared):
+    status, _, body = server.get("/tap/capabilities")
+    tree = assert_valid(body, "VOSICapabilities.xsd", "VODataService.xsd",
+                        "TAPRegExt.xsd")
+    assert "ivo://ivoa.net/std/TAP" in [c.get("standardID") for c in tree]
+    status, _, body = server.get("/tap/tables")
+    assert_valid(body, "VOSITables.xsd", "VODataService.xsd")
+    status, _, body = server.get("/tap/tables/califa.main")
+    assert status == 200
+    assert_valid(body, "VOSITables.xsd", "VODataService.xsd")
+
+
+def test_examples_are_well_formed_xhtml_with_queries(server):
+    from lxml import etree
+
+    status, headers, body = server.get("/tap/examples")
+    assert status == 200
+    tree = etree.fromstring(body)
+    queries = tree.xpath("//*[@property='query']")
+    assert queries and "califa.main" in queries[0].text
