@@ -83,7 +83,9 @@ def of_column(column: ColumnMeta) -> ADQLType:
     try:
         parsed = parse_type(column.type)
         length = f"({parsed.length})" if parsed.length is not None else ""
-        sql = parsed.base + length + "[]" * len(parsed.array_dims)
+        # Keep fixed array sizes: the writers encode real[12] as arraysize 12.
+        sql = parsed.base + length + "".join(f"[{d}]" if d else "[]"
+                                             for d in parsed.array_dims)
     except ColumnTypeError:
         sql = "unknown"
     return ADQLType(sql, column.unit, column.ucd, column.utype, column.xtype,

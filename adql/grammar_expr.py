@@ -51,7 +51,7 @@ def _binary(o: OpToken, left: Any, right: Any) -> n.Node:
     return n.Bitwise(o.pos, op=o.op, left=left, right=right)
 
 
-def _climb(tokens: pp.ParseResults) -> Any:
+def _climb(s: str, loc: int, tokens: pp.ParseResults) -> Any:
     """Fold ``operand (op operand)*`` into nodes by operator precedence."""
     items = list(tokens)
     if len(items) == 1:
@@ -70,7 +70,7 @@ def _climb(tokens: pp.ParseResults) -> Any:
     return operands[0]
 
 
-def _unary(tokens: pp.ParseResults) -> Any:
+def _unary(s: str, loc: int, tokens: pp.ParseResults) -> Any:
     items = list(tokens)
     result = items[-1]
     for sign in reversed(items[:-1]):
@@ -137,7 +137,7 @@ def _predicate(s: str, loc: int, tokens: pp.ParseResults) -> Any:
     return n.IsNull(loc, operand=operand, negated=tail[1:2] == ["NOT"])
 
 
-def _mark_query(tokens: pp.ParseResults) -> Any:
+def _mark_query(s: str, loc: int, tokens: pp.ParseResults) -> Any:
     query = tokens[0]
     query.ann["query"] = True
     return query

@@ -114,7 +114,7 @@ def _join_spec(s: str, loc: int, t: pp.ParseResults) -> Any:
     return [_JoinSpec(loc, list(t))]
 
 
-def _mark_table(t: pp.ParseResults) -> Any:
+def _mark_table(s: str, loc: int, t: pp.ParseResults) -> Any:
     t[0].ann["table"] = True
     return t[0]
 

@@ -73,7 +73,7 @@ class OpToken:
 def kw(word: str) -> pp.ParserElement:
     """A case-insensitive keyword, returned upper-cased."""
     element = pp.Regex(rf"(?i){re.escape(word)}{_WORD_END}").set_name(word)
-    return tracked(element.set_parse_action(lambda t: t[0].upper()))
+    return tracked(element.set_parse_action(lambda s, loc, t: t[0].upper()))
 
 
 def skw(*words: str) -> pp.ParserElement:
@@ -99,13 +99,13 @@ LPAR, RPAR, COMMA, DOT = punct("("), punct(")"), punct(","), punct(".")
 _word = pp.Regex(r"[A-Za-z][A-Za-z0-9_]*")
 
 regular_identifier = (
-    _word.copy().add_condition(lambda t: t[0].upper() not in RESERVED)
-    .add_parse_action(lambda t: n.Name(t[0]))
+    _word.copy().add_condition(lambda s, loc, t: t[0].upper() not in RESERVED)
+    .add_parse_action(lambda s, loc, t: n.Name(t[0]))
     .set_name("identifier"))
 
 delimited_identifier = (
     pp.Regex(r'"(?:[^"]|"")+"')
-    .set_parse_action(lambda t: n.Name(t[0][1:-1].replace('""', '"'), True))
+    .set_parse_action(lambda s, loc, t: n.Name(t[0][1:-1].replace('""', '"'), True))
     .set_name("delimited identifier"))
 
 identifier = tracked((regular_identifier | delimited_identifier).set_name("identifier"))
@@ -114,7 +114,7 @@ identifier = tracked((regular_identifier | delimited_identifier).set_name("ident
 # function name (ABS, POINT, COUNT...); the syntax pass checks it is known.
 function_name = (
     _word.copy().add_condition(
-        lambda t: t[0].upper() not in RESERVED or t[0].upper() in FUNCTION_WORDS)
+        lambda s, loc, t: t[0].upper() not in RESERVED or t[0].upper() in FUNCTION_WORDS)
     .set_name("function name"))
 
 
@@ -146,7 +146,7 @@ number_literal = (
 null_literal = kw("NULL").set_parse_action(lambda s, loc, t: n.NullLiteral(loc))
 
 unsigned_integer = (
-    pp.Regex(r"\d+(?![.\deE])").set_parse_action(lambda t: int(t[0]))
+    pp.Regex(r"\d+(?![.\deE])").set_parse_action(lambda s, loc, t: int(t[0]))
     .set_name("unsigned integer"))
 tracked(unsigned_integer)
 tracked(number_literal)

@@ -165,7 +165,7 @@ def _copy_batches(conn: psycopg2.extensions.connection, sql: str, params: Any,
         query = cur.mogrify(sql.strip().rstrip(";"), params).decode(encoding)
     order = copy_order(oids, columns)
     names = ", ".join(f"c{i}" for i in range(len(oids)))
-    fields = ", ".join(f"c{i}" for i in order)
+    fields = ", ".join(_copy_field(i, oids[i]) for i in order)
     copy_sql = (f"COPY (SELECT {fields} FROM ({query}) AS q({names})) "
                 "TO STDOUT (FORMAT binary)")
     pump = _CopyPump(conn, copy_sql, batch_rows)
@@ -187,6 +187,18 @@ def _copy_batches(conn: psycopg2.extensions.connection, sql: str, params: Any,
             pump.stop()
             conn.cancel()
             pump.join()
+
+
+# Float arrays with NULL elements would need decoding row by row; NaN means the
+# same to every writer, and without NULL elements the arrays decode vectorised.
+_FLOAT_ARRAYS = {1021: "float4", 1022: "float8"}
+
+
+def _copy_field(index: int, oid: int) -> str:
+    element = _FLOAT_ARRAYS.get(oid)
+    if element is None:
+        return f"c{index}"
+    return f"array_replace(c{index}, NULL, 'NaN'::{element}) AS c{index}"
 
 
 def _rows_of(messages: list[bytes], first: bool) -> list[bytes]:

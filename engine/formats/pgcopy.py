@@ -248,7 +248,10 @@ def _arrays(table: _Rows, data: int | np.ndarray, nulls: np.ndarray, element: np
     if isinstance(data, int) and simple.all():
         pairs = table.read(data + 20, k * stride).reshape(n, k, stride)
         values = np.ascontiguousarray(pairs[:, :, 4:]).view(element).reshape(n, k)
-        return np.ma.MaskedArray(values.astype(target), mask=np.zeros((n, k), bool))
+        values = values.astype(target)
+        # NULL elements of float arrays arrive as NaN (see engine.db.fetch).
+        mask = np.isnan(values) if target.kind == "f" else np.zeros((n, k), bool)
+        return np.ma.MaskedArray(values, mask=mask)
     grid = np.zeros((n, k), dtype=target)
     mask = np.ones((n, k), dtype=bool)
     rows = np.flatnonzero(simple)
@@ -265,6 +268,7 @@ def _arrays(table: _Rows, data: int | np.ndarray, nulls: np.ndarray, element: np
         mask[i] = np.equal(values, None)
         grid[i] = np.where(mask[i], 0, values).astype(target)
     if target.kind == "f":
+        mask |= np.isnan(grid)
         grid[mask] = np.nan
     return np.ma.MaskedArray(grid, mask=mask)
 

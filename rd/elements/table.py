@@ -78,6 +78,7 @@ class Column(Element):
 
     def finish(self) -> None:
         super().finish()
+        self.description = " ".join(self.description.split())
         if not NAME_RE.match(self.name):
             raise self.error(f"{self.name!r} is not a valid column name",
                              hint="use letters, digits and underscores, not starting "
@@ -213,6 +214,7 @@ class Table(HasMeta):
                 self.position_columns(index)
         if not self.description:
             self.description = self.meta.get("description", inherit=False)
+        self.description = " ".join(self.description.split())
 
     # -- queries -------------------------------------------------------------
 
