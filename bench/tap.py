@@ -126,6 +126,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--cones", type=int, default=200, help="small queries in all")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="dr serve processes ([web] processes; default: cores)")
     args = parser.parse_args()
 
     cfg = load_config()
@@ -144,7 +146,8 @@ def main() -> None:
     config = work / "gavo.conf"
     config.write_text(f"[general]\nstateDir = {work / 'state'}\n"
                       f"inputsDir = {work / 'inputs'}\n[db]\ndsn = {db.dsn}\n"
-                      f"[web]\nserverPort = {port}\nhardMaxrec = {args.rows * 2}\n")
+                      f"[web]\nserverPort = {port}\nhardMaxrec = {args.rows * 2}\n"
+                      f"processes = {args.processes}\n")
     env = dict(os.environ, DR_CONFIG=str(config))
     subprocess.run([sys.executable, "-m", "engine.cli", "imp", "benchtap"], env=env,
                    check=True, capture_output=True)
@@ -154,7 +157,7 @@ def main() -> None:
         if "listening" not in server.stdout.readline():
             sys.exit("dr serve did not start")
         rd = load_rd_file(resdir / "q.rd", "benchtap/q")
-        tables = table_map(rd.tables)
+        tables = table_map(t.metadata() for t in rd.tables)
 
         bulk_adql = f"SELECT TOP {args.rows} * FROM {SCHEMA}.main"
         bulk_sql = translate(bulk_adql, tables).sql

@@ -43,6 +43,7 @@ class DBSection:
 class WebSection:
     bind_address: str = _key("bindAddress", "127.0.0.1", "interface to listen on")
     server_port: int = _key("serverPort", 8080, "TCP port of dr serve")
+    processes: int = _key("processes", 1, "server processes sharing the port")
     server_url: str = _key("serverURL", "http://localhost:8080", "public base URL")
     maxrec: int = _key("maxrec", 10000, "default row limit of results")
     hard_maxrec: int = _key("hardMaxrec", 16000000, "largest MAXREC accepted")

@@ -27,7 +27,7 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     """Run the query and write its result (worker process)."""
     config = load_config()
     query = TapQuery.from_params(job.params(), config)
-    tables = table_map(load_tap_tables(config.inputs_dir, conn))
+    tables = table_map(t.metadata() for t in load_tap_tables(config.inputs_dir, conn))
     plan = query.plan(conn, tables, job.data, config.web.upload_limit)
     name = f"result.{query.format.extension}"
     rows = 0

@@ -33,16 +33,11 @@ def queryable_tables(rds: Iterable[Resource], imported: Mapping[str, object]
     return tables
 
 
-def table_map(tables: Iterable[Table], user_groups: frozenset[str] = frozenset()
+def table_map(tables: Iterable[TableMeta], user_groups: frozenset[str] = frozenset()
               ) -> dict[str, TableMeta]:
     """Lower-case qualified name -> metadata, for the tables this user may read."""
-    out = {}
-    for table in tables:
-        meta = table.metadata()
-        if meta.read_groups and not (meta.read_groups & user_groups):
-            continue
-        out[meta.qualified_name.lower()] = meta
-    return out
+    return {meta.qualified_name.lower(): meta for meta in tables
+            if not meta.read_groups or meta.read_groups & user_groups}
 
 
 def load_tap_tables(inputs_dir, conn) -> list[Table]:

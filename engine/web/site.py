@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -160,6 +161,7 @@ class Site(server.Site):
         started = getattr(request, "started", None)
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "pid": os.getpid(),
             "client": request.getClientAddress().host
             if hasattr(request.getClientAddress(), "host") else "",
             "method": request.method.decode("ascii", "replace"),

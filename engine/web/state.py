@@ -34,7 +34,8 @@ class SiteState:
     imported: dict[str, dict] = field(default_factory=dict)  # table name -> dc.tables row
     tables: dict[str, Table] = field(default_factory=dict)  # imported RD tables
     name_sources: list[NameSource] = field(default_factory=list)
-    tap_tables: list[Table] = field(default_factory=list)  # queryable through TAP
+    tap_tables: list[TableMeta] = field(default_factory=list)  # queryable through TAP
+    tap_listed: set[str] = field(default_factory=set)  # those TAP_SCHEMA lists
 
     def service(self, rd_id: str, service_id: str) -> BoundService | None:
         return self.services.get((rd_id, service_id))
@@ -106,5 +107,7 @@ def load_state(config: Config, conn) -> SiteState:
     conn.rollback()
     adql_tables = [t.metadata() for t in state.tables.values() if t.adql == "True"]
     state.name_sources = name_sources(adql_tables)
-    state.tap_tables = queryable_tables(state.rds.values(), state.imported)
+    queryable = queryable_tables(state.rds.values(), state.imported)
+    state.tap_tables = [t.metadata() for t in queryable]
+    state.tap_listed = {t.qualified_name.lower() for t in queryable if t.adql == "True"}
     return state

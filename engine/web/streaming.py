@@ -67,6 +67,7 @@ class QueryStream:
         self.format, self.errors = fmt, errors
         self.conn = None
         self.limited: Limited | None = None
+        self.pending = None
         self.rows = iter(())
         self.spool_chunks = None
         self.batches = None
@@ -74,23 +75,31 @@ class QueryStream:
         self.paused = False
         self.busy = False
         self.done = False
+        self.released = False
 
     # -- reactor side ------------------------------------------------------------
 
     def start(self) -> Any:
         self.request.notifyFinish().addErrback(self._client_gone)
+        self.busy = True
         d = self.app.pool.run(self._open)
         d.addCallbacks(self._opened, self._open_failed)
         return NOT_DONE_YET
 
-    def _opened(self, head: bytes) -> None:
+    def _opened(self, result: tuple[bytes, bool]) -> None:
+        self.busy = False
+        if self.done:  # the client left while the query started
+            self._release_later()
+            return
         self.request.setHeader(b"content-type", self.format.content_type.encode())
         self.request.registerProducer(self, True)
-        self.request.write(head)
-        self._next()
+        self._produced(result)
 
     def _open_failed(self, failure) -> None:
-        self._release()
+        self.busy = False
+        self._release_later()
+        if self.done:
+            return
         exc = user_error(failure.value)
         log.info("request refused (%d): %s", exc.status, exc.message)
         if self.errors == "html":
@@ -109,9 +118,10 @@ class QueryStream:
 
     def _produced(self, result: tuple[bytes, bool]) -> None:
         self.busy = False
-        data, last = result
         if self.done:
+            self._release_later()
             return
+        data, last = result
         if data:
             self.request.write(data)
         if last:
@@ -122,12 +132,13 @@ class QueryStream:
     def _failed(self, failure) -> None:
         self.busy = False
         if self.done:
+            self._release_later()
             return
         exc = user_error(failure.value)
         if self.format.spooled or not self.writer.in_band_status:
             # CSV cannot say "error" in-band: break the response off instead.
             self.done = True
-            self.app.pool.run(self._release)
+            self._release_later()
             self.request.unregisterProducer()
             self.request.loseConnection()
             return
@@ -136,15 +147,24 @@ class QueryStream:
 
     def _end(self) -> None:
         self.done = True
-        self.app.pool.run(self._release)
+        self._release_later()
         self.request.unregisterProducer()
         if not self.request.finished:
             self.request.finish()
 
     def _client_gone(self, _failure) -> None:
+        """The client left: cancel the query; whoever holds the connection releases it."""
         if self.done:
             return
         self.done = True
+        self._cancel()
+
+    def _cancel(self) -> None:
+        """Cancel the running statement; again while a worker is still busy with it,
+        since a cancel that reaches PostgreSQL between statements is lost."""
+        if not self.busy:
+            self._release_later()
+            return
         if self.batches is not None:
             self.batches.cancel()
         elif self.conn is not None:
@@ -152,7 +172,12 @@ class QueryStream:
                 self.conn.cancel()
             except psycopg2.Error:
                 pass
-        self.app.pool.run(self._release)
+        self.app.pool.reactor.callLater(0.5, self._cancel)
+
+    def _release_later(self) -> None:
+        if not self.released:
+            self.released = True
+            self.app.pool.run(self._release)
 
     def pauseProducing(self) -> None:
         self.paused = True
@@ -166,32 +191,47 @@ class QueryStream:
 
     # -- worker side -----------------------------------------------------------------
 
-    def _open(self) -> bytes:
-        """Build and run the query, return the document head (worker thread)."""
+    def _open(self) -> tuple[bytes, bool]:
+        """Build and run the query; the head and first rows, and whether that was all
+        (worker thread)."""
         self.conn = self.app.pool.getconn()
         with self.conn.cursor() as cur:
             cur.execute("SET statement_timeout = %s",
                         (f"{self.app.config.async_.default_execution_duration}s",))
         plan = self.plan_fn(self.conn)
+        if self.done:
+            raise FetchCancelled("the client left")
         self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)
+        if self.done:  # a cancel that came before the stream existed missed the COPY
+            self.batches.cancel()
+            raise FetchCancelled("the client left")
         first = next(self.batches, None)  # runs the query: errors still get a status
         self.limited = Limited(itertools.chain([first] if first else [], self.batches),
                                plan.limit)
         self.rows = iter(self.limited)
         self.writer = self.format.writer(plan.columns, **plan.writer_options)
-        if self.format.spooled:
-            return b""
-        return self.writer.head()
+        head = b"" if self.format.spooled else self.writer.head()
+        # The first batch too, so that a small result needs one trip to a thread.
+        data, last = self._produce()
+        return head + data, last
 
     def _produce(self) -> tuple[bytes, bool]:
         """Encode the next batch; (bytes, is_last) (worker thread)."""
         if self.format.spooled:
             return self._produce_spooled()
-        batch = next(self.rows, None)
+        batch = self.pending if self.pending is not None else next(self.rows, None)
+        self.pending = None
         if batch is None:
-            status = Status.overflow() if self.limited.overflow else Status.ok()
-            return self.writer.tail(status), True
-        return self.writer.batch(batch), False
+            return self._tail(), True
+        data = self.writer.batch(batch)
+        # Look one batch ahead: a result's last batch goes out with its tail.
+        self.pending = next(self.rows, None)
+        if self.pending is None:
+            return data + self._tail(), True
+        return data, False
+
+    def _tail(self) -> bytes:
+        return self.writer.tail(Status.overflow() if self.limited.overflow else Status.ok())
 
     def _produce_spooled(self) -> tuple[bytes, bool]:
         """FITS needs the row count first: spool everything, then send the file."""

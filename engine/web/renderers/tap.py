@@ -107,7 +107,8 @@ def availability(app: App, request: Any) -> Any:
 
 def _listed(app: App) -> list:
     """Tables TAP_SCHEMA and /tables list (not adql="hidden" ones)."""
-    return [t for t in app.state.tap_tables if t.adql == "True"]
+    return [t for t in app.state.tap_tables
+            if t.qualified_name.lower() in app.state.tap_listed]
 
 
 def tables(app: App, request: Any, rest: list[str]) -> bytes:
