@@ -119,6 +119,10 @@ class BoundService:
                                         fld.display_hint, fld))
             elif source is not None:
                 specs.append(self._spec(source))
+            elif table is None:
+                # A fixed query's own result column, described by the field.
+                specs.append(OutputSpec(q(fld.name.lower()), _result_column(fld),
+                                        fld.verb_level, fld.display_hint, fld))
             else:
                 raise fld.error(f"{fld.name!r} is not a column of the queried table; "
                                 "give select= for computed columns")
@@ -151,7 +155,9 @@ class BoundService:
         """The SQL for a request (runs in a worker thread: name look-ups use ctx)."""
         outputs = self.outputs_for(renderer, verb)
         if isinstance(self.core, FixedQueryCore):
-            sql = f"SELECT * FROM ({self.core.sql}) AS q LIMIT {limit + 1} OFFSET {offset}"
+            selects = ", ".join(s.select for s in outputs)
+            sql = (f"SELECT {selects} FROM ({self.core.sql}) AS q "
+                   f"LIMIT {limit + 1} OFFSET {offset}")
             return QueryPlan(sql, {}, [s.column for s in outputs], limit, offset, outputs)
         conditions, values, cone = [], {}, None
         for cd in self.cond_descs:

@@ -196,4 +196,24 @@
       <condDesc buildFrom="constel"/>
     </scsCore>
   </service>
+
+  <service id="types" allowed="form,api">
+    <meta name="shortName">CALIFA-like types</meta>
+    <meta name="title">CALIFA-like galaxies: how many of each morphological type</meta>
+    <meta name="description">The number of sample galaxies of each Hubble type,
+      with their mean redshift.</meta>
+    <publish render="form" sets="local"/>
+    <fixedQueryCore>
+      <query>SELECT hubtype, count(*) AS n, avg(redshift) AS mean_z
+        FROM califa.main GROUP BY hubtype ORDER BY n DESC</query>
+      <outputTable>
+        <outputField name="hubtype" type="text" ucd="src.morph.type"
+          description="Morphological (Hubble) type"/>
+        <outputField name="n" type="bigint" ucd="meta.number"
+          description="Galaxies of this type"/>
+        <outputField name="mean_z" type="double precision" ucd="src.redshift"
+          displayHint="sf=4" description="Mean redshift of these galaxies"/>
+      </outputTable>
+    </fixedQueryCore>
+  </service>
 </resource>

@@ -135,15 +135,26 @@ class SCSCore(Core):
 
 
 @element
+class QueryText(Element):
+    tag = "query"
+    doc = "The SQL SELECT a fixedQueryCore runs."
+    text = "content"
+
+
+@element
 class FixedQueryCore(Core):
     tag = "fixedQueryCore"
-    doc = "Runs a fixed SQL query (the query attribute or child text)."
+    doc = "Runs a fixed SQL query (a query child, attribute or the text)."
     attrs = Core.attrs + (Attr("query", doc="the SQL SELECT to run"),)
+    children = {**Core.children, "query": QueryText}
     text = "query_text"
 
     def finish(self) -> None:
         super().finish()
-        self.sql = (self.query or self.query_text or "").strip()
+        child = next(self.children_of(QueryText), None)
+        self.sql = " ".join(
+            (self.query or (child.content if child else None) or self.query_text or ""
+             ).split())
         if not self.sql:
             raise self.error("needs a query")
 

@@ -73,3 +73,13 @@ def test_every_request_is_logged_as_json(server):
     lines = (server.state / "log" / "access.log").read_text().splitlines()
     entries = [json.loads(line) for line in lines]
     assert any(e["uri"] == "/?probe=log" and e["status"] == 200 for e in entries)
+
+
+def test_a_fixed_query_service_answers_in_a_form_and_as_json(server):
+    status, _, body = server.get("/califa/q/types/form?_run=1")
+    text = body.decode()
+    assert status == 200 and "Galaxies of this type" in text and "mean_z" in text
+    status, _, body = server.get("/califa/q/types/api?RESPONSEFORMAT=json")
+    doc = json.loads(body)
+    assert [c["name"] for c in doc["columns"]] == ["hubtype", "n", "mean_z"]
+    assert sum(row[1] for row in doc["data"]) == 2981

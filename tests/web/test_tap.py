@@ -116,3 +116,25 @@ def test_examples_are_well_formed_xhtml_with_queries(server):
     tree = etree.fromstring(body)
     queries = tree.xpath("//*[@property='query']")
     assert queries and "califa.main" in queries[0].text
+
+
+def test_an_upload_by_url_from_a_local_web_server(tap, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    Table({"tid": [7], "ra": [232.6525], "dec": [42.7171]}).write(
+        tmp_path / "targets.vot", format="votable")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(tmp_path))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/targets.vot"
+        result = tap.run_sync(
+            "SELECT u.tid, m.name FROM TAP_UPLOAD.t AS u JOIN califa.main AS m ON "
+            "1 = CONTAINS(POINT('ICRS', m.ra, m.dec), CIRCLE('ICRS', u.ra, u.dec, 0.01))",
+            uploads={"t": url})
+    finally:
+        httpd.shutdown()
+    assert list(result["tid"]) == [7] and list(result["name"]) == ["NGC 5947"]
