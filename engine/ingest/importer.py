@@ -161,6 +161,20 @@ class _ImportRun:
              src.sha256, src.mtime, data.grammar.tag, json.dumps(header), tables))
         return self.cur.fetchone()[0]
 
+    def load(self, grammar, src: SourceFile, table: Table, job: LoadJob,
+             header: dict[str, str]) -> tuple[int, int]:
+        """Copy one source into one table and count it; (rows in, rows rejected)."""
+        self.progress.begin(f"{table.qualified_name} ← {src.relpath}")
+        result = load_source(self.cur, grammar, src.path, str(src.path), job, self.progress)
+        self.progress.end()
+        rep = self.report.tables.setdefault(table.qualified_name,
+                                            TableReport(table.qualified_name))
+        rep.rows += result.rows_in - result.rows_rejected
+        rep.rejected += result.rows_rejected
+        if header:
+            self.source_meta[table.qualified_name.lower()] = header
+        return result.rows_in, result.rows_rejected
+
     def count_source(self, source_id: int, rows_in: int, rejected: int) -> None:
         self.cur.execute("UPDATE dc.sources SET rows_in = %s, rows_rejected = %s "
                          "WHERE source_id = %s", (rows_in, rejected, source_id))
@@ -184,19 +198,9 @@ class _ImportRun:
                                               self.rowmaker_for(data, make))))
         for src in sources:
             header = grammar.header(src.path).meta
-            totals = [0, 0]
+            totals = (0, 0)
             for _make, table, job in jobs:
-                self.progress.begin(f"{table.qualified_name} ← {src.relpath}")
-                result = load_source(self.cur, grammar, src.path, str(src.path), job,
-                                     self.progress)
-                self.progress.end()
-                rep = self.report.tables.setdefault(table.qualified_name,
-                                                    TableReport(table.qualified_name))
-                rep.rows += result.rows_in - result.rows_rejected
-                rep.rejected += result.rows_rejected
-                totals = [result.rows_in, result.rows_rejected]
-                if header:
-                    self.source_meta[table.qualified_name.lower()] = header
+                totals = self.load(grammar, src, table, job, header)
             source_id = self.record_source(data, src, header,
                                            [t.qualified_name for _, t, _ in jobs])
             self.count_source(source_id, *totals)
@@ -314,17 +318,7 @@ class _ImportRun:
                                      f"{ddl.q(ddl.SOURCE_COLUMN)} = %s", (known[0],))
                 job = LoadJob(live, self.rowmaker_for(data, make), source_id,
                               ddl.SOURCE_COLUMN)
-                self.progress.begin(f"{table.qualified_name} ← {src.relpath}")
-                result = load_source(self.cur, grammar, src.path, str(src.path), job,
-                                     self.progress)
-                self.progress.end()
-                rep = self.report.tables.setdefault(table.qualified_name,
-                                                    TableReport(table.qualified_name))
-                rep.rows += result.rows_in - result.rows_rejected
-                rep.rejected += result.rows_rejected
-                totals = (result.rows_in, result.rows_rejected)
-                if header:
-                    self.source_meta[table.qualified_name.lower()] = header
+                totals = self.load(grammar, src, table, job, header)
             self.count_source(source_id, *totals)
             if known:
                 self.cur.execute("UPDATE dc.sources SET superseded_by = %s "
