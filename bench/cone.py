@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -138,6 +139,7 @@ def main() -> None:
         server.wait()
         subprocess.run([sys.executable, "-m", "engine.cli", "drop", "bench"], env=env,
                        capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
 
     med_http, med_raw = statistics.median(http_times), statistics.median(raw_times)
     print(f"scs.xml over HTTP: median {med_http * 1000:.2f} ms, "

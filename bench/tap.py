@@ -23,6 +23,7 @@ import argparse
 import http.client
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -210,6 +211,7 @@ def main() -> None:
         server.wait()
         subprocess.run([sys.executable, "-m", "engine.cli", "drop", "benchtap"], env=env,
                        capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

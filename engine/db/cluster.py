@@ -283,6 +283,12 @@ class Cluster:
             self._run(runner, [self._binaries().tool("pg_ctl"), "-D", str(self.data_dir),
                                "-m", "fast", "-w", "-t", "60", "-s", "stop"],
                       "stopping PostgreSQL")
+            if self.socket_dir.parent != self.state_dir:
+                # The short socket directory under /tmp goes with the server.
+                try:
+                    self.socket_dir.rmdir()
+                except OSError:
+                    pass
             return True
 
     def wait_connectable(self, timeout: float = 10.0) -> None:
