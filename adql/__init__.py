@@ -16,8 +16,8 @@ from adql.errors import ADQLError
 from adql.features import features
 from adql.functions import Function, register_udf
 from adql.parser import parse
-from adql.translate import OutputColumn, Translation, translate
+from adql.translate import Translation, translate
 from adql.udf_sql import UDF_SQL
 
-__all__ = ["ADQLError", "Function", "OutputColumn", "Translation", "UDF_SQL", "features",
+__all__ = ["ADQLError", "Function", "Translation", "UDF_SQL", "features",
            "parse", "register_udf", "translate"]

@@ -17,27 +17,13 @@ from adql.errors import ADQLError
 from adql.generator import Generator
 from adql.nodes_query import Select
 from adql.parser import parse
-from rd.tablemeta import TableMeta
-
-
-@dataclass(frozen=True)
-class OutputColumn:
-    """What the VOTable writer needs to know about one result column."""
-
-    name: str
-    datatype: str
-    arraysize: str
-    xtype: str
-    unit: str
-    ucd: str
-    utype: str
-    description: str
+from rd.tablemeta import ResultColumn, TableMeta
 
 
 @dataclass(frozen=True)
 class Translation:
     sql: str
-    columns: list[OutputColumn]
+    columns: list[ResultColumn]  # what the VOTable writer needs per column
     limit: int | None
 
 
@@ -61,8 +47,8 @@ def translate(query: str, tables: Mapping[str, TableMeta], *,
     return Translation(sql, [_column(output) for output in outputs], top)
 
 
-def _column(output: Output) -> OutputColumn:
+def _column(output: Output) -> ResultColumn:
     adql_type = output.type
     vo = adql_type.votable()
-    return OutputColumn(output.name, vo.datatype, vo.arraysize, vo.xtype, adql_type.unit,
+    return ResultColumn(output.name, vo.datatype, vo.arraysize, vo.xtype, adql_type.unit,
                         adql_type.ucd, adql_type.utype, adql_type.description)

@@ -25,9 +25,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
+
+from rd.tablemeta import ResultColumn
 
 # The numpy type of each numeric VOTable datatype.
 DTYPES: dict[str, np.dtype] = {
@@ -42,17 +44,9 @@ DTYPES: dict[str, np.dtype] = {
 TEXT_DATATYPES = frozenset({"char", "unicodeChar"})
 
 
-class ColumnLike(Protocol):
-    """What the formats need of a column: a VOTable FIELD (rd.tablemeta.ResultColumn)."""
-
-    name: str
-    datatype: str
-    arraysize: str
-    xtype: str
-    unit: str
-    ucd: str
-    utype: str
-    description: str
+# What the formats need of a column: a VOTable FIELD's metadata.  The ADQL
+# translator and the services both describe their results with ResultColumn.
+ColumnLike = ResultColumn
 
 
 def layout(column: ColumnLike) -> str:
