@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from engine.uws.model import RESTART_MESSAGE, timeout_message
 from engine.uws.worker import GENERIC_FAILURE
+from tests.support import wait_until
 from tests.uws.conftest import BASE, text
 from tests.web.schemata import assert_valid
-
-
-def wait_until(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def sleeping(db, job_id: str) -> list[tuple]:

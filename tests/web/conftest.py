@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -94,12 +93,3 @@ def server(pg_cluster, tmp_path_factory) -> Server:
     with admin.cursor() as cur:
         cur.execute("DROP DATABASE web_demo WITH (FORCE)")
     admin.close()
-
-
-def wait_until(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False

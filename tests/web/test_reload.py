@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import run_dr
-from tests.web.conftest import wait_until
+from tests.support import run_dr, wait_until
 
 
 def test_reload_rereads_rds_and_keeps_serving(server):

@@ -9,7 +9,7 @@ import urllib.parse
 
 import psycopg2
 
-from tests.web.conftest import wait_until
+from tests.support import wait_until
 
 SLOW = ("SELECT COUNT(*) AS n FROM jplus.main AS a, jplus.main AS b "
         "WHERE a.mag_r < b.mag_r")

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from twisted.web.server import NOT_DONE_YET
-
 from engine import vosi
 from engine.errors import ProtocolError
 from engine.services.params import Params
@@ -21,8 +19,8 @@ from engine.tap.query import TapQuery
 from engine.tap.tables import table_map
 from engine.uws.resource import UWSResource
 from engine.web.app import App
-from engine.web.renderers.vosi import STARTED
-from engine.web.respond import finish, html_error, votable_error
+from engine.web.renderers import vosi as vosi_renderers
+from engine.web.respond import html_error, votable_error
 from engine.web.streaming import QueryStream
 
 XML = b"text/xml; charset=utf-8"
@@ -49,7 +47,7 @@ def render(app: App, request: Any, segments: list[str]) -> Any:
         request.setHeader(b"content-type", XML)
         return vosi.capabilities(tap_capabilities(app.config, base_url(app)))
     if head == "availability":
-        return availability(app, request)
+        return vosi_renderers.availability(app, request)
     if head == "tables":
         return tables(app, request, segments[1:])
     if head == "examples":
@@ -88,21 +86,6 @@ def sync(app: App, request: Any) -> Any:
         return query.plan(conn, tables, part, app.config.web.upload_limit)
 
     return QueryStream(app, request, plan, fmt=query.format, errors="dali").start()
-
-
-def availability(app: App, request: Any) -> Any:
-    def check(conn) -> bool:
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1")
-            return cur.fetchone() == (1,)
-
-    def answer(ok: bool) -> None:
-        request.setHeader(b"content-type", XML)
-        finish(request, vosi.availability(
-            ok, "accepting queries" if ok else "the database is unreachable", STARTED))
-
-    app.pool.run_with_connection(check).addCallbacks(answer, lambda _f: answer(False))
-    return NOT_DONE_YET
 
 
 def _listed(app: App) -> list:

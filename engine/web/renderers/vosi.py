@@ -22,7 +22,9 @@ def _base(app: App, bound: BoundService) -> str:
     return app.config.web.server_url.rstrip("/") + urls.service(bound.rd.rd_id, bound.id)
 
 
-def availability(app: App, request: Any, bound: BoundService) -> Any:
+def availability(app: App, request: Any, bound: BoundService | None = None) -> Any:
+    """VOSI availability: available while the database answers (of a service or /tap)."""
+
     def check(conn) -> bool:
         with conn.cursor() as cur:
             cur.execute("SELECT 1")
