@@ -29,6 +29,10 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     query = TapQuery.from_params(job.params(), config)
     tables = table_map(t.metadata() for t in load_tap_tables(config.inputs_dir, conn))
     plan = query.plan(conn, tables, job.data, config.web.upload_limit)
+    # Uploads were made above; the user's query itself runs read-only.
+    conn.commit()
+    with conn.cursor() as cur:
+        cur.execute("SET TRANSACTION READ ONLY")
     name = f"result.{query.format.extension}"
     rows = 0
     try:

@@ -57,6 +57,11 @@ class DBPool:
             return
         try:
             conn.rollback()
+            # The next user must not see this one's temporary tables or settings.
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute("DISCARD ALL")
+            conn.autocommit = False
         except psycopg2.Error:
             conn.close()
             return

@@ -52,6 +52,11 @@ def user_error(exc: BaseException) -> ProtocolError:
         return exc
     if isinstance(exc, psycopg2.errors.QueryCanceled | FetchCancelled):
         return ProtocolError("the query took too long and was stopped", status=500)
+    if isinstance(exc, psycopg2.errors.DataError | psycopg2.errors.CardinalityViolation):
+        # The data defeated a valid query (division by zero, a log of a negative
+        # number, a scalar subquery with several rows): say so in those words.
+        return ProtocolError(f"the query failed on the data: {exc.diag.message_primary}",
+                             status=400)
     log.error("query failed: %r", exc)
     return ProtocolError("the query failed on the server; the error has been logged",
                          status=500)
@@ -199,6 +204,10 @@ class QueryStream:
             cur.execute("SET statement_timeout = %s",
                         (f"{self.app.config.async_.default_execution_duration}s",))
         plan = self.plan_fn(self.conn)
+        # Uploads were made above; the user's query itself runs read-only.
+        self.conn.commit()
+        with self.conn.cursor() as cur:
+            cur.execute("SET TRANSACTION READ ONLY")
         if self.done:
             raise FetchCancelled("the client left")
         self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)

@@ -138,3 +138,31 @@ def test_an_upload_by_url_from_a_local_web_server(tap, tmp_path):
     finally:
         httpd.shutdown()
     assert list(result["tid"]) == [7] and list(result["name"]) == ["NGC 5947"]
+
+
+def test_a_query_the_data_defeats_says_why(server):
+    status, _, body = server.get(
+        "/tap/sync?LANG=ADQL&QUERY=SELECT+1/(califaid-1)+AS+x+FROM+califa.main")
+    assert status == 400
+    assert b"the query failed on the data: division by zero" in body
+
+
+def test_pooled_connections_forget_uploads_and_settings(server):
+    from engine.web.dbpool import DBPool
+
+    pool = DBPool(server.dsn, size=1)
+    conn = pool.getconn()
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE tap_upload_secret (x integer)")
+        cur.execute("SET statement_timeout = '1s'")
+    conn.commit()
+    pool.putconn(conn)
+    again = pool.getconn()
+    assert again is conn
+    with again.cursor() as cur:
+        cur.execute("SELECT to_regclass('pg_temp.tap_upload_secret')")
+        assert cur.fetchone() == (None,)
+        cur.execute("SHOW statement_timeout")
+        assert cur.fetchone() == ("0",)
+    pool.putconn(again)
+    pool.stop()
