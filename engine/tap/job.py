@@ -31,8 +31,7 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     plan = query.plan(conn, tables, job.data, config.web.upload_limit)
     # Uploads were made above; the user's query itself runs read-only.
     conn.commit()
-    with conn.cursor() as cur:
-        cur.execute("SET TRANSACTION READ ONLY")
+    conn.readonly = True
     name = f"result.{query.format.extension}"
     rows = 0
     try:

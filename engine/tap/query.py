@@ -32,6 +32,7 @@ class TapPlan:
     columns: list
     limit: int
     writer_options: dict[str, Any] = field(default_factory=dict)
+    temporary_tables: bool = False  # uploads were loaded on the connection
 
 
 @dataclass
@@ -77,4 +78,5 @@ class TapQuery:
             raise ProtocolError(str(exc), param="QUERY") from None
         return TapPlan(translation.sql, None, list(translation.columns), self.maxrec,
                        {"infos": [("QUERY", self.query)],
-                        "description": "A TAP query result"})
+                        "description": "A TAP query result"},
+                       temporary_tables=bool(uploaded))

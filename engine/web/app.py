@@ -24,7 +24,8 @@ class App:
 
     def __init__(self, config: Config, dsn: str, reactor: Any = None) -> None:
         self.config = config
-        self.pool = DBPool(dsn, reactor=reactor)
+        self.pool = DBPool(dsn, reactor=reactor,
+                           statement_timeout=config.async_.default_execution_duration)
         self.templates = make_environment()
         self.site_name = config.web.server_url.split("://")[-1].rstrip("/") or "DR"
         self.state = SiteState(config)

@@ -23,8 +23,11 @@ T = TypeVar("T")
 class DBPool:
     """``size`` worker threads and up to ``size`` idle connections to ``dsn``."""
 
-    def __init__(self, dsn: str, size: int = 8, reactor: Any = None) -> None:
+    def __init__(self, dsn: str, size: int = 8, reactor: Any = None,
+                 statement_timeout: int = 0) -> None:
         self.dsn = dsn
+        # Set once per connection, at connect time: no round trip per query.
+        self._options = f"-c statement_timeout={statement_timeout * 1000}"
         self.reactor = reactor or default_reactor
         self.threads = ThreadPool(minthreads=1, maxthreads=size, name="dr-db")
         self._idle: list[Any] = []
@@ -49,19 +52,24 @@ class DBPool:
                 conn = self._idle.pop()
                 if not conn.closed:
                     return conn
-        conn = psycopg2.connect(self.dsn, application_name="dr serve")
+        conn = psycopg2.connect(self.dsn, application_name="dr serve",
+                                options=self._options)
         return conn
 
-    def putconn(self, conn) -> None:
+    def putconn(self, conn, *, discard: bool = False) -> None:
+        """Return a connection (worker threads only).  ``discard`` drops what the
+        user left in the session — temporary (upload) tables, settings — so the
+        next user cannot see it."""
         if conn.closed:
             return
         try:
             conn.rollback()
-            # The next user must not see this one's temporary tables or settings.
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute("DISCARD ALL")
-            conn.autocommit = False
+            conn.readonly = False
+            if discard:
+                conn.autocommit = True
+                with conn.cursor() as cur:
+                    cur.execute("DISCARD ALL")
+                conn.autocommit = False
         except psycopg2.Error:
             conn.close()
             return

@@ -81,6 +81,7 @@ class QueryStream:
         self.busy = False
         self.done = False
         self.released = False
+        self.discard = False
 
     # -- reactor side ------------------------------------------------------------
 
@@ -200,14 +201,12 @@ class QueryStream:
         """Build and run the query; the head and first rows, and whether that was all
         (worker thread)."""
         self.conn = self.app.pool.getconn()
-        with self.conn.cursor() as cur:
-            cur.execute("SET statement_timeout = %s",
-                        (f"{self.app.config.async_.default_execution_duration}s",))
         plan = self.plan_fn(self.conn)
-        # Uploads were made above; the user's query itself runs read-only.
+        self.discard = bool(getattr(plan, "temporary_tables", False))
+        # Uploads were made above; the user's query itself runs read-only
+        # (psycopg2 then opens the transaction with BEGIN READ ONLY).
         self.conn.commit()
-        with self.conn.cursor() as cur:
-            cur.execute("SET TRANSACTION READ ONLY")
+        self.conn.readonly = True
         if self.done:
             raise FetchCancelled("the client left")
         self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)
@@ -261,7 +260,7 @@ class QueryStream:
             if close:
                 close()
         if self.conn is not None:
-            self.app.pool.putconn(self.conn)
+            self.app.pool.putconn(self.conn, discard=self.discard)
             self.conn = None
 
 

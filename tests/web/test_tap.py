@@ -156,7 +156,7 @@ def test_pooled_connections_forget_uploads_and_settings(server):
         cur.execute("CREATE TEMPORARY TABLE tap_upload_secret (x integer)")
         cur.execute("SET statement_timeout = '1s'")
     conn.commit()
-    pool.putconn(conn)
+    pool.putconn(conn, discard=True)
     again = pool.getconn()
     assert again is conn
     with again.cursor() as cur:
