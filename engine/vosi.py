@@ -40,6 +40,12 @@ def _bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
+def _optional(parent: etree._Element, tag: str, text: str | None) -> None:
+    """A child element only when there is something to say."""
+    if text:
+        _sub(parent, tag, text)
+
+
 def availability(available: bool, note: str, up_since: str | None = None) -> bytes:
     root = etree.Element(f"{{{NS['avail']}}}availability", nsmap={"avail": NS["avail"]})
     _sub(root, f"{{{NS['avail']}}}available", "true" if available else "false")
@@ -103,12 +109,8 @@ def capabilities(caps: Iterable[Capability]) -> bytes:
             for p in cap.params:
                 param = _sub(iface, "param", std="true" if p.std else "false")
                 _sub(param, "name", p.name)
-                if p.description:
-                    _sub(param, "description", p.description)
-                if p.unit:
-                    _sub(param, "unit", p.unit)
-                if p.ucd:
-                    _sub(param, "ucd", p.ucd)
+                for tag in ("description", "unit", "ucd"):
+                    _optional(param, tag, getattr(p, tag))
                 _sub(param, "dataType", p.datatype)
         for tag, text in cap.extra:
             _sub(el, tag, text)
@@ -129,14 +131,8 @@ def delimited(name: str) -> str:
 def _column(parent: etree._Element, col, primary: bool) -> None:
     el = _sub(parent, "column")
     _sub(el, "name", delimited(col.name))
-    if col.description:
-        _sub(el, "description", col.description)
-    if col.unit:
-        _sub(el, "unit", col.unit)
-    if col.ucd:
-        _sub(el, "ucd", col.ucd)
-    if col.utype:
-        _sub(el, "utype", col.utype)
+    for tag in ("description", "unit", "ucd", "utype"):
+        _optional(el, tag, getattr(col, tag))
     vo = parse_type(col.type).votable()
     dtype = _sub(el, "dataType", vo.datatype, arraysize=vo.arraysize or None,
                  extendedType=(col.xtype or vo.xtype) or None)
@@ -156,8 +152,7 @@ def tableset(schemas: dict[str, tuple[str, list[TableMeta]]]) -> bytes:
     for name, (description, tables) in schemas.items():
         schema = _sub(root, "schema")
         _sub(schema, "name", name)
-        if description:
-            _sub(schema, "description", description)
+        _optional(schema, "description", description)
         for table in tables:
             _fill_table(_sub(schema, "table", type="base_table"), table)
     return _bytes(root)
@@ -165,10 +160,8 @@ def tableset(schemas: dict[str, tuple[str, list[TableMeta]]]) -> bytes:
 
 def _fill_table(tel: etree._Element, table: TableMeta) -> None:
     _sub(tel, "name", table.qualified_name)
-    if table.title:
-        _sub(tel, "title", table.title)
-    if table.description:
-        _sub(tel, "description", table.description)
+    _optional(tel, "title", table.title)
+    _optional(tel, "description", table.description)
     for col in table.columns:
         _column(tel, col, col.name in table.primary_key)
     for fk in table.foreign_keys:

@@ -66,10 +66,6 @@ def one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-XSD_TYPES: dict[Any, str] = {str: "xs:string", parse_bool: "xs:boolean",
-                             parse_int: "xs:integer", parse_list: "xs:string"}
-
-
 @dataclass(frozen=True)
 class Attr:
     """A declared attribute: its XML name, how its text is parsed, default and doc."""

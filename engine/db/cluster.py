@@ -14,7 +14,6 @@ import hashlib
 import os
 import pwd
 import subprocess
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,14 +289,3 @@ class Cluster:
                 except OSError:
                     pass
             return True
-
-    def wait_connectable(self, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                psycopg2.connect(self.dsn).close()
-                return
-            except psycopg2.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)

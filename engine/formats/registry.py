@@ -43,6 +43,10 @@ class Format:
     options: tuple[str, ...] = ()
     spooled: bool = False
 
+    @property
+    def is_votable(self) -> bool:
+        return getattr(self.factory, "func", self.factory) is VOTableWriter
+
     def writer(self, columns: Sequence[ColumnLike], **options: Any) -> Any:
         """A writer (or spool) for a result with these columns."""
         known = {k: v for k, v in options.items() if k in self.options}

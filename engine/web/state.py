@@ -96,9 +96,8 @@ def load_state(config: Config, conn) -> SiteState:
                 state.tables[table.qualified_name.lower()] = table
         for service in rd.services:
             try:
-                core_table = (rd.resolve_table(service.resolve_core().queried_table,
-                                               service)
-                              if service.resolve_core().queried_table else None)
+                queried = service.resolve_core().queried_table
+                core_table = rd.resolve_table(queried, service) if queried else None
                 options = _enumerations(conn, core_table) if core_table else {}
                 state.services[(rd_id, service.id)] = BoundService(rd, service, options)
             except DRError as exc:

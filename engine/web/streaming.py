@@ -35,17 +35,6 @@ log = logging.getLogger("dr.web")
 # (worker thread); returns an object with sql, values, columns, limit and
 # writer_options (like services' QueryPlan).
 PlanFunction = Callable[[Any], Any]
-VOTABLE_FORMATS = ("votable", "application/x-votable+xml", "text/xml", "votable/b2",
-                   "votable/td", "application/x-votable+xml;serialization=binary2",
-                   "application/x-votable+xml;serialization=tabledata")
-
-
-def is_votable(fmt: str) -> bool:
-    return fmt.strip().lower().replace(" ", "") in VOTABLE_FORMATS
-
-
-
-
 def user_error(exc: BaseException) -> ProtocolError:
     """A ProtocolError a user can read, for exceptions out of query execution."""
     if isinstance(exc, ProtocolError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import ProtocolError
+from engine.formats import lookup
 from engine.services.core import BoundService
 from engine.services.params import Params
 from engine.web import streaming
@@ -24,8 +25,13 @@ def render(app: App, request: Any, bound: BoundService) -> Any:
         if verb > 3:
             raise ProtocolError(f"VERB must be 1, 2 or 3, not {verb}", param="VERB")
         fmt = params.get("RESPONSEFORMAT") or "votable"
-        if not streaming.is_votable(fmt):
-            raise ProtocolError("a cone search answers in VOTable only", param="FORMAT")
+        try:
+            votable = lookup(fmt).is_votable
+        except ValueError:
+            votable = False
+        if not votable:
+            raise ProtocolError("a cone search answers in VOTable only",
+                                param="RESPONSEFORMAT")
     except ProtocolError as exc:
         return votable_error(request, exc.status, exc.message, scs=True)
     return streaming.stream_service(app, request, bound, params, renderer="scs.xml",

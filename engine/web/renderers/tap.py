@@ -7,6 +7,7 @@ queries stream like any other result; async ones are UWS jobs of kind
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -16,7 +17,7 @@ from engine.services.params import Params
 from engine.tap import examples
 from engine.tap.capabilities import tap_capabilities
 from engine.tap.query import TapQuery
-from engine.tap.tables import table_map
+from engine.tap.tables import table_map, tap_schema_rd
 from engine.uws.resource import UWSResource
 from engine.web.app import App
 from engine.web.renderers import vosi as vosi_renderers
@@ -102,15 +103,14 @@ def tables(app: App, request: Any, rest: list[str]) -> bytes:
         if meta is None:
             return html_error(app, request, 404, "No such table",
                               f"TAP has no table {rest[0]!r}.")
-        request.setHeader(b"content-type", XML)
         return vosi.table_document(meta)
     detail = (Params.from_twisted(request.args).get("detail") or "max").lower()
     schemas: dict[str, tuple[str, list]] = {}
-    descriptions = {rd.schema: rd.meta.get("description") for rd in app.state.rds.values()}
+    descriptions = {rd.schema: rd.meta.get("description")
+                    for rd in (tap_schema_rd(), *app.state.rds.values())}
     for meta in sorted(metas.values(), key=lambda m: m.qualified_name):
         if detail == "min":
-            meta = type(meta)(meta.schema, meta.name, (), meta.description, meta.utype,
-                              meta.title)
+            meta = dataclasses.replace(meta, columns=(), foreign_keys=())
         schemas.setdefault(meta.schema, (descriptions.get(meta.schema, ""), []))[1] \
             .append(meta)
     return vosi.tableset(schemas)
