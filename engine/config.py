@@ -48,6 +48,17 @@ class WebSection:
     maxrec: int = _key("maxrec", 10000, "default row limit of results")
     hard_maxrec: int = _key("hardMaxrec", 16000000, "largest MAXREC accepted")
     upload_limit: int = _key("uploadLimit", 100000000, "largest upload in bytes")
+    body_limit: int = _key("bodyLimit", 1000000, "largest body where no upload goes")
+    max_uploads: int = _key("maxUploads", 20, "upload tables in one request")
+    upload_fetch_timeout: int = _key("uploadFetchTimeout", 60,
+                                     "seconds fetching an upload URL may take")
+    fetch_private_hosts: bool = _key("fetchPrivateHosts", False,
+                                     "upload URLs may name loopback/private hosts")
+    sync_timeout: int = _key("syncTimeout", 600, "seconds a sync query may run")
+    db_connections: int = _key("dbConnections", 16, "database connections per process")
+    db_wait: int = _key("dbWait", 10, "seconds a request waits for a connection")
+    write_timeout: int = _key("writeTimeout", 120, "seconds a client may stall reading")
+    spool_limit: int = _key("spoolLimit", 2000000000, "largest spooled result in bytes")
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,8 @@ class AsyncSection:
         "defaultExecutionDuration", 3600, "seconds a job may run")
     default_destruction: int = _key(
         "defaultDestruction", 604800, "seconds until a job is destroyed")
+    max_destruction: int = _key(
+        "maxDestruction", 2592000, "longest a job may be kept, in seconds")
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ def _convert(section: str, key: str, raw: str, target: type, where: str) -> Any:
     try:
         if target is int:
             return int(raw)
+        if target is bool:
+            return _boolean(raw)
         if target is Path:
             return Path(os.path.expanduser(raw))
         return raw
@@ -146,8 +161,16 @@ def _read_file(path: Path) -> dict[str, dict[str, Any]]:
     return values
 
 
+def _boolean(raw: str) -> bool:
+    words = {"true": True, "yes": True, "on": True, "1": True,
+             "false": False, "no": False, "off": False, "0": False}
+    if raw.lower() not in words:
+        raise ValueError(raw)
+    return words[raw.lower()]
+
+
 def _type_of(f: dataclasses.Field) -> type:
-    return {"Path": Path, "int": int, "str": str}[str(f.type)]
+    return {"Path": Path, "int": int, "str": str, "bool": bool}[str(f.type)]
 
 
 def _absolute(p: Path, base: Path) -> Path:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from tests.support import run_dr, wait_until
-from tests.web.conftest import free_port
+from tests.servers import free_port
 
 
 def test_two_processes_share_the_port_and_reload_together(server, tmp_path):

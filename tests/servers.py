@@ -1,0 +1,121 @@
+"""Running a real ``dr serve`` for tests: its own database from the session template,
+the demo resources imported, extra configuration, a free loopback port.
+
+``tests/web`` and ``tests/security`` each start one per session; the server is
+a separate process, exactly as ``dr serve`` runs for users.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+
+from engine.config import CHECKOUT_ROOT
+from engine.db.dsn import with_dbname
+from tests.conftest import TEMPLATE_DB
+from tests.support import run_dr
+
+INPUTS = CHECKOUT_ROOT / "inputs"
+
+
+@dataclass
+class Server:
+    url: str
+    dsn: str
+    config: Path
+    state: Path
+    process: subprocess.Popen
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def get(self, path: str, **headers: str) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(self.url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def rss_kib(self, field: str = "VmRSS") -> int:
+        """The server process's resident memory (``VmHWM``: its peak), in KiB."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+        raise RuntimeError(f"no {field} for pid {self.process.pid}")
+
+    def alive(self) -> bool:
+        """Whether the server still answers its root page."""
+        try:
+            return self.get("/")[0] == 200
+        except OSError:
+            return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_demo_data() -> None:
+    if not (INPUTS / "califa/data/califa_ids.csv").exists():
+        subprocess.run([sys.executable, str(INPUTS / "califa/generate.py")], check=True)
+    if not (INPUTS / "jplus/data/jplus.csv").exists():
+        subprocess.run([sys.executable, str(INPUTS / "jplus/generate.py")], check=True)
+
+
+def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
+                 more: str = "", imports: tuple[str, ...] = ("califa", "jplus")
+                 ) -> Server:
+    """Create ``dbname``, import the demo RDs ``imports`` and start ``dr serve`` on it.
+
+    ``web`` adds lines to the [web] section, ``more`` whole sections.
+    """
+    ensure_demo_data()
+    admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {dbname} TEMPLATE {TEMPLATE_DB}")
+    admin.close()
+    dsn = with_dbname(cluster_dsn, dbname)
+    port = free_port()
+    config = home / "gavo.conf"
+    config.write_text(
+        f"[general]\nstateDir = {home / 'state'}\ninputsDir = {INPUTS}\n"
+        f"[db]\ndsn = {dsn}\n"
+        f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{port}\n"
+        f"maxrec = 1000\n{web}\n{more}")
+    for rd in imports:
+        result = run_dr("imp", rd, config=config)
+        assert result.returncode == 0, result.stderr
+    env = dict(os.environ, DR_CONFIG=str(config))
+    process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if "listening on" not in line:
+        process.kill()
+        raise RuntimeError(f"dr serve did not start: {line}{process.stderr.read()}")
+    return Server(f"http://127.0.0.1:{port}", dsn, config, home / "state", process)
+
+
+def stop_server(server: Server, cluster_dsn: str, dbname: str) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+    admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE {dbname} WITH (FORCE)")
+    admin.close()
