@@ -4,6 +4,13 @@ A type is an RD/SQL type name (``rd.types`` spelling: "integer", "double
 precision", "text", "spoint"…) plus the VO annotation that travels with a
 value (unit, UCD, utype, xtype, description).  Two pseudo types exist:
 "null" (an untyped NULL) and "unknown" (a UDF DR knows nothing about).
+
+Text is "text" or "char(n)" where DR knows it is ASCII (columns the import
+found ASCII, ASCII literals, numbers and timestamps made text) and "unicode"
+or "unicode(n)" where it may hold anything; results of string operations are
+unicode when an operand may be (:func:`text_result`), and a value of unknown
+type is written as unicodeChar — never ``char`` for text that might not be
+ASCII.
 """
 
 from __future__ import annotations
@@ -25,6 +32,14 @@ _KINDS = {
 }
 GEOMETRY_KINDS = frozenset({"point", "circle", "polygon", "box"})
 REGION_KINDS = frozenset({"circle", "polygon", "box"})
+
+
+@functools.lru_cache(maxsize=256)
+def _is_unicode(sql: str) -> bool:
+    try:
+        return parse_type(sql).base == "unicode"
+    except ColumnTypeError:
+        return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -57,6 +72,11 @@ class ADQLType:
     def is_geometry(self) -> bool:
         return self.kind in GEOMETRY_KINDS
 
+    @property
+    def may_be_unicode(self) -> bool:
+        """Might a value of this type be text with non-ASCII characters?"""
+        return self.kind == "unknown" or self.kind == "text" and _is_unicode(self.sql)
+
     def is_a(self, *kinds: str) -> bool:
         """Of one of ``kinds``, or of a type that may be anything (NULL, unknown)?"""
         return self.kind in kinds or self.kind in ("null", "unknown")
@@ -69,12 +89,14 @@ class ADQLType:
         return replace(self, unit=unit)
 
     def votable(self) -> VOType:
-        if self.kind in ("null", "unknown"):
+        if self.kind == "null":
             return VOType("char", "*", self.xtype)
+        if self.kind == "unknown":
+            return VOType("unicodeChar", "*", self.xtype)
         try:
             vo = parse_type(self.sql).votable()
         except ColumnTypeError:
-            return VOType("char", "*", self.xtype)
+            return VOType("unicodeChar", "*", self.xtype)
         return VOType(vo.datatype, vo.arraysize, self.xtype or vo.xtype)
 
 
@@ -96,6 +118,7 @@ INTEGER = ADQLType("integer")
 BIGINT = ADQLType("bigint")
 DOUBLE = ADQLType("double precision")
 TEXT = ADQLType("text")
+UNICODE = ADQLType("unicode")
 NULL = ADQLType("null")
 UNKNOWN = ADQLType("unknown")
 TIMESTAMP = ADQLType("timestamp")
@@ -115,12 +138,26 @@ def numeric_result(*types: ADQLType) -> ADQLType:
     return ADQLType(next(k for k, v in _NUMERIC_RANK.items() if v == best))
 
 
+def text_result(*types: ADQLType) -> ADQLType:
+    """The type of text computed from values of these types (concatenated,
+    aggregated, passed through a string function): unicode if any may be."""
+    return UNICODE if any(t.may_be_unicode for t in types) else TEXT
+
+
+def literal_text(value: str) -> ADQLType:
+    """The type of a string literal."""
+    return TEXT if value.isascii() else UNICODE
+
+
 def is_integral(t: ADQLType) -> bool:
     return t.sql in ("smallint", "integer", "bigint")
 
 
 def common_type(a: ADQLType, b: ADQLType) -> ADQLType | None:
     """The type of a value that may be either (UNION, CASE, COALESCE); None if none."""
+    if a.kind == "unknown" and b.kind == "text" or b.kind == "unknown" and a.kind == "text":
+        # Text of unknown content: it may not be ASCII.
+        return UNICODE
     if a.kind == "null" or a.kind == "unknown":
         return b.bare() if b.kind != "null" else a
     if b.kind in ("null", "unknown"):
@@ -128,6 +165,9 @@ def common_type(a: ADQLType, b: ADQLType) -> ADQLType | None:
     if a.kind == "number" and b.kind == "number":
         return numeric_result(a, b).with_unit(a.unit if a.unit == b.unit else "")
     if a.kind == b.kind:
-        return a.bare() if a.sql == b.sql else ADQLType(
-            "text" if a.kind == "text" else a.sql, a.unit if a.unit == b.unit else "")
+        if a.sql == b.sql:
+            return a.bare()
+        if a.kind == "text":
+            return text_result(a, b).with_unit(a.unit if a.unit == b.unit else "")
+        return ADQLType(a.sql, a.unit if a.unit == b.unit else "")
     return None

@@ -17,9 +17,13 @@ from adql import adqltypes as t
 from adql import functions, units
 from adql import nodes as n
 from adql.adqltypes import ADQLType
-from adql.errors import ADQLError
+from adql.errors import ADQLError, abbreviated
 from adql.scope import Scope
 
+# Longer number literals are refused: no 64-bit number needs more digits.
+MAX_NUMBER_LENGTH = 400
+# PostgreSQL's longest char(n) and varchar(n).
+MAX_CHAR_LENGTH = 10_485_760
 _CAST_TARGETS = {"SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint",
                  "REAL": "real", "DOUBLE PRECISION": "double precision",
                  "TIMESTAMP": "timestamp", "POINT": "spoint", "CIRCLE": "scircle",
@@ -95,11 +99,15 @@ def literal_number(node: n.Node) -> float | None:
 # -- literals and names ----------------------------------------------------------------
 
 def _number(ctx: Context, node: n.NumberLiteral) -> ADQLType:
+    if len(node.text) > MAX_NUMBER_LENGTH:
+        raise fail(node, f"the number {abbreviated(node.text)} is too long; DR computes "
+                         "with 64-bit integers and floating-point numbers",
+                   hint="floating-point numbers carry about 17 significant digits")
+    value = node.value
+    if value in (float("inf"), float("-inf")):
+        raise fail(node, f"the number {abbreviated(node.text)} is too large")
     if not node.is_integer:
-        if node.value in (float("inf"), float("-inf")):
-            raise fail(node, f"the number {node.text} is too large")
         return t.DOUBLE
-    value = int(node.text)
     return t.INTEGER if value < 2**31 else t.BIGINT if value < 2**63 else t.DOUBLE
 
 
@@ -158,9 +166,11 @@ def _negative(ctx: Context, node: n.Negative) -> ADQLType:
 
 
 def _concatenation(ctx: Context, node: n.Concatenation) -> ADQLType:
+    types = []
     for side in (node.left, node.right):
-        require(side, ctx.check(side), ("text", "number", "timestamp"), "an operand of ||")
-    return t.TEXT
+        types.append(ctx.check(side))
+        require(side, types[-1], ("text", "number", "timestamp"), "an operand of ||")
+    return t.text_result(*types)
 
 
 # -- functions -------------------------------------------------------------------------
@@ -188,6 +198,9 @@ def _function(ctx: Context, node: n.FunctionCall) -> ADQLType:
             require(arg, got, (kind,), what)
     if function.returns == "same":
         result = types[0].bare() if types and types[0].kind == "number" else t.DOUBLE
+    elif function.returns == "text":
+        # Text made from the arguments: non-ASCII only if they may hold some.
+        result = t.text_result(*types)
     else:
         result = ADQLType(function.returns)
     return ADQLType(result.sql, _function_unit(function, node, types), function.ucd,
@@ -242,8 +255,13 @@ def _cast(ctx: Context, node: n.Cast) -> ADQLType:
     got = ctx.check(node.operand)
     target = node.target
     sql = _CAST_TARGETS[target.name]
+    if target.length is not None and not 1 <= target.length <= MAX_CHAR_LENGTH:
+        raise fail(node, f"the length of {target.name} must be between 1 and "
+                         f"{MAX_CHAR_LENGTH}")
     if sql == "char":
         sql = f"char({target.length or 1})"
+    if (sql == "text" or sql.startswith("char(")) and got.may_be_unicode:
+        sql = "unicode" + sql[4:] if sql.startswith("char(") else "unicode"
     result = ADQLType(sql)
     source, wanted = got.kind, result.kind
     allowed = (
@@ -331,7 +349,7 @@ def check_condition(ctx: Context, node: n.Node) -> None:
 RULES: dict[type, Callable[[Context, Any], ADQLType]] = {
     n.NumberLiteral: _number,
     n.HexLiteral: _hex,
-    n.StringLiteral: lambda ctx, node: t.TEXT,
+    n.StringLiteral: lambda ctx, node: t.literal_text(node.value),
     n.NullLiteral: lambda ctx, node: t.NULL,
     n.ColumnRef: _column,
     n.Arithmetic: _arithmetic,

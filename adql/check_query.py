@@ -20,7 +20,7 @@ from adql import nodes as n
 from adql import nodes_query as q
 from adql.adqltypes import ADQLType
 from adql.check_expr import Context, check_condition, fail
-from adql.errors import ADQLError
+from adql.errors import ADQLError, abbreviated
 from adql.grouping import check_grouping, has_aggregate
 from adql.scope import (
     Scope,
@@ -280,11 +280,11 @@ def _plain(item: q.SelectItem) -> str:
 def _output_position(expr: n.Node, outputs: list[Output]) -> int | None:
     """The 1-based result column ``expr`` names by position or name, if it does."""
     if isinstance(expr, n.NumberLiteral) and expr.is_integer:
-        position = int(expr.text)
+        position = expr.value
         if not 1 <= position <= len(outputs):
-            raise fail(expr, f"there is no result column {position} (the query returns "
-                             f"{len(outputs)})")
-        return position
+            raise fail(expr, f"there is no result column {abbreviated(expr.text)} (the "
+                             f"query returns {len(outputs)})")
+        return int(position)
     if isinstance(expr, n.ColumnRef) and not expr.qualifier:
         for i, output in enumerate(outputs):
             if output.name and name_matches(expr.name, output.name, output.exact):

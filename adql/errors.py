@@ -36,6 +36,14 @@ def excerpt(text: str, offset: int) -> str:
     return f"  {line}\n  {' ' * column}^"
 
 
+def abbreviated(number: str) -> str:
+    """A number's digits as a message shows them: long ones cut in the middle."""
+    if len(number) <= 24:
+        return number
+    digits = sum(c.isdigit() for c in number)
+    return f"{number[:10]}…{number[-6:]} ({digits} digits)"
+
+
 class ADQLError(DRError):
     """A query DR cannot accept, located at ``line``/``column`` of the query.
 

@@ -25,6 +25,9 @@ class Function:
     ``sql`` maps an argument count to a template; ``kinds`` maps an argument
     count to the argument kinds (one per argument).  ``unit`` is ``"same"``
     (the first argument's unit), ``""`` (none) or a fixed VOUnit string.
+    A ``"text"`` result is made from the arguments: it holds non-ASCII only
+    where an argument may (and is then typed unicode); a function that can
+    produce non-ASCII of its own returns ``"unicode"``.
     """
 
     name: str

@@ -108,6 +108,9 @@ def cast(gen: Generator, node: n.Cast) -> str:
         return f"{_CASTS[target]}({operand})"
     if node.target.name == "VARCHAR":
         target = f"varchar({node.target.length})" if node.target.length else "varchar"
+    elif node.target.name == "CHAR":
+        # The checker's type may say unicode(n); SQL knows it as char(n).
+        target = f"char({node.target.length or 1})"
     return f"CAST({operand} AS {target})"
 
 

@@ -14,6 +14,7 @@ import threading
 import pyparsing as pp
 
 from adql import nodes as n
+from adql.errors import ADQLError, abbreviated
 from adql.reserved import FUNCTION_WORDS, RESERVED
 
 _WORD_END = r"(?![A-Za-z0-9_])"
@@ -145,8 +146,21 @@ number_literal = (
 
 null_literal = kw("NULL").set_parse_action(lambda s, loc, t: n.NullLiteral(loc))
 
+# TOP and OFFSET become PostgreSQL's LIMIT and OFFSET, which are 64-bit.
+MAX_UNSIGNED = 2 ** 63 - 1
+
+
+def _unsigned(s: str, loc: int, t: pp.ParseResults) -> int:
+    digits = t[0].lstrip("0") or "0"
+    # Python refuses to convert very long digit strings, so look at the length first.
+    if len(digits) > len(str(MAX_UNSIGNED)) or int(digits) > MAX_UNSIGNED:
+        raise ADQLError(f"the number {abbreviated(t[0])} is too large here; the "
+                        f"largest allowed is {MAX_UNSIGNED}", offset=loc)
+    return int(digits)
+
+
 unsigned_integer = (
-    pp.Regex(r"\d+(?![.\deE])").set_parse_action(lambda s, loc, t: int(t[0]))
+    pp.Regex(r"\d+(?![.\deE])").set_parse_action(_unsigned)
     .set_name("unsigned integer"))
 tracked(unsigned_integer)
 tracked(number_literal)

@@ -91,7 +91,11 @@ class NumberLiteral(Node):
 
     @property
     def value(self) -> float:
-        return int(self.text) if self.is_integer else float(self.text)
+        # Integers beyond 64 bits are computed as floats anyway, and Python
+        # refuses int() of very long digit strings.
+        if self.is_integer and len(self.text) <= 19:
+            return int(self.text)
+        return float(self.text)
 
 
 class HexLiteral(Node):

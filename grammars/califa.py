@@ -136,7 +136,8 @@ class CalifaGrammar(Grammar):
 
     def header(self, path: Path) -> SourceHeader:
         """The file's keys and columns; no columns if it has no COLUMNn lines."""
-        with self._open(path) as stream, reading(path, self.encoding, lambda: None):
+        with self._open(path) as stream, reading(path, self.encoding, lambda: None,
+                                                     self.gunzip):
             header = _read_header(stream, path, self.lower)
         return SourceHeader(header.meta, header.ordered_columns(path))
 
@@ -148,7 +149,7 @@ class CalifaGrammar(Grammar):
         def where() -> int | None:
             return layout.source_line(reader.line_num + 1) if reader else None
 
-        with self._open(path) as stream, reading(path, self.encoding, where):
+        with self._open(path) as stream, reading(path, self.encoding, where, self.gunzip):
             header = _read_header(stream, path, self.lower)
             columns = header.ordered_columns(path)
             if not columns:

@@ -89,7 +89,7 @@ class ColumnGrammar(Grammar):
                 ) -> Iterator[RowBatch]:
         last_line = 0
         with open_text(path, self.encoding, self.gunzip) as stream, \
-                reading(path, self.encoding, lambda: last_line + 1):
+                reading(path, self.encoding, lambda: last_line + 1, self.gunzip):
             numbered = enumerate(stream, start=skip_lines(stream, self.top_ignored) + 1)
             while chunk := list(islice(numbered, batch_rows)):
                 last_line = chunk[-1][0]

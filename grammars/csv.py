@@ -102,7 +102,7 @@ class CsvGrammar(Grammar):
             return layout.source_line(reader.line_num + 1) if reader else None
 
         with open_text(path, self.encoding, self.gunzip, newline="") as stream, \
-                reading(path, self.encoding, where):
+                reading(path, self.encoding, where, self.gunzip):
             layout.offset = skip_lines(stream, self.top_ignored)
             lines: Any = stream
             if self.comment:
@@ -130,7 +130,7 @@ class CsvGrammar(Grammar):
             return None
         stream = open_binary(path, self.gunzip)
         try:
-            with reading(path, self.encoding, lambda: None):
+            with reading(path, self.encoding, lambda: None, self.gunzip):
                 names, consumed = self._passthrough_names(stream, path)
         except BaseException:
             stream.close()

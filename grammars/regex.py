@@ -110,7 +110,7 @@ class REGrammar(Grammar):
                 ) -> Iterator[RowBatch]:
         line = 0
         with open_text(path, self.encoding, self.gunzip) as stream, \
-                reading(path, self.encoding, lambda: line):
+                reading(path, self.encoding, lambda: line, self.gunzip):
             first = skip_lines(stream, self.top_ignored) + 1
             rows: list[list[str]] = []
             lines: list[int] = []

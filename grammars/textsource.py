@@ -99,18 +99,25 @@ def skip_lines(stream: IO[Any], count: int) -> int:
 
 
 @contextlib.contextmanager
-def reading(path: Path, encoding: str, where: Callable[[], int | None]) -> Iterator[None]:
+def reading(path: Path, encoding: str, where: Callable[[], int | None],
+            gunzip: bool = False) -> Iterator[None]:
     """Turn decoding and decompression failures while reading ``path`` into SourceErrors.
 
-    ``where`` says which line the grammar was at, so the message points near
-    the bad bytes.
+    Text files are decoded in blocks, ahead of the line a grammar is at, so a
+    decoding error names the line found by :func:`undecodable_line`; where
+    that cannot be known, the message says "near" the line ``where`` gives.
     """
     try:
         yield
     except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start:exc.start + 1]
+        line = undecodable_line(path, encoding, gunzip)
+        near = where() if line is None else None
+        shown = "utf-8" if encoding == "utf-8-sig" else encoding
         raise SourceError(
-            f"is not valid {encoding} (byte {exc.object[exc.start:exc.start + 1]!r})",
-            path=str(path), line=where(),
+            f"is not valid {shown} (byte {bad!r}"
+            + (f" near line {near})" if near is not None else ")"),
+            path=str(path), line=line,
             hint="set enc on the grammar to the file's encoding, e.g. enc=\"latin-1\"",
         ) from None
     except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
@@ -119,3 +126,49 @@ def reading(path: Path, encoding: str, where: Callable[[], int | None]) -> Itera
     except OSError as exc:
         raise SourceError(f"cannot be read: {exc.strerror or exc}", path=str(path),
                           line=where()) from None
+
+
+def undecodable_line(path: Path, encoding: str, gunzip: bool = False) -> int | None:
+    """The line (1-based) of the first byte of ``path`` that ``encoding`` cannot decode.
+
+    None when the file decodes, cannot be read, or its encoding does not
+    write line breaks as the bytes CR and LF (UTF-16, say), where bytes do
+    not tell lines.  Line breaks are LF, CR LF and CR, as Python's text files
+    read them.
+    """
+    if not _ascii_compatible(encoding):
+        return None
+    # A byte-order mark is valid UTF-8 and holds no line break.
+    decoder = codecs.getincrementaldecoder("utf-8" if encoding == "utf-8-sig"
+                                           else encoding)()
+    breaks, after_cr = 0, False
+    try:
+        with open_binary(path, gunzip) as stream:
+            while chunk := stream.read(1 << 20):
+                buffered = decoder.getstate()[0]
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    if exc.object != buffered + chunk:
+                        return None
+                    # The bytes held back from the last chunk end in no line break.
+                    before = chunk[:max(0, exc.start - len(buffered))]
+                    return breaks + _line_breaks(before, after_cr) + 1
+                breaks += _line_breaks(chunk, after_cr)
+                after_cr = chunk.endswith(b"\r")
+    except (OSError, EOFError, zlib.error, SourceError):
+        return None
+    return None
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return "\r\na".encode(encoding) in (b"\r\na", codecs.BOM_UTF8 + b"\r\na")
+    except (LookupError, UnicodeError):
+        return False
+
+
+def _line_breaks(data: bytes, after_cr: bool) -> int:
+    """Line breaks in ``data``; a LF right after a CR ending the previous data is none."""
+    count = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return count - 1 if after_cr and data.startswith(b"\n") else count

@@ -2,6 +2,12 @@
 
 TAP_SCHEMA, VOSI, the ADQL translator's result metadata and the VOTable
 writers all take VOTable datatype, arraysize and xtype from here.
+
+Text is ``char`` in VOTables, which VOTable 1.4 defines as ASCII, and
+``unicodeChar`` for ``unicode`` (text) and ``unicode(n)`` (char(n)) columns.
+Which text columns actually hold non-ASCII DR learns at import
+(``dc.tables.unicode_columns``); :func:`as_unicode` gives the type such a
+column is described with, so that every client reads its values back exactly.
 """
 
 from __future__ import annotations
@@ -72,10 +78,15 @@ class SQLType:
         return bool(self.array_dims)
 
     @property
+    def is_text(self) -> bool:
+        """Text that may hold any character (text, varchar, char(n), unicode…)."""
+        return self.base in TEXT_BASES
+
+    @property
     def sql(self) -> str:
         """The type as PostgreSQL DDL spells it."""
         base = {"unicode": "text", "char": "char", "text": "text"}.get(self.base, self.base)
-        if self.base == "char":
+        if self.base == "char" or self.base == "unicode" and self.length:
             base = f"char({self.length or 1})"
         elif self.length is not None and self.base not in ("text", "unicode"):
             base = f"{self.base}({self.length})"
@@ -83,16 +94,36 @@ class SQLType:
 
     def votable(self) -> VOType:
         scalar = _SCALARS[self.base]
-        if self.base == "char" and self.length:
-            scalar = VOType("char", str(self.length))
+        # char(n) and unicode(n) hold strings of n characters.
+        fixed = self.base == "char" or self.base == "unicode" and self.length is not None
+        if fixed and self.length:
+            scalar = VOType(scalar.datatype, str(self.length))
         if not self.array_dims:
+            if self.base == "unicode":
+                # unicodeChar counts UTF-16 units, and a character beyond the
+                # BMP takes two: no fixed size holds every n characters.
+                return _SCALARS["unicode"]
             return scalar
-        if scalar.arraysize and self.base not in ("char",):
+        if scalar.arraysize and not fixed:
             # Arrays of strings and geometries have no VOTable form DR writes.
             raise ColumnTypeError(f"arrays of {self.base} cannot be written to VOTables")
         dims = ["*" if d is None else str(d) for d in self.array_dims]
         inner = [scalar.arraysize] if scalar.arraysize else []
         return VOType(scalar.datatype, "x".join(inner + dims[::-1]), scalar.xtype)
+
+
+TEXT_BASES = frozenset({"text", "char", "unicode"})
+
+
+def as_unicode(text: str) -> str:
+    """The RD type of a text column that holds non-ASCII: ``text`` becomes
+    ``unicode``, ``char(n)`` ``unicode(n)`` (arrays alike); other types stay."""
+    parsed = parse_type(text)
+    if parsed.base not in ("text", "char"):
+        return text
+    length = f"({parsed.length or 1})" if parsed.base == "char" else ""
+    dims = "".join(f"[{d}]" if d else "[]" for d in parsed.array_dims)
+    return f"unicode{length}{dims}"
 
 
 def parse_type(text: str) -> SQLType:
@@ -106,8 +137,8 @@ def parse_type(text: str) -> SQLType:
         raise ColumnTypeError(
             f"unknown column type {text!r}",
             hint="use integer, bigint, smallint, real, double precision, boolean, text, "
-                 "unicode, char(n), date, timestamp, spoint, scircle, spoly, sbox, smoc, "
-                 "or an array of a numeric type such as real[]")
+                 "unicode, char(n), unicode(n), date, timestamp, spoint, scircle, spoly, "
+                 "sbox, smoc, or an array of a numeric type such as real[]")
     length = int(match.group("len")) if match.group("len") else None
     dims = tuple(int(d) if d else None
                  for d in re.findall(r"\[\s*(\d*)\s*\]", match.group("array")))

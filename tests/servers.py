@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -99,12 +100,17 @@ def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
         result = run_dr("imp", rd, config=config)
         assert result.returncode == 0, result.stderr
     env = dict(os.environ, DR_CONFIG=str(config))
-    process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The server's stderr (its log) goes to a file: an unread pipe would fill up
+    # and block the server.
+    stderr_path = home / "serve.stderr"
+    with open(stderr_path, "wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
     line = process.stdout.readline()
     if "listening on" not in line:
         process.kill()
-        raise RuntimeError(f"dr serve did not start: {line}{process.stderr.read()}")
+        raise RuntimeError(f"dr serve did not start: {line}{stderr_path.read_text()}")
+    threading.Thread(target=process.stdout.read, daemon=True).start()  # drain stdout
     return Server(f"http://127.0.0.1:{port}", dsn, config, home / "state", process)
 
 

@@ -2,19 +2,24 @@
 
 Both are rewritten for a table whenever it is imported and cleared when it is
 dropped, inside the caller's transaction, so they are always in step with
-what is on disk.
+what is on disk.  :func:`served_metadata` is the one place that turns an RD
+table and its ``dc.tables`` row into the metadata everything serving it uses
+(TAP_SCHEMA, the server's TAP tables and services, VOSI, async workers): the
+text columns the import found non-ASCII in are declared unicode there.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from psycopg2.extras import execute_values
 
 from engine.vosi import delimited
 from rd.elements.resource import Resource
 from rd.elements.table import Table
+from rd.tablemeta import TableMeta
 from rd.types import parse_type
 
 # CALIFA-style keys a source declares, and the tap_schema.tables columns they fill.
@@ -27,6 +32,20 @@ SOURCE_KEY_COLUMNS = {
 
 def _flag(value: bool) -> int:
     return 1 if value else 0
+
+
+def served_metadata(table: Table, row: Mapping[str, Any] | None) -> TableMeta:
+    """``table`` as DR serves it, given its ``dc.tables`` row (None if it has none).
+
+    Text columns that the import found non-ASCII in are unicode.  Where DR
+    never looked (no row, or a table imported before DR recorded it:
+    ``unicode_columns`` NULL) every text column counts as holding non-ASCII,
+    which costs bytes but never a value.
+    """
+    recorded = row.get("unicode_columns") if row else None
+    if recorded is None:
+        recorded = [c.name for c in table.columns if c.sql_type.is_text]
+    return table.metadata(unicode_columns=recorded)
 
 
 def unpublish(cur, table_names: Iterable[str], *, keys_to_them: bool = True) -> None:
@@ -56,36 +75,47 @@ def unpublish(cur, table_names: Iterable[str], *, keys_to_them: bool = True) -> 
 
 def publish(cur, rd: Resource, tables: Iterable[Table],
             source_meta: Mapping[str, dict[str, str]] | None = None,
-            nrows: Mapping[str, int] | None = None, import_id: int | None = None) -> None:
-    """(Re)write dc and tap_schema metadata of ``tables`` of ``rd``."""
+            nrows: Mapping[str, int] | None = None, import_id: int | None = None,
+            unicode_columns: Mapping[str, Sequence[str]] | None = None) -> None:
+    """(Re)write dc and tap_schema metadata of ``tables`` of ``rd``.
+
+    ``unicode_columns`` names, per table, the text columns holding non-ASCII
+    (what the import found); tables not named keep what was recorded before.
+    """
     tables = list(tables)
     source_meta = source_meta or {}
     nrows = nrows or {}
+    unicode_columns = unicode_columns or {}
     names = [t.qualified_name.lower() for t in tables]
-    cur.execute("SELECT table_name, source_meta, nrows FROM dc.tables "
+    cur.execute("SELECT table_name, source_meta, nrows, unicode_columns FROM dc.tables "
                 "WHERE table_name = ANY(%s)", (names,))
-    previous = {row[0]: (row[1], row[2]) for row in cur.fetchall()}
+    known = cur.fetchall()
+    previous = {row[0]: (row[1], row[2]) for row in known}
+    wide = {row[0]: row[3] for row in known}
+    wide.update({name.lower(): list(columns) for name, columns in unicode_columns.items()})
     unpublish(cur, names, keys_to_them=False)
     for table in tables:
         name = table.qualified_name.lower()
         meta = source_meta.get(name, previous.get(name, ({}, None))[0] or {})
         rows = nrows.get(name, previous.get(name, (None, None))[1])
-        _write_dc(cur, rd, table, meta, rows, import_id)
+        _write_dc(cur, rd, table, meta, rows, import_id, wide.get(name))
     public = [t for t in tables if t.adql == "True"]
     if public:
-        _write_tap_schema(cur, rd, public, source_meta, previous, nrows)
+        _write_tap_schema(cur, rd, public, source_meta, previous, nrows, wide)
 
 
 def _write_dc(cur, rd: Resource, table: Table, source_meta: dict[str, str],
-              nrows: int | None, import_id: int | None) -> None:
+              nrows: int | None, import_id: int | None,
+              unicode_columns: Sequence[str] | None) -> None:
     name = table.qualified_name.lower()
     cur.execute(
         "INSERT INTO dc.tables (table_name, rd_id, table_id, adql, description, meta, "
-        "source_meta, read_groups, nrows, last_import) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "source_meta, read_groups, nrows, last_import, unicode_columns) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (name, rd.rd_id, table.id, table.adql, table.description,
          json.dumps(table.meta.as_dict()), json.dumps(source_meta),
-         list(table.read_groups), nrows, import_id))
+         list(table.read_groups), nrows, import_id,
+         None if unicode_columns is None else list(unicode_columns)))
     indexed = table.indexed_columns()
     execute_values(cur, "INSERT INTO dc.columns (table_name, column_name, column_index, "
                    "type, unit, ucd, utype, xtype, description, tablehead, verb_level, "
@@ -99,7 +129,8 @@ def _write_dc(cur, rd: Resource, table: Table, source_meta: dict[str, str],
 
 def _write_tap_schema(cur, rd: Resource, tables: list[Table],
                       source_meta: Mapping[str, dict[str, str]],
-                      previous: Mapping[str, tuple], nrows: Mapping[str, int]) -> None:
+                      previous: Mapping[str, tuple], nrows: Mapping[str, int],
+                      unicode_columns: Mapping[str, Sequence[str] | None]) -> None:
     cur.execute("INSERT INTO tap_schema.schemas (schema_name, description) "
                 "VALUES (%s, %s) ON CONFLICT (schema_name) DO UPDATE "
                 "SET description = excluded.description",
@@ -116,7 +147,7 @@ def _write_tap_schema(cur, rd: Resource, tables: list[Table],
             + ", ".join(["%s"] * (7 + len(SOURCE_KEY_COLUMNS))) + ")",
             (rd.schema, name, "table", table.meta.get("utype", inherit=False) or None,
              table.description, index, rows, *keys))
-        md = table.metadata()
+        md = served_metadata(table, {"unicode_columns": unicode_columns.get(name)})
         rows_out = []
         for i, col in enumerate(md.columns):
             vo = parse_type(col.type).votable()

@@ -92,6 +92,12 @@ STEPS: Sequence[str] = (
         digest text NOT NULL,
         installed timestamptz NOT NULL DEFAULT now());
     """,
+    # 4: the text columns of each table that hold non-ASCII, found at import, so
+    # that metadata declares them unicodeChar.  NULL: the table was imported
+    # before DR looked, and every text column counts as holding non-ASCII.
+    """
+    ALTER TABLE dc.tables ADD COLUMN unicode_columns text[];
+    """,
 )
 
 
@@ -167,7 +173,9 @@ def _ensure_tap_schema(conn) -> None:
                 pk = ddl.primary_key_statement(table)
                 if pk:
                     cur.execute(pk[1])
-        metadata.publish(cur, rd, rd.tables)
+        # tap.rd declares its free-text columns unicode itself: nothing to learn.
+        metadata.publish(cur, rd, rd.tables,
+                         unicode_columns={t.qualified_name: [] for t in rd.tables})
         _record(cur, "tap-schema", digest)
     conn.commit()
 

@@ -3,8 +3,17 @@
 A BINARY2 row is a NULL-flag bitmap (one bit per column, most significant
 bit first) followed by each column's value: big-endian numbers, ``T``/``F``/
 ``?`` booleans, fixed arrays as their elements, variable arrays and strings as
-an int32 element count and the elements; char as UTF-8 bytes (plain ASCII for
-ASCII text), unicodeChar as UTF-16BE.
+an int32 element count and the elements; char as ASCII bytes, unicodeChar as
+UTF-16BE (characters beyond the BMP as surrogate pairs).
+
+VOTable 1.4's char is ASCII, and DR declares char only for text it knows is
+ASCII (see :mod:`engine.ingest.textscan`).  Should a char column meet
+non-ASCII anyway (say, the server describes a table as it was before a
+re-import), the writer does not fail: it writes the value's UTF-8 bytes —
+nothing is lost, the VOTable 1.6 proposal reads char as UTF-8, and TABLEDATA
+readers already do — and :func:`non_ascii_char_columns` lets the VOTable
+writer log the column and warn in the document.  Today's astropy refuses such
+a BINARY2 column and STIL shows its bytes as Latin-1.
 
 A codec turns a column chunk into *pieces*: a (rows, width) byte matrix when
 every row has the same width, or a :class:`Slot` — the rows' bytes
@@ -72,6 +81,23 @@ def encode_rows(batch: Batch, columns: list[ColumnLike]) -> bytes:
             keep[:, offset:offset + width] = np.arange(width) < piece.lengths[:, None]
         offset += width
     return table[keep].tobytes()
+
+
+def non_ascii_char_columns(batch: Batch, columns: list[ColumnLike]) -> list[str]:
+    """Names of the char text columns of ``batch`` holding non-ASCII text."""
+    found = []
+    for values, column in zip(batch.columns, columns):
+        if column.datatype == "char" and layout(column) == "text" and \
+                not _all_ascii(values):
+            found.append(column.name)
+    return found
+
+
+def _all_ascii(texts: list) -> bool:
+    try:
+        return "".join(texts).isascii()
+    except TypeError:  # NULLs among them
+        return "".join(t for t in texts if t is not None).isascii()
 
 
 def _rows(batch: Batch, start: int, stop: int) -> Batch:

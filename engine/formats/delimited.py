@@ -4,7 +4,8 @@ CSV: a header line of column names, CRLF line ends, a field quoted (with
 inner quotes doubled) only when it holds a comma, quote, CR or LF.  Values are
 spelled as in :mod:`engine.formats.cells`; NULL is an empty field; an array
 is its elements separated by single spaces, unquoted (no comma or quote can
-occur in it).  Served as ``text/csv;header=present`` (TAP 1.1 §2.7.1).
+occur in it).  Served as ``text/csv;charset=utf-8;header=present`` (TAP 1.1
+§2.7.1, with the charset RFC 4180 provides for): text is UTF-8 throughout.
 
 TSV (``text/tab-separated-values``): the same with tabs and LF line ends;
 since IANA's TSV cannot hold tabs or line breaks inside a field, those (and

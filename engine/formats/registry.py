@@ -2,10 +2,11 @@
 
 :func:`lookup` takes the value as TAP/DALI clients send it — a short name
 (``votable``, ``csv``…) or a MIME type with parameters
-(``application/x-votable+xml;serialization=binary2``), compared without case
-or blanks — and returns a :class:`Format`; an unknown value raises a
-ValueError whose message lists what is accepted (the caller answers 400 with
-a DALI error).  :func:`accepted` lists the values, e.g. for capabilities.
+(``application/x-votable+xml;serialization=binary2``), compared without case,
+blanks or a ``charset=utf-8`` parameter — and returns a :class:`Format`; an
+unknown value raises a ValueError whose message lists what is accepted (the
+caller answers 400 with a DALI error).  :func:`accepted` lists the values,
+e.g. for capabilities.
 """
 
 from __future__ import annotations
@@ -64,11 +65,12 @@ FORMATS = {f.name: f for f in (
            partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS),
     Format("text/xml", "text/xml", "xml",
            partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS),
-    Format("csv", "text/csv;header=present", "csv", DelimitedWriter),
-    Format("tsv", "text/tab-separated-values", "tsv",
+    Format("csv", "text/csv;charset=utf-8;header=present", "csv", DelimitedWriter),
+    Format("tsv", "text/tab-separated-values;charset=utf-8", "tsv",
            partial(DelimitedWriter, delimiter="\t")),
-    Format("json", "application/json", "json", JSONWriter),
-    Format("fits", "application/fits", "fits", FitsSpool, ("directory",), spooled=True),
+    Format("json", "application/json;charset=utf-8", "json", JSONWriter),
+    Format("fits", "application/fits", "fits", FitsSpool, ("directory", "spool_limit"),
+           spooled=True),
     Format("html", "text/html;charset=utf-8", "html", HTMLTableWriter),
 )}
 
@@ -99,7 +101,10 @@ ALIASES: dict[str, str] = {
 
 
 def _normalise(value: str) -> str:
-    return "".join(value.split()).lower()
+    """Lower case, no blanks, no charset parameter (all text DR writes is UTF-8, and
+    clients may send back the Content-Type they were given)."""
+    parts = "".join(value.split()).lower().split(";")
+    return ";".join(p for p in parts if p not in ("charset=utf-8", "charset=utf8"))
 
 
 def lookup(responseformat: str | None) -> Format:

@@ -8,6 +8,12 @@ writing: ``<INFO name="QUERY_STATUS" value="ERROR">message</INFO>``; clients
 such as pyvo take the last QUERY_STATUS.  The namespace is VOTable 1.3's, as
 VOTable 1.4 prescribes.
 
+Text: char columns hold ASCII and unicodeChar columns anything, as the
+column metadata promise; a char column that meets non-ASCII in BINARY2 is
+written as UTF-8, logged, and named in an ``INFO name="warning"`` after the
+TABLE (:mod:`engine.formats.binary2`).  In TABLEDATA every value is XML text,
+which every reader reads back exactly whatever the datatype.
+
 NULLs: BINARY2 sets the row's null flag (floats also hold NaN); TABLEDATA
 writes NaN for floats (NaNs for fixed-size float arrays) and an empty TD for
 everything else, which VOTable 1.3 and later read as NULL, so no ``VALUES
@@ -16,15 +22,17 @@ null`` is declared.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from engine.formats import xmltext
 from engine.formats.batch import Batch, ColumnLike, canonical
-from engine.formats.binary2 import Base64Lines, encode_rows
+from engine.formats.binary2 import Base64Lines, encode_rows, non_ascii_char_columns
 from engine.formats.cells import text_cells
 from engine.formats.writer import Status
 
+log = logging.getLogger("dr.formats")
 NAMESPACE = "http://www.ivoa.net/xml/VOTable/v1.3"
 SCHEMA = "http://www.ivoa.net/xml/VOTable/VOTable-1.4.xsd"
 SERIALIZATIONS = ("binary2", "tabledata")
@@ -83,6 +91,7 @@ class VOTableWriter:
         self.columns = list(columns)
         self.serialization = serialization
         self._base64 = Base64Lines()
+        self._non_ascii: list[str] = []  # char columns that met non-ASCII in BINARY2
         self._head = self._make_head(infos, params, description, table_name, query_status)
 
     def _make_head(self, infos: Sequence[Info], params: Sequence[Param], description: str,
@@ -111,14 +120,27 @@ class VOTableWriter:
 
     def batch(self, batch: Batch) -> bytes:
         if self.serialization == "binary2":
+            self._check_ascii(batch)
             return self._base64.feed(encode_rows(batch, self.columns))
         return self._tabledata(batch).encode("utf-8")
+
+    def _check_ascii(self, batch: Batch) -> None:
+        for name in non_ascii_char_columns(batch, self.columns):
+            if name not in self._non_ascii:
+                self._non_ascii.append(name)
+                log.warning("result column %r is declared char but holds non-ASCII "
+                            "text; written as UTF-8, which not every client reads", name)
 
     def tail(self, status: Status) -> bytes:
         if self.serialization == "binary2":
             end = self._base64.flush().decode("ascii") + "</STREAM></BINARY2></DATA></TABLE>\n"
         else:
             end = "</TABLEDATA></DATA></TABLE>\n"
+        if self._non_ascii:
+            end += _info("warning", "non-ASCII in char columns", xmltext.scrub(
+                f"Column(s) {', '.join(self._non_ascii)} hold non-ASCII text although "
+                "declared char; their values are UTF-8, which not every client reads. "
+                "RESPONSEFORMAT=votable/td gives them exactly.")) + "\n"
         if status.value != "OK":
             end += _info("QUERY_STATUS", status.value, xmltext.scrub(status.message)) + "\n"
         return (end + "</RESOURCE>\n</VOTABLE>\n").encode("utf-8")

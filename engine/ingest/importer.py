@@ -25,6 +25,7 @@ from engine.ingest import ddl
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.progress import Progress
 from engine.ingest.sources import SourceFile, describe_source
+from engine.ingest.textscan import non_ascii_columns
 from grammars import make_grammar
 from rd.elements.data import Data, Make
 from rd.elements.resource import Resource
@@ -97,7 +98,7 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
             run.swap_in()
             run.ensure_foreign_keys()
             metadata.publish(cur, rd, run.made_tables, run.source_meta, run.nrows,
-                             report.import_id)
+                             report.import_id, run.unicode_columns)
         conn.commit()
     except BaseException:
         conn.rollback()
@@ -114,6 +115,7 @@ class _ImportRun:
         self.staged: list[Table] = []
         self.source_meta: dict[str, dict[str, str]] = {}
         self.nrows: dict[str, int] = {}
+        self.unicode_columns: dict[str, list[str]] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -175,6 +177,11 @@ class _ImportRun:
             self.source_meta[table.qualified_name.lower()] = header
         return result.rows_in, result.rows_rejected
 
+    def find_unicode(self, table: Table, on_name: str) -> None:
+        """Record which text columns of the loaded table hold non-ASCII (one scan)."""
+        self.unicode_columns[table.qualified_name.lower()] = non_ascii_columns(
+            self.cur, table, ddl.qualified(table.schema, on_name))
+
     def count_source(self, source_id: int, rows_in: int, rejected: int) -> None:
         self.cur.execute("UPDATE dc.sources SET rows_in = %s, rows_rejected = %s "
                          "WHERE source_id = %s", (rows_in, rejected, source_id))
@@ -208,6 +215,7 @@ class _ImportRun:
         for make, table, _ in jobs:
             staging = table.id.lower() + STAGING_SUFFIX
             self.run_scripts(make, "preIndex", staging)
+            self.find_unicode(table, staging)
             self.build_indexes(table, staging, STAGING_SUFFIX)
             self.staged.append(table)
             self.nrows[table.qualified_name.lower()] = \
@@ -286,9 +294,11 @@ class _ImportRun:
         grammar = self.grammar_for(data)
         sources = self.sources_of(data)
         tables = []
+        changed = False  # whether rows came or went, so text columns need a new look
         for make in data.makes:
             table, _ = make.resolve()
             if not self.exists(table):
+                changed = True
                 self.cur.execute(ddl.create_table(table, source_column=True))
                 self.run_scripts(make, "postCreation", table.id.lower())
                 self.build_indexes(table, table.id.lower(), "")
@@ -324,8 +334,11 @@ class _ImportRun:
                 self.cur.execute("UPDATE dc.sources SET superseded_by = %s "
                                  "WHERE source_id = %s", (source_id, known[0]))
             self.report.sources_loaded += 1
+            changed = True
         for _, table in tables:
             live = ddl.qualified(table.schema, table.id)
+            if changed:
+                self.find_unicode(table, table.id.lower())
             self.cur.execute(f"ANALYZE {live}")
             self.cur.execute(f"SELECT count(*) FROM {live}")
             self.nrows[table.qualified_name.lower()] = self.cur.fetchone()[0]

@@ -123,12 +123,26 @@ class ColumnCondDesc(BoundCondDesc):
 
 
 def cone_condition(table: Table, ra: float, dec: float, sr: float) -> Condition:
-    """The indexed cone condition: the expression the position index was built on."""
+    """The indexed cone condition: the expression the position index was built on.
+
+    The values always include ``_cone_ra`` and ``_cone_dec`` (the centre), which
+    the cone core's distance column uses too.
+    """
     expr = table.position_columns().expression()
+    values = {"_cone_ra": ra, "_cone_dec": dec, "_cone_sr": sr}
+    if sr >= 180:
+        return Condition("TRUE", values)
+    if sr > 90:
+        # pg_sphere's circles end at 90 degrees: a wider cone is everything
+        # outside the circle of 180 - SR around the opposite point.
+        values.update(_cone_anti_ra=(ra + 180) % 360, _cone_anti_dec=-dec,
+                      _cone_anti_sr=180 - sr)
+        return Condition(
+            f"NOT ({expr} <@ scircle(spoint(radians(%(_cone_anti_ra)s), "
+            "radians(%(_cone_anti_dec)s)), radians(%(_cone_anti_sr)s)))", values)
     return Condition(
         f"{expr} <@ scircle(spoint(radians(%(_cone_ra)s), radians(%(_cone_dec)s)), "
-        "radians(%(_cone_sr)s))",
-        {"_cone_ra": ra, "_cone_dec": dec, "_cone_sr": sr})
+        "radians(%(_cone_sr)s))", values)
 
 
 class SCSCondDesc(ConeCondDesc):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine.db.metadata import served_metadata
 from engine.errors import ProtocolError
 from engine.ingest.ddl import q, qualified
 from engine.services.conddescs import (
@@ -23,7 +24,7 @@ from engine.services.params import Params
 from rd.elements.resource import Resource
 from rd.elements.service import Core, FixedQueryCore, OutputTable, SCSCore, Service
 from rd.elements.table import Column, Table
-from rd.tablemeta import ResultColumn
+from rd.tablemeta import ResultColumn, TableMeta
 
 # SCS 1.03 wants UCD1 words on the three main columns.
 SCS_UCD1 = {"meta.id;meta.main": "ID_MAIN", "pos.eq.ra;meta.main": "POS_EQ_RA_MAIN",
@@ -69,11 +70,18 @@ class BoundService:
     """A service of an RD with its core, table and condDescs resolved."""
 
     def __init__(self, rd: Resource, service: Service,
-                 options: dict[str, list[str]] | None = None) -> None:
+                 options: dict[str, list[str]] | None = None,
+                 table_meta: TableMeta | None = None) -> None:
+        """``table_meta`` is the queried table as served
+        (:func:`engine.db.metadata.served_metadata`); without it, every text
+        column counts as holding non-ASCII."""
         self.rd, self.service = rd, service
         self.core: Core = service.resolve_core()
         self.table: Table | None = (rd.resolve_table(self.core.queried_table, self.core)
                                     if self.core.queried_table else None)
+        self.table_meta: TableMeta | None = table_meta
+        if table_meta is None and self.table is not None:
+            self.table_meta = served_metadata(self.table, None)
         self.cond_descs: list[BoundCondDesc] = []
         if self.table is not None:
             self.cond_descs = [bind_cond_desc(d, self.table, options or {})
@@ -115,13 +123,13 @@ class BoundService:
         for fld in chosen.fields:
             source = table.column(fld.name) if table else None
             if getattr(fld, "select", None):
-                specs.append(OutputSpec(fld.select, _result_column(fld), fld.verb_level,
+                specs.append(OutputSpec(fld.select, _computed_column(fld), fld.verb_level,
                                         fld.display_hint, fld))
             elif source is not None:
                 specs.append(self._spec(source))
             elif table is None:
                 # A fixed query's own result column, described by the field.
-                specs.append(OutputSpec(q(fld.name.lower()), _result_column(fld),
+                specs.append(OutputSpec(q(fld.name.lower()), _computed_column(fld),
                                         fld.verb_level, fld.display_hint, fld))
             else:
                 raise fld.error(f"{fld.name!r} is not a column of the queried table; "
@@ -134,8 +142,14 @@ class BoundService:
         return unique
 
     def _spec(self, col: Column) -> OutputSpec:
-        return OutputSpec(select_expression(col), _result_column(col), col.verb_level,
+        return OutputSpec(select_expression(col), self._result_column(col), col.verb_level,
                           col.display_hint, col)
+
+    def _result_column(self, col: Column) -> ResultColumn:
+        """A column of the queried table as results describe it (unicode where it
+        holds non-ASCII)."""
+        served = self.table_meta.column(col.name) if self.table_meta else None
+        return ResultColumn.from_column(served or col.metadata())
 
     def outputs_for(self, renderer: str, verb: int | None = None) -> list[OutputSpec]:
         specs = list(self.outputs)
@@ -204,8 +218,10 @@ class BoundService:
         return QueryPlan(sql, values, columns, limit, offset, outputs)
 
 
-def _result_column(col: Column) -> ResultColumn:
-    return ResultColumn.from_column(col.metadata())
+def _computed_column(col: Column) -> ResultColumn:
+    """A result column the publisher's SQL computes: DR cannot know that its text
+    is ASCII, so text is unicodeChar."""
+    return ResultColumn.from_column(col.metadata(unicode=col.sql_type.is_text))
 
 
 def _with_scs_ucd(spec: OutputSpec) -> OutputSpec:

@@ -6,6 +6,13 @@ from collections.abc import Iterable, Mapping
 
 from engine.errors import ProtocolError
 
+MAX_DIGITS = 30  # integer parameters longer than this are refused unread
+
+
+def shown(raw: str, limit: int = 60) -> str:
+    """A client's value quoted for an error message, shortened when long."""
+    return repr(raw if len(raw) <= limit else raw[:limit] + "…")
+
 
 class Params:
     """Parameters of one request; names compare case-insensitively (DALI)."""
@@ -56,7 +63,8 @@ class Params:
         try:
             value = float(raw)
         except ValueError:
-            raise ProtocolError(f"{name} must be a number, not {raw!r}", param=name) from None
+            raise ProtocolError(f"{name} must be a number, not {shown(raw)}",
+                                param=name) from None
         if value != value or value in (float("inf"), float("-inf")):
             raise ProtocolError(f"{name} must be a finite number", param=name)
         if minimum is not None and value < minimum:
@@ -72,10 +80,12 @@ class Params:
         raw = self.get(name)
         if raw is None:
             return default
+        if len(raw) > MAX_DIGITS and raw.lstrip("+-").isdigit():
+            raise ProtocolError(f"{name} is too large ({len(raw)} digits)", param=name)
         try:
             value = int(raw)
         except ValueError:
-            raise ProtocolError(f"{name} must be a whole number, not {raw!r}",
+            raise ProtocolError(f"{name} must be a whole number, not {shown(raw)}",
                                 param=name) from None
         if value < minimum:
             raise ProtocolError(f"{name} must be at least {minimum}, not {value}", param=name)

@@ -70,7 +70,8 @@ def tap_capability(config: Config, base_url: str) -> Capability:
                 _el("uploadMethod", **{"ivo-id": f"{TAPREGEXT}#upload-inline"}),
                 _el("uploadMethod", **{"ivo-id": f"{TAPREGEXT}#upload-http"})]
     retention = _el("retentionPeriod")
-    _child(retention, "default", str(jobs.default_destruction))
+    _child(retention, "default", str(min(jobs.default_destruction, jobs.max_destruction)))
+    _child(retention, "hard", str(jobs.max_destruction))
     duration = _el("executionDuration")
     _child(duration, "default", str(jobs.default_execution_duration))
     _child(duration, "hard", str(jobs.default_execution_duration))

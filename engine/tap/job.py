@@ -27,7 +27,9 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     """Run the query and write its result (worker process)."""
     config = load_config()
     query = TapQuery.from_params(job.params(), config)
-    tables = table_map(t.metadata() for t in load_tap_tables(config.inputs_dir, conn))
+    # The same fetcher and limits as /sync; a worker process may wait on it.
+    query = query.fetch_uploads(config.web)
+    tables = table_map(load_tap_tables(config.inputs_dir, conn))
     plan = query.plan(conn, tables, job.data, config.web.upload_limit)
     # Uploads were made above; the user's query itself runs read-only.
     conn.commit()
@@ -36,25 +38,40 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     rows = 0
     try:
         batches = fetch_batches(conn, plan.sql, plan.values, plan.columns)
-        writer = query.format.writer(plan.columns, **plan.writer_options)
+        writer = query.format.writer(plan.columns, spool_limit=config.web.spool_limit,
+                                     **plan.writer_options)
         with open(workdir / name, "wb") as out:
-            rows = _write(writer, batches, plan.limit, out, query.format.spooled)
+            rows = _write(writer, batches, plan.limit, out, query.format.spooled,
+                          config.web.spool_limit)
     except FetchCancelled:
         raise ProtocolError("the query ran longer than the job's execution duration "
                             "and was stopped") from None
     return [Result("result", name, query.format.content_type, rows=rows)]
 
 
-def _write(writer, batches, limit: int, out, spooled: bool) -> int:
+def _write(writer, batches, limit: int, out, spooled: bool, spool_limit: int) -> int:
+    """Write the result file; the rows written.  A file that would grow past
+    ``spool_limit`` bytes ends early with an error status saying so."""
     limited = Limited(batches, limit)
+    status = None
     if not spooled:
         out.write(writer.head())
     for batch in limited:
         if spooled:
-            writer.add(batch)
+            if not writer.add(batch):
+                break  # finish() records the spool limit as the status
         else:
             out.write(writer.batch(batch))
-    status = Status.overflow() if limited.overflow else Status.ok()
+            if out.tell() > spool_limit:
+                message = (f"the result was cut off: it grew past {spool_limit:,} bytes, "
+                           "the most this server keeps for a job; ask for fewer rows or "
+                           "columns")
+                if not writer.in_band_status:  # CSV cannot say so: the job fails
+                    raise ProtocolError(message)
+                status = Status.error(message)
+                break
+    if status is None:
+        status = Status.overflow() if limited.overflow else Status.ok()
     if spooled:
         for chunk in writer.finish(status):
             out.write(chunk)
@@ -62,4 +79,4 @@ def _write(writer, batches, limit: int, out, spooled: bool) -> int:
     else:
         out.write(writer.tail(status))
     batches.close()
-    return limited.rows
+    return writer.rows if spooled else limited.rows

@@ -1,22 +1,24 @@
 """A TAP query: its parameters (LANG, QUERY, MAXREC, RESPONSEFORMAT, UPLOAD) and its plan.
 
 Shared by /sync (streamed by the server) and async jobs (run by workers):
-parameters are checked once, uploads become temporary tables on the
-connection that runs the query, and the ADQL is translated against the
-tables the user may read plus the uploads.
+parameters are checked once, uploads given by URL are fetched before a
+database connection is taken (:meth:`TapQuery.fetch_uploads`), uploads become
+temporary tables on the connection that runs the query, and the ADQL is
+translated against the tables the user may read plus the uploads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from adql import ADQLError, translate
-from engine.config import Config
+from engine.config import Config, WebSection
 from engine.errors import ProtocolError
 from engine.formats import Format, lookup
 from engine.services.params import Params
+from engine.tap.fetch import FetchPolicy, fetch_all
 from engine.tap.uploads import UploadSpec, load_uploads, parse_upload
 from rd.tablemeta import TableMeta
 
@@ -43,6 +45,8 @@ class TapQuery:
     maxrec: int
     format: Format
     uploads: list[UploadSpec]
+    # The bytes of uploads given by URL, by upload name (see fetch_uploads).
+    fetched: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def from_params(cls, params: Params, config: Config) -> TapQuery:
@@ -64,13 +68,30 @@ class TapQuery:
             format_ = lookup(fmt)
         except ValueError as exc:
             raise ProtocolError(str(exc), param="RESPONSEFORMAT") from None
-        return cls(query, maxrec, format_, parse_upload(params.all("UPLOAD")))
+        return cls(query, maxrec, format_, parse_upload(params.all("UPLOAD"),
+                                                          web.max_uploads))
+
+    @property
+    def remote_uploads(self) -> dict[str, str]:
+        """``{upload name: URL}`` of the uploads given by URL."""
+        return {s.name: s.source for s in self.uploads if s.part is None}
+
+    def fetch_uploads(self, web: WebSection) -> TapQuery:
+        """This query with its URL uploads fetched (blocking: a thread or process
+        that holds no database connection)."""
+        urls = self.remote_uploads
+        if not urls:
+            return self
+        policy = FetchPolicy(web.upload_limit, web.upload_fetch_timeout,
+                             web.fetch_private_hosts)
+        return replace(self, fetched=fetch_all(urls, policy))
 
     def plan(self, conn, tables: Mapping[str, TableMeta],
              part: Callable[[str], bytes | None], upload_limit: int) -> TapPlan:
-        """Load the uploads on ``conn`` and translate the query (worker thread)."""
+        """Load the uploads on ``conn`` and translate the query (worker thread).
+        URL uploads must have been fetched (:meth:`fetch_uploads`) before."""
         with conn.cursor() as cur:
-            uploaded = load_uploads(cur, self.uploads, part, upload_limit)
+            uploaded = load_uploads(cur, self.uploads, part, self.fetched, upload_limit)
         try:
             translation = translate(self.query, {**tables, **uploaded},
                                     maxrec=self.maxrec)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+from engine.db.metadata import served_metadata
 from engine.db.system import TAP_RD_ID
 from rd.elements.resource import Resource
 from rd.elements.table import Table
@@ -40,8 +41,9 @@ def table_map(tables: Iterable[TableMeta], user_groups: frozenset[str] = frozens
             if not meta.read_groups or meta.read_groups & user_groups}
 
 
-def load_tap_tables(inputs_dir, conn) -> list[Table]:
-    """The queryable tables, read afresh (for worker processes, which have no site state).
+def load_tap_tables(inputs_dir, conn) -> list[TableMeta]:
+    """The queryable tables as served, read afresh (for worker processes, which
+    have no site state).
 
     RDs that fail to load are left out, as the server leaves them out.
     """
@@ -49,12 +51,13 @@ def load_tap_tables(inputs_dir, conn) -> list[Table]:
     from rd.loader import all_rd_files
 
     with conn.cursor() as cur:
-        cur.execute("SELECT table_name FROM dc.tables")
-        imported = {row[0]: True for row in cur.fetchall()}
+        cur.execute("SELECT table_name, unicode_columns FROM dc.tables")
+        imported = {row[0]: {"unicode_columns": row[1]} for row in cur.fetchall()}
     rds = []
     for path in all_rd_files(inputs_dir):
         try:
             rds.append(load_rd_file(path, str(path.relative_to(inputs_dir).with_suffix(""))))
         except DRError:
             continue
-    return queryable_tables(rds, imported)
+    return [served_metadata(t, imported.get(t.qualified_name.lower()))
+            for t in queryable_tables(rds, imported)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,15 @@ def timeout_message(execution_duration: int) -> str:
 def new_job_id() -> str:
     """A random, unguessable, URL-safe job id (96 bits)."""
     return secrets.token_urlsafe(12)
+
+
+# What a job id can look like: URL-safe base64 (longer than ours, for ids made
+# elsewhere).  Anything else names no job and never reaches the database.
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def could_be_job_id(text: str) -> bool:
+    return _JOB_ID.fullmatch(text) is not None
 
 
 def job_dir(cfg: Config, job_id: str) -> Path:
@@ -64,6 +74,24 @@ class Result:
     mime_type: str
     size: int | None = None
     rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a POST asks to change of a job: its parameters and UWS's own values.
+
+    ``parameters`` are the job's (name, raw value) pairs; the UWS control
+    parameters (RUNID, EXECUTIONDURATION, DESTRUCTION) are never among them.
+    """
+
+    parameters: list[tuple[str, bytes]] = field(default_factory=list)
+    run_id: str | None = None
+    execution_duration: int | None = None
+    destruction: datetime.datetime | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.parameters) or any(
+            v is not None for v in (self.run_id, self.execution_duration, self.destruction))
 
 
 @dataclass
@@ -100,19 +128,36 @@ class Job:
         return next((r for r in self.results if r.id == result_id), None)
 
 
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
 def format_time(value: datetime.datetime) -> str:
-    """An xs:dateTime in UTC with milliseconds, e.g. ``2024-05-01T12:00:00.123Z``."""
-    utc = value.astimezone(datetime.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    """An xs:dateTime in UTC with milliseconds, e.g. ``2024-05-01T12:00:00.123Z``.
+
+    Written by hand: strftime's ``%Y`` drops the leading zeros of years below
+    1000 on glibc, which ISO 8601 and xs:dateTime need.
+    """
+    u = value.astimezone(datetime.UTC)
+    return (f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:"
+            f"{u.second:02d}.{u.microsecond // 1000:03d}Z")
 
 
 def parse_time(raw: str, param: str) -> datetime.datetime:
-    """An ISO 8601 instant from a client; without a zone it is UTC."""
+    """An ISO 8601 instant from a client, in UTC; without a zone it is UTC.
+
+    An instant that is in years 1 to 9999 only in its own zone (e.g.
+    ``0001-01-01T00:00:00+14:00``) becomes the first or last instant Python
+    can hold; callers clamp times to their own range anyway.
+    """
     try:
         value = datetime.datetime.fromisoformat(raw.strip())
     except ValueError:
         raise ProtocolError(f"{param} must be an ISO 8601 date and time such as "
                             f"2030-01-31T12:00:00Z, not {raw!r}", param=param) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value
+        return value.replace(tzinfo=datetime.UTC)
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        return EARLIEST if value.year == 1 else LATEST

@@ -2,6 +2,8 @@
 
 Pure functions raising ProtocolError (400) for bad values; the job's own
 parameters are not looked at here — the job kind checks those at run time.
+Values too large to mean anything are clamped where UWS lets the service
+choose (WAIT, EXECUTIONDURATION, DESTRUCTION) and refused elsewhere.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from dataclasses import dataclass
 from engine.errors import ProtocolError
 from engine.services.params import Params
 from engine.uws import model
+from engine.uws.model import Changes
 
 MAX_WAIT_SECONDS = 60
-# Parameters of the creating POST that are UWS's, not the job's.
-CONTROL = ("PHASE", "RUNID")
+# The largest execution duration the job table (integer seconds) holds.
+MAX_DURATION = 2**31 - 1
+# Parameters of a POST that are UWS's, not the job's (UWS 1.1 §2.1: job
+# attributes the client may set; DaCHS treats them the same way).
+CONTROL = ("PHASE", "RUNID", "EXECUTIONDURATION", "DESTRUCTION")
 
 
 def phase_action(params: Params) -> str:
@@ -73,40 +79,54 @@ def list_filter(params: Params) -> ListFilter:
     return ListFilter(phases, model.parse_time(after, "AFTER") if after else None, last)
 
 
-def execution_duration(params: Params, maximum: int) -> int:
-    """Seconds a job may run: at most ``maximum`` (0 or more asks for the maximum)."""
-    seconds = params.integer("EXECUTIONDURATION", minimum=0)
+def execution_duration(params: Params, maximum: int) -> int | None:
+    """Seconds a job may run (None if not given): at most ``maximum``, where 0
+    asks for the maximum; with no maximum (0), more than the job table holds
+    means no limit (0)."""
+    raw = params.get("EXECUTIONDURATION")
+    if raw is not None and raw.isdigit() and len(raw) > 18:
+        seconds = MAX_DURATION + 1  # astronomically long: more than anything allowed
+    else:
+        seconds = params.integer("EXECUTIONDURATION", minimum=0)
     if seconds is None:
-        raise ProtocolError("EXECUTIONDURATION is missing", param="EXECUTIONDURATION")
-    if maximum and (seconds == 0 or seconds > maximum):
-        return maximum
-    return seconds
+        return None
+    if maximum:
+        return maximum if seconds == 0 or seconds > maximum else seconds
+    return 0 if seconds > MAX_DURATION else seconds
 
 
-def destruction(params: Params) -> datetime.datetime:
+def destruction(params: Params) -> datetime.datetime | None:
+    """DESTRUCTION as asked for, in UTC (None if not given); the store clamps it."""
     raw = params.get("DESTRUCTION")
-    if raw is None:
-        raise ProtocolError("DESTRUCTION is missing", param="DESTRUCTION")
-    return model.parse_time(raw, "DESTRUCTION")
+    return None if raw is None else model.parse_time(raw, "DESTRUCTION")
+
+
+def run_id(params: Params) -> str | None:
+    value = params.get("RUNID")
+    if value is not None and "\x00" in value:
+        raise ProtocolError("RUNID must not contain NUL characters", param="RUNID")
+    return value
 
 
 @dataclass(frozen=True)
 class Creation:
-    """A creating POST: the job's parameters as sent, its RUNID, and whether to run."""
+    """A creating POST: what it sets of the new job, and whether to run it."""
 
-    parameters: list[tuple[str, bytes]]
-    run_id: str | None
+    changes: Changes
     run: bool
 
 
 def raw_pairs(args: Mapping[bytes, list[bytes]]) -> list[tuple[str, bytes]]:
-    """Twisted's request.args as (name, raw value) pairs; names must be UTF-8."""
+    """Twisted's request.args as (name, raw value) pairs; names must be UTF-8
+    text without NUL (values are kept as bytes: they may be uploads)."""
     pairs = []
     for name, values in args.items():
         try:
             text = name.decode("utf-8")
         except UnicodeDecodeError:
             raise ProtocolError("parameter names must be UTF-8 text") from None
+        if "\x00" in text:
+            raise ProtocolError("parameter names must not contain NUL characters")
         pairs += [(text, value) for value in values]
     return pairs
 
@@ -117,12 +137,18 @@ def text_params(args: Mapping[bytes, list[bytes]]) -> Params:
     return Params((n, v.decode("utf-8", "replace")) for n, v in raw_pairs(args))
 
 
-def creation(args: Mapping[bytes, list[bytes]]) -> Creation:
-    pairs = raw_pairs(args)
+def changes(args: Mapping[bytes, list[bytes]], max_duration: int) -> Changes:
+    """The job parameters of a POST and the UWS values it sets (PHASE is the
+    caller's business)."""
     control = text_params(args)
-    phase = control.get("PHASE")
+    return Changes([(n, v) for n, v in raw_pairs(args) if n.upper() not in CONTROL],
+                   run_id(control), execution_duration(control, max_duration),
+                   destruction(control))
+
+
+def creation(args: Mapping[bytes, list[bytes]], max_duration: int) -> Creation:
+    phase = text_params(args).get("PHASE")
     if phase is not None and phase.upper() != "RUN":
         raise ProtocolError(f"PHASE on creating a job can only be RUN, not {phase!r}",
                             param="PHASE")
-    return Creation([(n, v) for n, v in pairs if n.upper() not in CONTROL],
-                    control.get("RUNID"), phase is not None)
+    return Creation(changes(args, max_duration), phase is not None)

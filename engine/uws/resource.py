@@ -4,7 +4,8 @@ The site's dispatcher calls :meth:`UWSResource.render` with the path segments
 after the list's own path: ``[]`` is the job list, ``[id]`` a job,
 ``[id, "phase"]`` one of its children, and so on.  Database work runs in the
 DB pool; the request is touched only on the reactor thread, and every answer
-finishes it exactly once.  Bad values answer 400, unknown jobs 404 and other
+finishes it exactly once.  Bad values answer 400, unknown jobs 404 (as does
+anything that cannot be a job id, before the database sees it) and other
 people's jobs 403, all as text/plain; unexpected errors are logged and answer
 a 500 without a traceback.
 """
@@ -12,10 +13,12 @@ a 500 without a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from twisted.internet.defer import CancelledError, Deferred, maybeDeferred
 from twisted.python.failure import Failure
@@ -28,13 +31,14 @@ from engine.uws import documents, model, params, store
 from engine.uws.model import Job
 from engine.uws.runner import runner_for
 from engine.web.errors import dali_error
-from engine.web.respond import finish
+from engine.web.respond import client_gone, error_headers, finish
 
 log = logging.getLogger("dr.uws")
 XML = "text/xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 VOTABLE = "application/x-votable+xml; charset=utf-8"
 LIST_CAP = 1000       # longer job lists redirect to LAST=LIST_CAP (UWS 1.1 allows it)
+_POSITION = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass
@@ -69,12 +73,17 @@ class UWSResource:
 
     def render(self, request: Any, segments: list[str]) -> Any:
         """Answer a request for ``<base>/<segments…>``; always NOT_DONE_YET."""
-        method = "GET" if request.method == b"HEAD" else request.method.decode("ascii")
+        method = ("GET" if request.method == b"HEAD"
+                  else request.method.decode("ascii", "replace"))
         handlers = self._route(segments)
         if handlers is None:
             self._failed(Failure(ProtocolError(
                 f"there is nothing at {self.base}/{'/'.join(segments)}", status=404)),
                 request)
+            return NOT_DONE_YET
+        if segments and not model.could_be_job_id(segments[0]):
+            self._failed(Failure(ProtocolError("there is no job of that id", status=404)),
+                         request)
             return NOT_DONE_YET
         handler = handlers.get(method)
         if handler is None:
@@ -148,9 +157,11 @@ class UWSResource:
             log.error("uws: error serving %s\n%s",
                       request.uri.decode("utf-8", "replace"), failure.getTraceback())
             status, message = 500, "something went wrong on the server; it has been logged"
-        if request.finished or getattr(request, "_disconnected", False):
+        if request.finished or client_gone(request):
             return
         request.setResponseCode(status)
+        if isinstance(exc, ProtocolError):
+            error_headers(request, exc)
         request.setHeader(b"content-type", TEXT.encode())
         finish(request, (message + "\n").encode("utf-8"))
 
@@ -162,39 +173,49 @@ class UWSResource:
     def _fetch(self, request: Any, job_id: str) -> Deferred:
         return self.pool.run_with_connection(store.fetch_job, job_id, _user(request))
 
-    def _change(self, request: Any, fn: Callable[..., Any], job_id: str,
-                *args: Any) -> Deferred:
-        """Run ``store.fn(conn, job_id, user, *args)``, then 303 to the job."""
-        d = self.pool.run_with_connection(fn, job_id, _user(request), *args)
+    def _update(self, request: Any, job_id: str, changes: model.Changes) -> Deferred:
+        """Apply ``changes`` to the job, then 303 to it."""
+        d = self.pool.run_with_connection(store.update_job, job_id, _user(request),
+                                          changes, self.app.config.async_.max_destruction)
         return d.addCallback(lambda _: SeeOther(self.job_url(job_id)))
 
     # -- the job list --------------------------------------------------------------
 
-    def get_list(self, request: Any) -> Deferred:
+    def get_list(self, request: Any) -> Any:
+        """The user's jobs; an anonymous job list is empty, since anonymous jobs
+        are reachable only through their URLs."""
         filt = params.list_filter(Params.from_twisted(request.args))
-        last = filt.last if filt.last is not None else LIST_CAP + 1
+        user = _user(request)
+        if user is None:
+            return Answer(documents.job_list([], self.base))
+        # One more than the cap tells a list that is too long.
+        last = min(filt.last or LIST_CAP + 1, LIST_CAP + 1)
         d = self.pool.run_with_connection(
-            lambda conn: store.list_jobs(conn, self.kind, _user(request),
-                                         phases=filt.phases, after=filt.after, last=last))
+            lambda conn: store.list_jobs(conn, self.kind, user, phases=filt.phases,
+                                         after=filt.after, last=last))
 
         def answer(refs: list[store.JobRef]) -> Answer | SeeOther:
-            if filt.last is None and len(refs) > LIST_CAP:
+            if len(refs) > LIST_CAP:
                 query = request.uri.decode("utf-8", "replace").partition("?")[2]
-                return SeeOther(f"{self.base}?{query + '&' if query else ''}"
-                                f"LAST={LIST_CAP}")
+                kept = [(n, v) for n, v in parse_qsl(query, keep_blank_values=True)
+                        if n.upper() != "LAST"]
+                return SeeOther(f"{self.base}?{urlencode(kept + [('LAST', LIST_CAP)])}")
             return Answer(documents.job_list(refs, self.base))
 
         return d.addCallback(answer)
 
     def create(self, request: Any) -> Deferred:
-        creation = params.creation(request.args)
         cfg = self.app.config.async_
+        creation = params.creation(request.args, cfg.default_execution_duration)
+        job = creation.changes
+        duration = (cfg.default_execution_duration if job.execution_duration is None
+                    else job.execution_duration)
         d = self.pool.run_with_connection(
             lambda conn: store.create_job(
-                conn, kind=self.kind, owner=_user(request), run_id=creation.run_id,
-                parameters=creation.parameters,
-                execution_duration=cfg.default_execution_duration,
-                lifetime=cfg.default_destruction, queue=creation.run))
+                conn, kind=self.kind, owner=_user(request), run_id=job.run_id,
+                parameters=job.parameters, execution_duration=duration,
+                lifetime=cfg.default_destruction, max_lifetime=cfg.max_destruction,
+                destruction=job.destruction, queue=creation.run))
 
         def created(job_id: str) -> SeeOther:
             if creation.run:
@@ -277,7 +298,9 @@ class UWSResource:
         seconds = params.execution_duration(
             Params.from_twisted(request.args),
             self.app.config.async_.default_execution_duration)
-        return self._change(request, store.set_execution_duration, job_id, seconds)
+        if seconds is None:
+            raise ProtocolError("EXECUTIONDURATION is missing", param="EXECUTIONDURATION")
+        return self._update(request, job_id, model.Changes(execution_duration=seconds))
 
     def get_destruction(self, request: Any, job_id: str) -> Deferred:
         return self._fetch(request, job_id).addCallback(
@@ -285,7 +308,9 @@ class UWSResource:
 
     def post_destruction(self, request: Any, job_id: str) -> Deferred:
         when = params.destruction(Params.from_twisted(request.args))
-        return self._change(request, store.set_destruction, job_id, when)
+        if when is None:
+            raise ProtocolError("DESTRUCTION is missing", param="DESTRUCTION")
+        return self._update(request, job_id, model.Changes(destruction=when))
 
     def get_quote(self, request: Any, job_id: str) -> Deferred:
         return self._fetch(request, job_id).addCallback(
@@ -323,15 +348,21 @@ class UWSResource:
             lambda job: Answer(documents.parameters_document(job, self.base)))
 
     def post_parameters(self, request: Any, job_id: str) -> Deferred:
-        pairs = params.raw_pairs(request.args)
-        if not pairs:
+        """New parameters, and RUNID, EXECUTIONDURATION or DESTRUCTION as UWS's."""
+        if "PHASE" in params.text_params(request.args):
+            raise ProtocolError("PHASE is not a job parameter; POST it to the job's "
+                                "/phase", param="PHASE")
+        changes = params.changes(request.args,
+                                 self.app.config.async_.default_execution_duration)
+        if not changes:
             raise ProtocolError("no parameters were given")
-        return self._change(request, store.update_parameters, job_id, pairs)
+        return self._update(request, job_id, changes)
 
     def get_parameter(self, request: Any, job_id: str, position: str) -> Deferred:
         """A parameter value shown by reference: its bytes as sent."""
         def answer(job: Job) -> Answer:
-            if not position.isdigit() or not 0 < int(position) <= len(job.parameters):
+            if (not _POSITION.fullmatch(position)
+                    or not 0 < int(position) <= len(job.parameters)):
                 raise ProtocolError(f"job {job_id!r} has no parameter {position!r}",
                                     status=404)
             return Answer(job.parameters[int(position) - 1].value,

@@ -154,7 +154,8 @@ class Runner:
                         gone, out.orphaned)
         out.phases = scheduling.phases(conn, watched)
         if sweep:
-            out.destroyed = store.destroy_expired(conn)
+            out.destroyed = store.destroy_expired(conn,
+                                                  self.config.async_.max_destruction)
             self.remove_dirs(out.destroyed)
         if self._running:
             out.claims = scheduling.claim(conn, self.host, self.pid, kinds.kind_names(),

@@ -61,6 +61,10 @@ STEPS: Sequence[str] = (
         last_seen timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (host, pid));
     """,
+    # 2: the sweep also destroys jobs older than [async] maxDestruction.
+    """
+    CREATE INDEX ON uws.jobs (creation_time);
+    """,
 )
 
 

@@ -2,8 +2,13 @@
 
 Every function takes a psycopg2 connection, runs in a DB-pool thread (or in a
 worker process) and commits its own transaction.  Functions taking ``user``
-enforce ownership: an anonymous job (owner NULL) is anyone's, an owned job
-only its owner's (403 for others); unknown jobs raise a 404 ProtocolError.
+enforce ownership: an anonymous job (owner NULL) is anyone's who has its URL
+(its id is unguessable, and no list shows it), an owned job only its owner's
+(403 for others); unknown jobs raise a 404 ProtocolError.
+
+Destruction times stay within ``[now, creation + max_lifetime]`` (the
+``[async] maxDestruction`` hard limit), which the sweep enforces too, so a
+job stored with an absurd time before that rule still goes.
 """
 
 from __future__ import annotations
@@ -16,8 +21,14 @@ from engine.errors import ProtocolError
 from engine.uws import model
 from engine.uws.model import Job, Parameter, Result
 
+# Destruction is shown within years 1 to 9999 (a day inside, whatever the
+# session's time zone), the range Python can read; only jobs stored before
+# destruction times were clamped lie outside it.
 _JOB_COLUMNS = ("job_id, kind, phase, run_id, owner, creation_time, start_time, end_time,"
-                " execution_duration, destruction, quote, error_message")
+                " execution_duration,"
+                " least(greatest(destruction, timestamptz '0001-01-02 00:00+00'),"
+                "       timestamptz '9999-12-30 00:00+00'),"
+                " quote, error_message")
 
 
 @dataclass(frozen=True)
@@ -43,17 +54,23 @@ def not_found(job_id: str) -> ProtocolError:
 
 def create_job(conn, *, kind: str, owner: str | None, run_id: str | None,
                parameters: Sequence[tuple[str, bytes]], execution_duration: int,
-               lifetime: int, queue: bool) -> str:
-    """Insert a PENDING job (QUEUED with ``queue``); returns its id."""
+               lifetime: int, max_lifetime: int,
+               destruction: datetime.datetime | None = None, queue: bool) -> str:
+    """Insert a PENDING job (QUEUED with ``queue``); returns its id.
+
+    It is destroyed at ``destruction`` or else ``lifetime`` seconds from now,
+    but no earlier than now and no later than ``max_lifetime`` from now.
+    """
     job_id = model.new_job_id()
     with conn, conn.cursor() as cur:
         cur.execute(
             "INSERT INTO uws.jobs (job_id, kind, owner, run_id, phase, queued_time,"
             " execution_duration, destruction)"
             " VALUES (%s, %s, %s, %s, %s, CASE WHEN %s THEN now() END, %s,"
-            "         now() + make_interval(secs => %s))",
+            "  greatest(now(), least(coalesce(%s, now() + make_interval(secs => %s)),"
+            "                        now() + make_interval(secs => %s))))",
             (job_id, kind, owner, run_id, model.QUEUED if queue else model.PENDING,
-             queue, execution_duration, lifetime))
+             queue, execution_duration, destruction, lifetime, max_lifetime))
         _insert_parameters(cur, job_id, parameters, start=1)
     return job_id
 
@@ -97,14 +114,15 @@ def fetch_job(conn, job_id: str, user: str | None) -> Job:
     return job
 
 
-def list_jobs(conn, kind: str, user: str | None, *, phases: Sequence[str],
+def list_jobs(conn, kind: str, user: str, *, phases: Sequence[str],
               after: datetime.datetime | None, last: int | None) -> list[JobRef]:
     """The user's jobs of ``kind`` (oldest first), filtered as UWS 1.1 §2.2.1.1 says.
 
     Without PHASE, ARCHIVED jobs are left out; LAST keeps the newest ``last``.
+    Anonymous jobs are nobody's: no list shows them.
     """
-    where = ["kind = %s", "owner IS NULL" if user is None else "owner = %s"]
-    args: list = [kind] if user is None else [kind, user]
+    where = ["kind = %s", "owner = %s"]
+    args: list = [kind, user]
     if phases:
         where.append("phase = ANY(%s)")
         args.append(list(phases))
@@ -189,13 +207,16 @@ def destroy(conn, job_ids: Sequence[str]) -> list[str]:
     return _delete(conn, "job_id = ANY(%s)", (list(job_ids),))
 
 
-def destroy_expired(conn, limit: int = 100) -> list[str]:
-    """Delete jobs past their destruction time, as :func:`destroy` does.
+def destroy_expired(conn, max_lifetime: int, limit: int = 100) -> list[str]:
+    """Delete jobs past their destruction time or older than ``max_lifetime``
+    seconds, as :func:`destroy` does.
 
     Rows another server's sweep holds are skipped, not waited for.
     """
     return _delete(conn, "job_id IN (SELECT job_id FROM uws.jobs WHERE destruction < now()"
-                   " ORDER BY destruction LIMIT %s FOR UPDATE SKIP LOCKED)", (limit,))
+                   "  OR creation_time < now() - make_interval(secs => %s)"
+                   " ORDER BY destruction LIMIT %s FOR UPDATE SKIP LOCKED)",
+                   (max_lifetime, limit))
 
 
 def _delete(conn, condition: str, args: tuple) -> list[str]:
@@ -209,35 +230,41 @@ def _delete(conn, condition: str, args: tuple) -> list[str]:
     return [job_id for job_id, _, _ in gone]
 
 
-def set_execution_duration(conn, job_id: str, user: str | None, seconds: int) -> None:
+def update_job(conn, job_id: str, user: str | None, changes: model.Changes,
+               max_lifetime: int) -> None:
+    """Apply ``changes`` at once, or nothing (400) if the job's phase forbids any.
+
+    Parameters (and RUNID) change only while the job is PENDING, a named
+    parameter's values replacing the old ones; the execution duration until it
+    runs; the destruction time always, kept within the limits above.
+    """
     with conn, conn.cursor() as cur:
         phase, _ = _lock(cur, job_id, user)
-        if phase not in (model.PENDING, model.QUEUED, model.HELD):
-            raise ProtocolError(f"job {job_id!r} is {phase}; its execution duration can "
-                                "only change before it runs", param="EXECUTIONDURATION")
-        cur.execute("UPDATE uws.jobs SET execution_duration = %s WHERE job_id = %s",
-                    (seconds, job_id))
-
-
-def set_destruction(conn, job_id: str, user: str | None,
-                    when: datetime.datetime) -> None:
-    with conn, conn.cursor() as cur:
-        _lock(cur, job_id, user)
-        cur.execute("UPDATE uws.jobs SET destruction = %s WHERE job_id = %s",
-                    (when, job_id))
-
-
-def update_parameters(conn, job_id: str, user: str | None,
-                      parameters: Sequence[tuple[str, bytes]]) -> None:
-    """Set parameters of a PENDING job: the values given replace those of that name."""
-    with conn, conn.cursor() as cur:
-        phase, _ = _lock(cur, job_id, user)
-        if phase != model.PENDING:
+        if (changes.parameters or changes.run_id is not None) and phase != model.PENDING:
             raise ProtocolError(f"job {job_id!r} is {phase}; parameters can only change "
                                 "while it is PENDING")
-        names = sorted({name.lower() for name, _ in parameters})
-        cur.execute("DELETE FROM uws.parameters WHERE job_id = %s AND lower(name) = ANY(%s)",
-                    (job_id, names))
-        cur.execute("SELECT coalesce(max(position), 0) FROM uws.parameters"
-                    " WHERE job_id = %s", (job_id,))
-        _insert_parameters(cur, job_id, parameters, start=cur.fetchone()[0] + 1)
+        if changes.execution_duration is not None:
+            if phase not in (model.PENDING, model.QUEUED, model.HELD):
+                raise ProtocolError(f"job {job_id!r} is {phase}; its execution duration "
+                                    "can only change before it runs",
+                                    param="EXECUTIONDURATION")
+            cur.execute("UPDATE uws.jobs SET execution_duration = %s WHERE job_id = %s",
+                        (changes.execution_duration, job_id))
+        if changes.destruction is not None:
+            cur.execute("UPDATE uws.jobs SET destruction = greatest(now(),"
+                        "  least(%s, creation_time + make_interval(secs => %s)))"
+                        " WHERE job_id = %s", (changes.destruction, max_lifetime, job_id))
+        if changes.run_id is not None:
+            cur.execute("UPDATE uws.jobs SET run_id = %s WHERE job_id = %s",
+                        (changes.run_id, job_id))
+        if changes.parameters:
+            _replace_parameters(cur, job_id, changes.parameters)
+
+
+def _replace_parameters(cur, job_id: str, parameters: Sequence[tuple[str, bytes]]) -> None:
+    names = sorted({name.lower() for name, _ in parameters})
+    cur.execute("DELETE FROM uws.parameters WHERE job_id = %s AND lower(name) = ANY(%s)",
+                (job_id, names))
+    cur.execute("SELECT coalesce(max(position), 0) FROM uws.parameters"
+                " WHERE job_id = %s", (job_id,))
+    _insert_parameters(cur, job_id, parameters, start=cur.fetchone()[0] + 1)

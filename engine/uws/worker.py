@@ -59,7 +59,10 @@ def open_work_connection(db, job: Job):
     conn = db.connect()
     with conn.cursor() as cur:
         cur.execute("SET application_name = %s", (store.worker_app_name(job.job_id),))
-        cur.execute("SET statement_timeout = %s", (job.execution_duration * 1000,))
+        # PostgreSQL takes at most 2^31-1 ms (24.8 days); longer durations are
+        # left to the runner's deadline alone.
+        timeout = job.execution_duration * 1000
+        cur.execute("SET statement_timeout = %s", (timeout if timeout < 2**31 else 0,))
         # A query whose worker died stops within a second instead of running on.
         cur.execute("SET client_connection_check_interval = 1000")
     conn.commit()

@@ -24,8 +24,9 @@ class App:
 
     def __init__(self, config: Config, dsn: str, reactor: Any = None) -> None:
         self.config = config
-        self.pool = DBPool(dsn, reactor=reactor,
-                           statement_timeout=config.async_.default_execution_duration)
+        web = config.web
+        self.pool = DBPool(dsn, connections=web.db_connections, wait=web.db_wait,
+                           reactor=reactor, statement_timeout=web.sync_timeout)
         self.templates = make_environment()
         self.site_name = config.web.server_url.split("://")[-1].rstrip("/") or "DR"
         self.state = SiteState(config)

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.errors import ProtocolError
 from engine.web import errors
+
+
+def client_gone(request: Any) -> bool:
+    """Whether the client has disconnected (engine.web.request.Request records it)."""
+    return bool(getattr(request, "gone", False))
 
 
 def finish(request: Any, body: bytes) -> None:
     """Write ``body`` and finish, unless the client has gone already (reactor thread)."""
-    if getattr(request, "_disconnected", False) or request.finished:
+    if client_gone(request) or request.finished:
         return
     request.write(body)
     request.finish()
+
+
+def error_headers(request: Any, exc: ProtocolError) -> None:
+    """Headers an error asks for: Retry-After on a 503 (busy, database down)."""
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        request.setHeader(b"retry-after", str(retry_after).encode())
 
 
 def html_error(app: Any, request: Any, status: int, title: str, message: str) -> bytes:

@@ -109,7 +109,7 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
     register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
     app = App(cfg, dsn)
     access_log = open(log_dir / "access.log", "a", encoding="utf-8")
-    site = Site(Root(app), access_log)
+    site = Site(Root(app), cfg, access_log)
     port = reactor.adoptStreamPort(sock.fileno(), socket.AF_INET, site)
 
     def ready(_state) -> None:

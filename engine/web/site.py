@@ -19,12 +19,13 @@ from urllib.parse import unquote
 from twisted.python.failure import Failure
 from twisted.web import resource, server
 
+from engine.config import Config
 from engine.errors import ProtocolError
 from engine.web import urls
 from engine.web.app import App
-from engine.web.formdata import form_args
 from engine.web.renderers import api, form, pages, scs, tap, vosi
-from engine.web.respond import html_error
+from engine.web.request import Channel, Request
+from engine.web.respond import error_headers, html_error
 
 log = logging.getLogger("dr.web")
 
@@ -75,6 +76,7 @@ class Root(resource.Resource):
         try:
             return self.dispatch(request)
         except ProtocolError as exc:
+            error_headers(request, exc)
             return html_error(self.app, request, exc.status, "Bad request", exc.message)
         except Exception:
             log.error("error serving %s\n%s", request.uri.decode("utf-8", "replace"),
@@ -123,33 +125,18 @@ class Root(resource.Resource):
                           f"Nothing is published at /{'/'.join(segments)}.")
 
 
-class Request(server.Request):
-    """A request whose POST body DR parses itself (see engine.web.formdata)."""
-
-    def process(self) -> None:
-        try:
-            self.content.seek(0)
-            body = self.content.read()
-            self.content.seek(0)
-            ctype = self.getHeader(b"content-type")
-            for name, values in form_args(self.method, ctype, body).items():
-                self.args.setdefault(name, []).extend(values)
-        except ProtocolError as exc:
-            self.setResponseCode(400)
-            self.setHeader(b"content-type", b"text/plain; charset=utf-8")
-            self.write(exc.message.encode("utf-8"))
-            self.finish()
-            return
-        super().process()
-
-
 class Site(server.Site):
-    """A twisted Site writing one JSON line per request to the access log."""
+    """A twisted Site with DR's bounded requests, writing one JSON line per request
+    to the access log.  Idle connections (between requests, or sending headers and
+    bodies too slowly) are closed after ``[web] writeTimeout`` seconds."""
 
+    protocol = Channel
     requestFactory = Request
 
-    def __init__(self, root: resource.Resource, access_log: Any = None) -> None:
-        super().__init__(root)
+    def __init__(self, root: resource.Resource, config: Config,
+                 access_log: Any = None) -> None:
+        super().__init__(root, timeout=max(config.web.write_timeout, 1))
+        self.config = config
         self.access_log = access_log
         self.displayTracebacks = False
         # Request.process parses POST bodies; Twisted's parser refuses some clients'.

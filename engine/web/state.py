@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from engine.config import Config
+from engine.db.metadata import served_metadata
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
 from engine.tap.tables import queryable_tables
@@ -41,7 +42,8 @@ class SiteState:
         return self.services.get((rd_id, service_id))
 
     def table_meta(self) -> dict[str, TableMeta]:
-        return {name: t.metadata() for name, t in self.tables.items()}
+        return {name: served_metadata(t, self.imported.get(name))
+                for name, t in self.tables.items()}
 
 
 def _read_imported(conn) -> dict[str, dict]:
@@ -50,7 +52,7 @@ def _read_imported(conn) -> dict[str, dict]:
         if cur.fetchone()[0] is None:
             return {}
         cur.execute("SELECT table_name, rd_id, adql, description, source_meta, nrows, "
-                    "updated FROM dc.tables")
+                    "updated, unicode_columns FROM dc.tables")
         names = [d[0] for d in cur.description]
         return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
 
@@ -99,7 +101,10 @@ def load_state(config: Config, conn) -> SiteState:
                 queried = service.resolve_core().queried_table
                 core_table = rd.resolve_table(queried, service) if queried else None
                 options = _enumerations(conn, core_table) if core_table else {}
-                state.services[(rd_id, service.id)] = BoundService(rd, service, options)
+                meta = (served_metadata(core_table, state.imported.get(
+                    core_table.qualified_name.lower())) if core_table else None)
+                state.services[(rd_id, service.id)] = BoundService(rd, service, options,
+                                                                   meta)
             except DRError as exc:
                 state.broken[f"{path}#{service.id}"] = str(exc)
                 log.error("service %s/%s not loaded: %s", rd_id, service.id, exc)
@@ -107,6 +112,7 @@ def load_state(config: Config, conn) -> SiteState:
     adql_tables = [t.metadata() for t in state.tables.values() if t.adql == "True"]
     state.name_sources = name_sources(adql_tables)
     queryable = queryable_tables(state.rds.values(), state.imported)
-    state.tap_tables = [t.metadata() for t in queryable]
+    state.tap_tables = [served_metadata(t, state.imported.get(t.qualified_name.lower()))
+                        for t in queryable]
     state.tap_listed = {t.qualified_name.lower() for t in queryable if t.adql == "True"}
     return state

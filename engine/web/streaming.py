@@ -6,10 +6,17 @@ it on the reactor thread.  The first step builds the query, runs it and
 encodes the head before any byte is sent, so parameter and SQL errors still
 get a proper status code; a failure later ends the document with an ERROR
 status.  A client that leaves cancels the query in PostgreSQL.
+
+The connection comes from the capped pool (a 503 when none is free in
+time).  Encoded batches go to the transport in slices; a client that takes
+nothing for ``[web] writeTimeout`` seconds — the transport never asks for
+more — is disconnected, its query cancelled and its connection returned, so
+clients that never read cannot pin the database connections.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 from collections.abc import Callable
@@ -28,22 +35,32 @@ from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
 from engine.web.app import App
-from engine.web.respond import finish, html_error, votable_error
+from engine.web.dbpool import database_down, is_connection_failure
+from engine.web.respond import error_headers, finish, html_error, votable_error
 
 log = logging.getLogger("dr.web")
 # Builds the query a request means, on the connection that will run it
 # (worker thread); returns an object with sql, values, columns, limit and
 # writer_options (like services' QueryPlan).
 PlanFunction = Callable[[Any], Any]
-def user_error(exc: BaseException) -> ProtocolError:
+WRITE_SLICE = 1 << 17  # bytes handed to the transport at a time
+def user_error(exc: BaseException, timeout: int | None = None) -> ProtocolError:
     """A ProtocolError a user can read, for exceptions out of query execution."""
     if isinstance(exc, ProtocolError):
         return exc
     if isinstance(exc, psycopg2.errors.QueryCanceled | FetchCancelled):
-        return ProtocolError("the query took too long and was stopped", status=500)
-    if isinstance(exc, psycopg2.errors.DataError | psycopg2.errors.CardinalityViolation):
+        limit = f" of {timeout} s" if timeout else ""
+        return ProtocolError(f"the query ran longer than the time limit{limit} and was "
+                             "stopped; ask for less, or run it as an async job",
+                             status=400)
+    if is_connection_failure(exc):
+        log.error("database connection failed: %s", str(exc).strip())
+        return database_down()
+    if isinstance(exc, psycopg2.errors.DataError | psycopg2.errors.CardinalityViolation
+                  | psycopg2.errors.InternalError_):
         # The data defeated a valid query (division by zero, a log of a negative
-        # number, a scalar subquery with several rows): say so in those words.
+        # number, a scalar subquery with several rows, a pg_sphere circle wider
+        # than 90 degrees): say so in those words.
         return ProtocolError(f"the query failed on the data: {exc.diag.message_primary}",
                              status=400)
     log.error("query failed: %r", exc)
@@ -71,15 +88,27 @@ class QueryStream:
         self.done = False
         self.released = False
         self.discard = False
+        self.stall_timer: Any = None
+        self.outbox: collections.deque = collections.deque()  # encoded, not yet written
+        self.last = False  # the outbox ends the result
 
     # -- reactor side ------------------------------------------------------------
 
     def start(self) -> Any:
         self.request.notifyFinish().addErrback(self._client_gone)
         self.busy = True
-        d = self.app.pool.run(self._open)
-        d.addCallbacks(self._opened, self._open_failed)
+        self.app.pool.acquire().addCallbacks(self._lent, self._open_failed)
         return NOT_DONE_YET
+
+    def _lent(self, conn: Any) -> None:
+        """A connection is ours: build and run the query in a worker thread."""
+        self.conn = conn
+        if self.done:  # the client left while we waited for the connection
+            self.busy = False
+            self._release_later()
+            return
+        d = self.app.pool.run(self._open).addCallbacks(self._opened, self._open_failed)
+        d.addErrback(self._crashed)
 
     def _opened(self, result: tuple[bytes, bool]) -> None:
         self.busy = False
@@ -95,8 +124,9 @@ class QueryStream:
         self._release_later()
         if self.done:
             return
-        exc = user_error(failure.value)
+        exc = user_error(failure.value, self.app.config.web.sync_timeout)
         log.info("request refused (%d): %s", exc.status, exc.message)
+        error_headers(self.request, exc)
         if self.errors == "html":
             body = html_error(self.app, self.request, exc.status, "Bad request",
                               exc.message)
@@ -109,17 +139,31 @@ class QueryStream:
         if self.paused or self.busy or self.done:
             return
         self.busy = True
-        self.app.pool.run(self._produce).addCallbacks(self._produced, self._failed)
+        d = self.app.pool.run(self._produce).addCallbacks(self._produced, self._failed)
+        d.addErrback(self._crashed)
 
     def _produced(self, result: tuple[bytes, bool]) -> None:
         self.busy = False
         if self.done:
             self._release_later()
             return
-        data, last = result
-        if data:
-            self.request.write(data)
-        if last:
+        data, self.last = result
+        if len(data) <= WRITE_SLICE:
+            self.outbox.append(data)
+        else:
+            self.outbox.extend(data[i:i + WRITE_SLICE]
+                               for i in range(0, len(data), WRITE_SLICE))
+        self._pump()
+
+    def _pump(self) -> None:
+        """Write what is encoded while the transport wants more, then ask for the next
+        batch.  Writing in slices lets a slow but steady reader resume us often,
+        which is how its progress shows (see _stalled)."""
+        while self.outbox and not self.paused and not self.done:
+            self.request.write(self.outbox.popleft())
+        if self.outbox or self.paused or self.done:
+            return
+        if self.last:
             self._end()
         else:
             self._next()
@@ -129,26 +173,42 @@ class QueryStream:
         if self.done:
             self._release_later()
             return
-        exc = user_error(failure.value)
+        exc = user_error(failure.value, self.app.config.web.sync_timeout)
         if self.format.spooled or not self.writer.in_band_status:
             # CSV cannot say "error" in-band: break the response off instead.
             self.done = True
+            self._stop_stall_timer()
             self._release_later()
             self.request.unregisterProducer()
             self.request.loseConnection()
             return
-        self.request.write(self.writer.tail(Status.error(exc.message)))
-        self._end()
+        self.outbox.append(self.writer.tail(Status.error(exc.message)))
+        self.last = True
+        self._pump()
 
     def _end(self) -> None:
         self.done = True
+        self._stop_stall_timer()
         self._release_later()
         self.request.unregisterProducer()
         if not self.request.finished:
             self.request.finish()
 
+    def _crashed(self, failure) -> None:
+        """A bug in the streaming itself: log it and break the response off."""
+        log.error("streaming %s failed:\n%s", self.request.uri.decode("utf-8", "replace"),
+                  failure.getTraceback())
+        self.busy = False
+        self.done = True
+        self._stop_stall_timer()
+        self._release_later()
+        self.request.unregisterProducer()
+        if not self.request.finished:
+            self.request.loseConnection()
+
     def _client_gone(self, _failure) -> None:
         """The client left: cancel the query; whoever holds the connection releases it."""
+        self._stop_stall_timer()
         if self.done:
             return
         self.done = True
@@ -170,16 +230,48 @@ class QueryStream:
         self.app.pool.reactor.callLater(0.5, self._cancel)
 
     def _release_later(self) -> None:
-        if not self.released:
-            self.released = True
-            self.app.pool.run(self._release)
+        """Close the fetch (in a worker thread) and give the connection back, once."""
+        if self.released:
+            return
+        self.released = True
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        d = self.app.pool.run(self._close_batches)
+        d.addErrback(lambda f: log.warning("closing a result stream: %s",
+                                           f.getErrorMessage()))
+        d.addCallback(lambda _: self.app.pool.release(conn, discard=self.discard))
+
+    def _stalled(self) -> None:
+        """The client read nothing for writeTimeout seconds: drop it and free its
+        query and connection."""
+        self.stall_timer = None
+        if self.done:
+            return
+        log.info("client stalled for %d s; closing %s", self.app.config.web.write_timeout,
+                 self.request.uri.decode("utf-8", "replace"))
+        self.done = True
+        self._cancel()
+        self.request.unregisterProducer()
+        transport = self.request.channel.transport if self.request.channel else None
+        if transport is not None:
+            transport.abortConnection()
+
+    def _stop_stall_timer(self) -> None:
+        if self.stall_timer is not None and self.stall_timer.active():
+            self.stall_timer.cancel()
+        self.stall_timer = None
 
     def pauseProducing(self) -> None:
         self.paused = True
+        if self.stall_timer is None and not self.done:
+            self.stall_timer = self.app.pool.reactor.callLater(
+                self.app.config.web.write_timeout, self._stalled)
 
     def resumeProducing(self) -> None:
         self.paused = False
-        self._next()
+        self._stop_stall_timer()
+        self._pump()
 
     def stopProducing(self) -> None:
         self._client_gone(None)
@@ -189,7 +281,6 @@ class QueryStream:
     def _open(self) -> tuple[bytes, bool]:
         """Build and run the query; the head and first rows, and whether that was all
         (worker thread)."""
-        self.conn = self.app.pool.getconn()
         plan = self.plan_fn(self.conn)
         self.discard = bool(getattr(plan, "temporary_tables", False))
         # Uploads were made above; the user's query itself runs read-only
@@ -206,7 +297,9 @@ class QueryStream:
         self.limited = Limited(itertools.chain([first] if first else [], self.batches),
                                plan.limit)
         self.rows = iter(self.limited)
-        self.writer = self.format.writer(plan.columns, **plan.writer_options)
+        self.writer = self.format.writer(plan.columns,
+                                         spool_limit=self.app.config.web.spool_limit,
+                                         **plan.writer_options)
         head = b"" if self.format.spooled else self.writer.head()
         # The first batch too, so that a small result needs one trip to a thread.
         data, last = self._produce()
@@ -234,7 +327,8 @@ class QueryStream:
         """FITS needs the row count first: spool everything, then send the file."""
         if self.spool_chunks is None:
             for batch in self.rows:
-                self.writer.add(batch)
+                if not self.writer.add(batch):
+                    break  # over [web] spoolLimit: finish() says so in the file
             status = Status.overflow() if self.limited.overflow else Status.ok()
             self.spool_chunks = iter(self.writer.finish(status))
         chunk = next(self.spool_chunks, None)
@@ -243,14 +337,12 @@ class QueryStream:
             return b"", True
         return chunk, False
 
-    def _release(self) -> None:
+    def _close_batches(self) -> None:
+        """Stop the fetch, waiting until the connection is free (worker thread)."""
         if self.batches is not None:
             close = getattr(self.batches, "close", None)
             if close:
                 close()
-        if self.conn is not None:
-            self.app.pool.putconn(self.conn, discard=self.discard)
-            self.conn = None
 
 
 def stream_service(app: App, request: Any, bound: BoundService, params: Params, *,

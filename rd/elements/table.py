@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from rd.errors import DRError
 from rd.meta import HasMeta, Meta
 from rd.structure import Attr, Element, element, one_of, parse_bool, parse_int, parse_list
 from rd.tablemeta import ColumnMeta, ForeignKey, PositionIndex, TableMeta
-from rd.types import SQLType, parse_type
+from rd.types import SQLType, as_unicode, parse_type
 
 # PostgreSQL's identifiers DR accepts for tables and columns without quoting.
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -92,10 +93,13 @@ class Column(Element):
     def values(self) -> Values | None:
         return next(self.children_of(Values), None)  # type: ignore[return-value]
 
-    def metadata(self, indexed: bool = False) -> ColumnMeta:
+    def metadata(self, indexed: bool = False, unicode: bool = False) -> ColumnMeta:
+        """The column as plain metadata; ``unicode`` says it holds non-ASCII text
+        (DR learns that at import), which its type then says."""
         principal = self.principal if self.principal is not None else self.verb_level <= 10
         return ColumnMeta(
-            name=self.name.lower(), type=self.type, unit=self.unit, ucd=self.ucd,
+            name=self.name.lower(), type=as_unicode(self.type) if unicode else self.type,
+            unit=self.unit, ucd=self.ucd,
             utype=self.utype, xtype=self.xtype, description=self.description,
             principal=principal, indexed=indexed, std=self.std,
             verb_level=self.verb_level, required=self.required)
@@ -260,12 +264,17 @@ class Table(HasMeta):
             names.update((pos.ra, pos.dec))
         return names
 
-    def metadata(self) -> TableMeta:
-        """This table as the plain metadata adql/ and the writers use."""
+    def metadata(self, unicode_columns: Collection[str] = ()) -> TableMeta:
+        """This table as the plain metadata adql/ and the writers use.
+
+        ``unicode_columns`` names the text columns that hold non-ASCII (as
+        the import found, ``dc.tables.unicode_columns``).
+        """
         indexed = self.indexed_columns()
+        wide = {name.lower() for name in unicode_columns}
         return TableMeta(
             schema=self.schema, name=self.id.lower(),
-            columns=tuple(c.metadata(c.name.lower() in indexed)
+            columns=tuple(c.metadata(c.name.lower() in indexed, c.name.lower() in wide)
                           for c in self.columns if not c.hidden),
             description=self.description,
             title=self.meta.get("title", inherit=False),

@@ -275,3 +275,89 @@ def test_numbers_come_back_in_the_announced_types(adql_db):
     python_types = {"double": float, "long": int, "int": int, "float": float}
     for column, value in zip(translation.columns, rows[0], strict=True):
         assert isinstance(value, python_types[column.datatype]), (column, value)
+
+
+HUGE = "9" * 5000  # beyond Python's 4300-digit limit for int(str)
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT TOP {HUGE} id FROM adqltest.stars",
+    f"SELECT id FROM adqltest.stars ORDER BY id OFFSET {HUGE}",
+    f"SELECT id FROM adqltest.stars ORDER BY {HUGE}",
+    f"SELECT COUNT(*) AS n FROM adqltest.stars GROUP BY {HUGE}",
+    f"SELECT {HUGE} AS n FROM adqltest.stars",
+    f"SELECT -{HUGE} AS n FROM adqltest.stars",
+    f"SELECT id FROM adqltest.stars WHERE id IN (1, {HUGE})",
+    f"SELECT id FROM adqltest.stars WHERE mag BETWEEN 0 AND {HUGE}.5",
+    f"SELECT POINT({HUGE}, 0) AS p FROM adqltest.stars",
+    f"SELECT CAST(name AS CHAR({HUGE})) AS c FROM adqltest.stars",
+    f"SELECT id FROM adqltest.stars WHERE CONTAINS(POINT(ra, dec), "
+    f"CIRCLE('ICRS', 1, 2, {HUGE}e1)) = 1",
+])
+def test_huge_numbers_are_plain_adql_errors(query):
+    with pytest.raises(ADQLError) as info:
+        translate(query, TABLES, maxrec=100)
+    error = info.value
+    assert error.line == 1 and error.column == query.index(HUGE) + 1
+    # The message names the number without repeating its 5000 digits.
+    assert "9999999999…" in str(error) and "digits)" in str(error)
+    assert len(str(error)) < 500
+
+
+def _datatypes(query: str, tables=TABLES) -> dict[str, tuple[str, str]]:
+    return {c.name: (c.datatype, c.arraysize) for c in translate(query, tables).columns}
+
+
+def test_non_ascii_string_literals_are_unicode_char():
+    got = _datatypes("SELECT 'café' AS a, 'Ångström' AS b, '東京' AS c, '𝄞' AS d, "
+                     "'plain' AS e FROM adqltest.stars")
+    assert got == {"a": ("unicodeChar", "*"), "b": ("unicodeChar", "*"),
+                   "c": ("unicodeChar", "*"), "d": ("unicodeChar", "*"),
+                   "e": ("char", "*")}
+
+
+def test_string_operations_propagate_unicode_from_their_operands():
+    got = _datatypes(
+        "SELECT name || 'é' AS cat_u, name || 'e' AS cat_a, name || mag AS cat_n, "
+        "LOWER('É') AS low_u, UPPER(name) AS up_a, "
+        "COALESCE(name, 'ü') AS co_u, COALESCE(name, tags) AS co_a, "
+        "CASE WHEN mag > 3 THEN name ELSE 'ß' END AS case_u, "
+        "CASE WHEN mag > 3 THEN 'x' ELSE NULL END AS case_a, "
+        "NULLIF('é', name) AS nullif_u, "
+        "CAST('é' AS CHAR(3)) AS cast_u, CAST(name AS CHAR(3)) AS cast_a, "
+        "CAST(mag AS VARCHAR) AS cast_n, MAX('é' || name) AS max_u, "
+        "ivo_string_agg(name, '·') AS agg_u, ivo_string_agg(name, ',') AS agg_a "
+        "FROM adqltest.stars GROUP BY name, mag, tags")
+    unicode = {k for k, (datatype, _) in got.items() if datatype == "unicodeChar"}
+    assert unicode == {k for k in got if k.endswith("_u")}
+    assert got["cast_a"] == ("char", "3")
+
+
+def test_unicode_columns_stay_unicode_through_expressions():
+    import dataclasses
+
+    stars = TABLES["adqltest.stars"]
+    wide = dataclasses.replace(stars, columns=tuple(
+        dataclasses.replace(c, type="unicode") if c.name == "name" else c
+        for c in stars.columns))
+    tables = {**TABLES, "adqltest.stars": wide}
+    got = _datatypes("SELECT name, tags, name || 'x' AS cat, LOWER(name) AS low, "
+                     "MIN(name) AS least, CAST(name AS CHAR(2)) AS short, "
+                     "COALESCE(tags, name) AS either, "
+                     "(SELECT MAX(name) FROM adqltest.stars) AS sub "
+                     "FROM adqltest.stars GROUP BY name, tags", tables)
+    assert got.pop("tags") == ("char", "*")
+    assert set(got.values()) == {("unicodeChar", "*")}
+    union = _datatypes("SELECT tags FROM adqltest.stars UNION SELECT name FROM "
+                       "adqltest.stars", tables)
+    assert union == {"tags": ("unicodeChar", "*")}
+
+
+def test_text_of_unknown_content_is_unicode_char():
+    register_udf(Function("ivo_mystery", {1: "dc.mystery({0})"}, {1: ("any",)}, "unknown"))
+    try:
+        got = _datatypes("SELECT ivo_mystery(id) AS m, COALESCE(ivo_mystery(id), name) "
+                         "AS c FROM adqltest.stars")
+    finally:
+        unregister_udf("ivo_mystery")
+    assert got == {"m": ("unicodeChar", "*"), "c": ("unicodeChar", "*")}

@@ -68,3 +68,79 @@ def test_multidimensional_arrays_get_tdim():
     with fits.open(io.BytesIO(data)) as hdus:
         assert hdus[1].header["TDIM1"] == "(2,3)"
         assert hdus[1].data["m"][0].tolist() == [[1, 2], [3, 4], [5, 6]]
+
+
+def _stilts_csv(stilts: str, data: bytes, tmp_path) -> list[list[str]]:
+    import csv
+    import subprocess
+
+    path = tmp_path / "result.fits"
+    path.write_bytes(data)
+    out = subprocess.run([stilts, "tpipe", f"in={path}", "ofmt=csv"], capture_output=True,
+                         timeout=120, check=True).stdout.decode("utf-8")
+    return list(csv.reader(io.StringIO(out)))
+
+
+LONG_NOTE_COLUMNS = [ResultColumn("id", "int"), ResultColumn("note", "char", "*")]
+LONG_NOTE = "x y " * 6249 + "x y!"  # 25000 bytes; FITS readers drop trailing blanks
+
+
+def _long_note_rows(n: int = 1000) -> list[tuple]:
+    return [(i, LONG_NOTE if i == 7 else f"note {i}") for i in range(n)]
+
+
+def test_a_few_long_strings_go_to_the_heap_instead_of_padding_every_row(stilts, tmp_path):
+    rows = _long_note_rows()
+    data = fits_bytes(LONG_NOTE_COLUMNS, [Batch.from_rows(LONG_NOTE_COLUMNS, rows)])
+    # 1000 rows padded to the one 25000-byte note would take 25 MB.
+    assert len(data) < 100_000
+    assert fits.getheader(io.BytesIO(data), 1)["TFORM2"] == "QA(25000)"
+    assert _stilts_csv(stilts, data, tmp_path)[1:] == [[str(i), note] for i, note in rows]
+    with fits.open(io.BytesIO(data)) as hdus:
+        # astropy hands out heap strings as arrays of characters (astropy#18696).
+        assert "".join(hdus[1].data["note"][3]) == "note3"
+
+
+def test_non_ascii_strings_stay_fixed_width_where_astropy_reads_them_exactly():
+    from astropy.table import Table
+
+    rows = _long_note_rows()
+    rows[3] = (3, "Ångström 東京 𝄞")
+    data = fits_bytes(LONG_NOTE_COLUMNS, [Batch.from_rows(LONG_NOTE_COLUMNS, rows)])
+    assert fits.getheader(io.BytesIO(data), 1)["TFORM2"] == "25000A"
+    table = Table.read(io.BytesIO(data), format="fits")
+    assert table["note"][3] == "Ångström 東京 𝄞" and table["note"][7] == LONG_NOTE
+
+
+def test_evenly_sized_strings_keep_a_fixed_width():
+    columns = [ResultColumn("name", "char", "*")]
+    batch = Batch.from_rows(columns, [(f"star {i}",) for i in range(5000)])
+    assert fits.getheader(io.BytesIO(fits_bytes(columns, [batch])), 1)["TFORM1"] == "9A"
+
+
+def test_spool_limit_cuts_the_result_and_says_so_in_the_header(stilts, tmp_path):
+    columns = [ResultColumn("id", "long"), ResultColumn("name", "char", "*")]
+    batches = [Batch.from_rows(columns, [(k * 100 + i, f"obj {k * 100 + i}")
+                                         for i in range(100)]) for k in range(50)]
+    limit = 40_000
+    with FitsSpool(columns, spool_limit=limit) as spool:
+        accepted = [spool.add(batch) for batch in batches]
+        assert spool.full and not accepted[-1] and accepted[0]
+        data = b"".join(spool.finish(OK))
+    assert len(data) <= limit
+    header = fits.getheader(io.BytesIO(data), 1)
+    kept = accepted.index(False) * 100
+    assert header["QSTATUS"] == "ERROR" and header["NAXIS2"] == kept
+    assert "VOTable" in header["QMESSAGE"] and str(limit) in header["QMESSAGE"]
+    # What was spooled is a complete, readable table of the first rows.
+    assert [row[0] for row in _stilts_csv(stilts, data, tmp_path)[1:]] == [
+        str(i) for i in range(kept)]
+
+
+def test_spool_limit_is_a_writer_option_of_the_fits_format():
+    from engine.formats import lookup
+
+    columns = [ResultColumn("id", "long")]
+    with lookup("fits").writer(columns, spool_limit=10_000, infos=[]) as spool:
+        assert spool.add(Batch.from_rows(columns, [(1,)] * 100))
+        assert not spool.add(Batch.from_rows(columns, [(1,)] * 1000))

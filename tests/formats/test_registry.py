@@ -35,15 +35,27 @@ def test_votable_spellings(value, content_type, serialization):
 
 
 @pytest.mark.parametrize("value, content_type", [
-    ("csv", "text/csv;header=present"), ("text/csv", "text/csv;header=present"),
-    ("tsv", "text/tab-separated-values"), ("text/tab-separated-values",
-                                           "text/tab-separated-values"),
-    ("json", "application/json"), ("application/json", "application/json"),
+    ("csv", "text/csv;charset=utf-8;header=present"),
+    ("text/csv", "text/csv;charset=utf-8;header=present"),
+    ("text/csv;charset=utf-8;header=present", "text/csv;charset=utf-8;header=present"),
+    ("tsv", "text/tab-separated-values;charset=utf-8"),
+    ("text/tab-separated-values", "text/tab-separated-values;charset=utf-8"),
+    ("json", "application/json;charset=utf-8"),
+    ("application/json", "application/json;charset=utf-8"),
+    ("application/json; charset=UTF-8", "application/json;charset=utf-8"),
     ("fits", "application/fits"), ("application/fits", "application/fits"),
     ("html", "text/html;charset=utf-8"), ("text/html", "text/html;charset=utf-8"),
 ])
 def test_other_formats(value, content_type):
     assert lookup(value).content_type == content_type
+
+
+def test_every_content_type_is_accepted_back_as_a_format():
+    # Clients may send the Content-Type they got (or capabilities list) back.
+    from engine.formats.registry import FORMATS
+
+    for fmt in FORMATS.values():
+        assert lookup(fmt.content_type).content_type == fmt.content_type
 
 
 def test_writers_ignore_options_of_other_formats():

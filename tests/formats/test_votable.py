@@ -177,3 +177,38 @@ def test_votlint_finds_no_errors(serialization, sample, stilts, tmp_path):
                               Status.overflow(), serialization=serialization,
                               infos=[("QUERY", "SELECT 1")]))
     assert votlint(stilts, path) == []
+
+
+def test_unicode_char_beyond_the_bmp_reads_back_in_both_serializations():
+    columns = [ResultColumn("t", "unicodeChar", "*")]
+    texts = ["café", "東京", "𝄞 and 𝒜", "", None]
+    for serialization in SERIALIZATIONS:
+        doc = document(columns, [Batch.from_rows(columns, [(t,) for t in texts])],
+                       serialization=serialization)
+        got = [None if v is np.ma.masked else str(v) for v in table_of(doc).array["t"]]
+        assert got[:4] == texts[:4] and got[4] in (None, "")
+
+
+def test_non_ascii_in_a_char_column_is_kept_logged_and_flagged(caplog, stilts, tmp_path):
+    # The metadata said ASCII and the data disagree (e.g. a table re-imported
+    # since the server read its metadata): never fail, lose nothing, say so.
+    columns = [ResultColumn("id", "int"), ResultColumn("name", "char", "*")]
+    batches = [Batch.from_rows(columns, [(1, "plain")]),
+               Batch.from_rows(columns, [(2, "café"), (3, None)]),
+               Batch.from_rows(columns, [(4, "Köln")])]
+    with caplog.at_level("WARNING", logger="dr.formats"):
+        doc = document(columns, batches)
+    assert [r.getMessage() for r in caplog.records].count(
+        "result column 'name' is declared char but holds non-ASCII text; written as "
+        "UTF-8, which not every client reads") == 1
+    stream = re.search(rb"<STREAM[^>]*>(.*)</STREAM>", doc, re.S).group(1)
+    assert b"caf\xc3\xa9" in base64.b64decode(stream)
+    assert re.search(rb'</TABLE>\n<INFO name="warning" value="non-ASCII in char columns">'
+                     rb"Column\(s\) name hold non-ASCII", doc)
+    path = tmp_path / "t.vot"
+    path.write_bytes(doc)
+    assert votlint(stilts, path) == []
+    # Only BINARY2 needs the warning: TABLEDATA is text every reader decodes.
+    doc = document(columns, batches, serialization="tabledata")
+    assert b'name="warning"' not in doc
+    assert list(table_of(doc).array["name"])[1] == "café"

@@ -111,3 +111,15 @@ def test_a_header_only_file_has_no_rows(tmp_path, read_all):
     path = tmp_path / "t.csv"
     path.write_text("# COLUMN1: A, int, , a\n")
     assert read_all(make_grammar("califaGrammar", {}), path) == ({}, [])
+
+
+def test_an_undecodable_byte_is_reported_at_its_exact_line(tmp_path):
+    header = "# AUTHOR: Ä. Author\n# COLUMN1: a, int, , first\n# COLUMN2: b, string, , b\n"
+    rows = [f"{i}, row {i}" for i in range(1, 20001)]
+    rows[12000 - 4] = "12000, K\xf6ln"  # file line 12000
+    path = tmp_path / "t.csv"
+    path.write_bytes(header.encode("utf-8") + "\n".join(rows).encode("latin-1") + b"\n")
+    with pytest.raises(SourceError) as caught:
+        list(make_grammar("califaGrammar", {}).batches(path))
+    assert caught.value.line == 12000 and "is not valid utf-8 (byte b'\\xf6')" in str(
+        caught.value)

@@ -188,3 +188,30 @@ def test_passthrough_undoes_gzip_and_declares_latin1(tmp_path):
 def test_no_passthrough_when_copy_would_read_the_file_differently(tmp_path, params):
     path = write(tmp_path, "a\n1\n")
     assert make_grammar("csvGrammar", params).passthrough(path) is None
+
+
+def _latin1_at(path, line: int, lines: int = 20000, header: str = "a,b\n") -> None:
+    rows = [f"{i},row {i}" for i in range(2, lines + 1)]
+    text = header + "\n".join(rows) + "\n"
+    before = text.split("\n")
+    before[line - 1] = "x,k\xf6ln"
+    path.write_bytes("\n".join(before).encode("latin-1"))
+
+
+def test_an_undecodable_byte_is_reported_at_its_exact_line(tmp_path):
+    # Python decodes text files in blocks, thousands of lines ahead of the reader.
+    path = tmp_path / "t.csv"
+    _latin1_at(path, 15000)
+    with pytest.raises(SourceError) as caught:
+        list(make_grammar("csvGrammar", {}).batches(path))
+    assert caught.value.line == 15000
+    assert str(caught.value).startswith(f"{path}:15000: is not valid utf-8 (byte b'\\xf6')")
+
+
+def test_where_lines_cannot_be_told_from_bytes_the_error_says_near(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("a,b\n1,x\n".encode("utf-16") + b"\x00\xd8\x00\xd8")  # lone surrogates
+    with pytest.raises(SourceError) as caught:
+        list(make_grammar("csvGrammar", {"enc": "utf-16"}).batches(path))
+    assert caught.value.line is None
+    assert "is not valid utf-16" in str(caught.value) and "near line" in str(caught.value)

@@ -4,9 +4,11 @@
   probe is quick; it may fetch upload URLs from loopback (``fetchPrivateHosts``),
   because the hostile upload host below runs there.
 * ``strict_server``: the default fetch policy (no private or loopback hosts),
-  nothing imported; for proving that such URLs are refused.
+  nothing imported, a 2-second sync time limit; for proving that such URLs
+  are refused, and that a slow query is stopped.
 * ``hostile``: a small loopback HTTP server playing the hostile upload host
-  (redirects to other schemes, endless bodies, slow drips, a good VOTable).
+  (redirects to other schemes, endless bodies, slow drips of body or headers,
+  dropped connections, a good VOTable).
 
 Nothing here ever makes DR contact an address other than 127.0.0.1.
 """
@@ -30,10 +32,12 @@ DB_CONNECTIONS = 4
 DB_WAIT = 2
 WRITE_TIMEOUT = 4
 SYNC_TIMEOUT = 20
+STRICT_SYNC_TIMEOUT = 2
+SPOOL_LIMIT = 1_000_000
 HARDENED_WEB = (f"uploadLimit = {UPLOAD_LIMIT}\nbodyLimit = {BODY_LIMIT}\n"
+                f"spoolLimit = {SPOOL_LIMIT}\n"
                 f"dbConnections = {DB_CONNECTIONS}\ndbWait = {DB_WAIT}\n"
-                f"writeTimeout = {WRITE_TIMEOUT}\nsyncTimeout = {SYNC_TIMEOUT}\n"
-                "uploadFetchTimeout = 3\n")
+                f"writeTimeout = {WRITE_TIMEOUT}\nuploadFetchTimeout = 3\n")
 
 SMALL_VOTABLE = b"""<?xml version="1.0" encoding="utf-8"?>
 <VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
@@ -47,7 +51,8 @@ SMALL_VOTABLE = b"""<?xml version="1.0" encoding="utf-8"?>
 @pytest.fixture(scope="session")
 def server(pg_cluster, tmp_path_factory) -> Iterator[Server]:
     srv = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("security"),
-                       "security_demo", web=HARDENED_WEB + "fetchPrivateHosts = True\n")
+                       "security_demo", web=HARDENED_WEB + f"syncTimeout = {SYNC_TIMEOUT}\n"
+                       "fetchPrivateHosts = True\n")
     yield srv
     stop_server(srv, pg_cluster.dsn, "security_demo")
 
@@ -55,7 +60,8 @@ def server(pg_cluster, tmp_path_factory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def strict_server(pg_cluster, tmp_path_factory) -> Iterator[Server]:
     srv = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("strict"), "security_strict",
-                       web=HARDENED_WEB, imports=())
+                       web=HARDENED_WEB + f"syncTimeout = {STRICT_SYNC_TIMEOUT}\n",
+                       imports=())
     yield srv
     stop_server(srv, pg_cluster.dsn, "security_strict")
 
@@ -109,6 +115,19 @@ class _HostileHandler(http.server.BaseHTTPRequestHandler):
                     time.sleep(1)
             except OSError:
                 pass
+        elif path == "/slowhead":
+            # The headers themselves drip: the total time limit covers them too.
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(600):
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+        elif path == "/drop":
+            # The connection closes without an answer.
+            self.close_connection = True
         else:
             self._send(404, b"no such thing")
 

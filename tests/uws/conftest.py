@@ -110,11 +110,12 @@ class UWSServer:
         assert response.status_code == 200, response.text
         return response.text
 
-    def wait_for(self, job_id: str, *phases: str, timeout: float = 30) -> etree._Element:
+    def wait_for(self, job_id: str, *phases: str, timeout: float = 30,
+                 **kwargs) -> etree._Element:
         """The job document once the job is in one of ``phases`` (via WAIT)."""
         deadline = time.monotonic() + timeout
         while True:
-            doc = self.xml(f"{BASE}/{job_id}", params={"WAIT": "5"})
+            doc = self.xml(f"{BASE}/{job_id}", params={"WAIT": "5"}, **kwargs)
             phase = text(doc, "uws:phase")
             if phase in phases:
                 return doc

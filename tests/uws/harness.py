@@ -3,8 +3,9 @@
 ``python -m tests.uws.harness`` (DR_CONFIG naming a test configuration) builds
 the App and a UWSResource for the ``sleep`` test kind, starts the runner with
 a one-second destruction sweep and prints ``listening on URL`` when ready.
-The header ``X-Test-User`` stands in for the authentication that sets
-``request.dr_user``.
+Requests are DR's own (engine.web.site.Site: bounded bodies, DR's parameter
+parsing), and path segments are decoded as the site does.  The header
+``X-Test-User`` stands in for the authentication that sets ``request.dr_user``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from engine.uws.resource import UWSResource
 from engine.uws.runner import start_runner
 from engine.uws.schema import install_uws_schema
 from engine.web.app import App
+from engine.web.site import Site
 
 PREFIX = ["tap", "async"]
 
@@ -35,7 +37,8 @@ class Dispatcher(resource.Resource):
         self.uws = uws
 
     def render(self, request: server.Request):
-        segments = [unquote(s.decode("utf-8")) for s in request.prepath + request.postpath]
+        segments = [unquote(s.decode("utf-8", "replace"))
+                    for s in request.prepath + request.postpath]
         segments = [s for s in segments if s]
         if segments[:2] != PREFIX:
             request.setResponseCode(404)
@@ -59,7 +62,7 @@ def main() -> None:
     register_kind("sleep", "tests.uws.kind:run", validate="tests.uws.kind:validate")
     app = App(cfg, db.dsn)
     app.pool.start()
-    site = server.Site(Dispatcher(UWSResource(app, "sleep", "/tap/async")))
+    site = Site(Dispatcher(UWSResource(app, "sleep", "/tap/async")), cfg)
     port = reactor.listenTCP(cfg.web.server_port, site, interface="127.0.0.1")
 
     def ready(_):

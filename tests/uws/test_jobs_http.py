@@ -67,9 +67,12 @@ def test_job_children_answer_as_text(uws):
     assert uws.post(f"{BASE}/{job}/executionduration",
                     {"EXECUTIONDURATION": "99999999"}).status_code == 303
     assert uws.get(f"{BASE}/{job}/executionduration").text == "3600"  # the maximum
-    response = uws.post(f"{BASE}/{job}/destruction", {"DESTRUCTION": "2031-02-03T04:05:06Z"})
+    soon = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=2)).replace(
+        microsecond=123000)
+    response = uws.post(f"{BASE}/{job}/destruction", {"DESTRUCTION": soon.isoformat()})
     assert response.headers["location"] == f"{uws.url}{BASE}/{job}"
-    assert uws.get(f"{BASE}/{job}/destruction").text == "2031-02-03T04:05:06.000Z"
+    assert uws.get(f"{BASE}/{job}/destruction").text == (
+        soon.strftime("%Y-%m-%dT%H:%M:%S.123Z"))
     assert uws.get(f"{BASE}/{job}/quote").text == ""
     assert uws.get(f"{BASE}/{job}/owner").text == ""
     assert uws.get(f"{BASE}/{job}/error").status_code == 404
@@ -107,13 +110,14 @@ def test_uploads_reach_the_job_raw_and_are_shown_by_reference(uws):
 
 
 def test_job_list_filters_by_phase_after_and_last(uws):
-    first = uws.create({"DELAY": "0"})
-    second = uws.create({"DELAY": "0", "PHASE": "RUN", "RUNID": "r2"})
-    third = uws.create({"DELAY": "0"})
-    uws.wait_for(second, "COMPLETED")
+    alice = {"X-Test-User": "alice"}
+    first = uws.create({"DELAY": "0"}, headers=alice)
+    second = uws.create({"DELAY": "0", "PHASE": "RUN", "RUNID": "r2"}, headers=alice)
+    third = uws.create({"DELAY": "0"}, headers=alice)
+    uws.wait_for(second, "COMPLETED", headers=alice)
 
     def listed(**params):
-        doc = uws.xml(BASE, params=params)
+        doc = uws.xml(BASE, params=params, headers=alice)
         assert doc.get("version") == "1.1"
         return [ref.get("id") for ref in doc.findall("uws:jobref", NS)]
 
@@ -121,23 +125,32 @@ def test_job_list_filters_by_phase_after_and_last(uws):
     assert listed(PHASE="PENDING") == [first, third]
     assert listed(PHASE=["COMPLETED", "PENDING"]) == [first, second, third]
     assert listed(LAST="2") == [second, third]
-    created = text(uws.xml(f"{BASE}/{first}"), "uws:creationTime")
+    assert listed(LAST=str(10**20)) == [first, second, third]
+    created = text(uws.xml(f"{BASE}/{first}", headers=alice), "uws:creationTime")
     assert listed(AFTER=created) == [second, third]
-    ref = uws.xml(BASE, params={"PHASE": "COMPLETED"}).find("uws:jobref", NS)
+    assert listed(AFTER="0001-01-01T00:00:00+14:00") == [first, second, third]
+    assert listed(AFTER="9999-12-31T23:59:59-14:00") == []
+    ref = uws.xml(BASE, params={"PHASE": "COMPLETED"}, headers=alice).find("uws:jobref", NS)
     assert ref.get(f"{{{NS['xlink']}}}href") == f"{uws.url}{BASE}/{second}"
     assert (text(ref, "uws:phase"), text(ref, "uws:runId")) == ("COMPLETED", "r2")
     assert text(ref, "uws:creationTime").endswith("Z")
 
 
 def test_a_long_job_list_redirects_to_the_newest_thousand(uws, db):
+    alice = {"X-Test-User": "alice"}
     with contextlib.closing(db.connect()) as conn, conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO uws.jobs (job_id, kind, execution_duration, destruction)"
-                    " SELECT 'bulk' || n, 'sleep', 60, now() + interval '1 day'"
-                    " FROM generate_series(1, 1001) AS n")
-    response = uws.get(BASE, params={"PHASE": "PENDING"})
+        cur.execute("INSERT INTO uws.jobs (job_id, kind, owner, execution_duration,"
+                    " destruction) SELECT 'bulk' || n, 'sleep', 'alice', 60,"
+                    " now() + interval '1 day' FROM generate_series(1, 1001) AS n")
+    response = uws.get(BASE, params={"PHASE": "PENDING"}, headers=alice)
     assert response.status_code == 303
     assert response.headers["location"] == f"{uws.url}{BASE}?PHASE=PENDING&LAST=1000"
-    assert len(uws.xml(BASE, params={"PHASE": "PENDING", "LAST": "1000"})) == 1000
+    for last in ("1001", str(10**20)):
+        response = uws.get(BASE, params={"LAST": last, "PHASE": "PENDING"}, headers=alice)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"{uws.url}{BASE}?PHASE=PENDING&LAST=1000"
+    assert len(uws.xml(BASE, params={"PHASE": "PENDING", "LAST": "1000"}, headers=alice)
+               ) == 1000
 
 
 def test_users_see_and_control_only_their_own_jobs(uws):
@@ -151,6 +164,53 @@ def test_users_see_and_control_only_their_own_jobs(uws):
     assert uws.xml(BASE).findall("uws:jobref", NS) == []
     assert [r.get("id") for r in uws.xml(BASE, headers=alice).findall("uws:jobref", NS)
             ] == [job]
+
+
+def test_anonymous_jobs_are_listed_to_nobody_but_work_through_their_url(uws):
+    jobs = [uws.create({"DELAY": "0"}), uws.create({"DELAY": "0", "PHASE": "RUN"})]
+    uws.wait_for(jobs[1], "COMPLETED")
+    for headers in ({}, {"X-Test-User": "alice"}):
+        for params in ({}, {"PHASE": ["PENDING", "COMPLETED"]}, {"LAST": "5"},
+                       {"AFTER": "2000-01-01T00:00:00Z"}, {"LAST": str(10**20)}):
+            doc = uws.xml(BASE, params=params, headers=headers)
+            assert doc.findall("uws:jobref", NS) == [], (headers, params)
+    assert text(uws.xml(f"{BASE}/{jobs[0]}"), "uws:phase") == "PENDING"
+    assert uws.post(f"{BASE}/{jobs[0]}/phase", {"PHASE": "ABORT"}).status_code == 303
+    assert uws.phase(jobs[0]) == "ABORTED"
+    assert uws.request("DELETE", f"{BASE}/{jobs[1]}").status_code == 303
+    assert uws.get(f"{BASE}/{jobs[1]}").status_code == 404
+
+
+def test_the_creating_post_sets_runid_duration_and_destruction_not_as_parameters(uws):
+    soon = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)).replace(
+        microsecond=0)
+    job = uws.create({"DELAY": "0", "RUNID": "r", "EXECUTIONDURATION": "20",
+                      "DESTRUCTION": soon.isoformat()})
+    doc = uws.xml(f"{BASE}/{job}")
+    assert (text(doc, "uws:runId"), text(doc, "uws:executionDuration"),
+            text(doc, "uws:destruction")) == (
+        "r", "20", soon.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+    assert [p.get("id") for p in doc.findall("uws:parameters/uws:parameter", NS)] == [
+        "DELAY"]
+    for asked, shown in [("99999999", "3600"), (str(10**20), "3600"), ("0", "3600"),
+                         ("3599", "3599")]:
+        job = uws.create({"DELAY": "0", "executionDuration": asked})
+        assert uws.get(f"{BASE}/{job}/executionduration").text == shown, asked
+    for bad in ("-1", "soon"):
+        response = uws.post(BASE, {"DELAY": "0", "EXECUTIONDURATION": bad})
+        assert (response.status_code, "EXECUTIONDURATION" in response.text) == (400, True)
+
+
+def test_control_parameters_posted_later_change_the_job_not_its_parameters(uws):
+    job = uws.create({"DELAY": "0"})
+    assert uws.post(f"{BASE}/{job}", {"EXECUTIONDURATION": "30", "runid": "x",
+                                      "DELAY": "1"}).status_code == 303
+    doc = uws.xml(f"{BASE}/{job}")
+    assert (text(doc, "uws:executionDuration"), text(doc, "uws:runId")) == ("30", "x")
+    assert [(p.get("id"), p.text) for p in doc.findall("uws:parameters/uws:parameter", NS)
+            ] == [("DELAY", "1")]
+    response = uws.post(f"{BASE}/{job}/parameters", {"PHASE": "RUN"})
+    assert (response.status_code, "/phase" in response.text) == (400, True)
 
 
 def test_bad_values_answer_400_with_a_plain_message(uws):
@@ -193,16 +253,18 @@ def test_unknown_jobs_results_and_paths_answer_404(uws):
 
 
 def test_destruction_in_the_past_destroys_job_and_files(uws):
-    job = uws.create({"DELAY": "0", "PHASE": "RUN"})
-    uws.wait_for(job, "COMPLETED")
-    assert (uws.state / "uws" / job).is_dir()
     past = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)).isoformat()
-    assert uws.post(f"{BASE}/{job}/destruction", {"DESTRUCTION": past}).status_code == 303
-    deadline = time.monotonic() + 10
-    while uws.get(f"{BASE}/{job}/phase").status_code != 404:
-        assert time.monotonic() < deadline, "the sweep never came"
-        time.sleep(0.2)
-    assert not (uws.state / "uws" / job).exists()
+    for when in (past, "0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00"):
+        job = uws.create({"DELAY": "0", "PHASE": "RUN"})
+        uws.wait_for(job, "COMPLETED")
+        assert (uws.state / "uws" / job).is_dir()
+        assert uws.post(f"{BASE}/{job}/destruction", {"DESTRUCTION": when}
+                        ).status_code == 303
+        deadline = time.monotonic() + 10
+        while uws.get(f"{BASE}/{job}/phase").status_code != 404:
+            assert time.monotonic() < deadline, f"the sweep never came for {when}"
+            time.sleep(0.2)
+        assert not (uws.state / "uws" / job).exists()
 
 
 def test_pyvo_drives_a_job_through_its_life(uws):

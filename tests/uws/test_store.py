@@ -17,7 +17,7 @@ def installed(db):
 def queued_job(conn) -> str:
     return store.create_job(conn, kind="sleep", owner=None, run_id=None,
                             parameters=[("DELAY", b"0")], execution_duration=60,
-                            lifetime=3600, queue=True)
+                            lifetime=3600, max_lifetime=7200, queue=True)
 
 
 def test_installing_the_schema_twice_changes_nothing(db):

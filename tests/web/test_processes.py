@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from tests.support import run_dr, wait_until
 from tests.servers import free_port
+from tests.support import run_dr, wait_until
 
 
 def test_two_processes_share_the_port_and_reload_together(server, tmp_path):

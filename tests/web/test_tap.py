@@ -148,21 +148,19 @@ def test_a_query_the_data_defeats_says_why(server):
 
 
 def test_pooled_connections_forget_uploads_and_settings(server):
-    from engine.web.dbpool import DBPool
+    import psycopg2
 
-    pool = DBPool(server.dsn, size=1)
-    conn = pool.getconn()
+    from engine.web.dbpool import reset_connection
+
+    conn = psycopg2.connect(server.dsn)
     with conn.cursor() as cur:
         cur.execute("CREATE TEMPORARY TABLE tap_upload_secret (x integer)")
         cur.execute("SET statement_timeout = '1s'")
     conn.commit()
-    pool.putconn(conn, discard=True)
-    again = pool.getconn()
-    assert again is conn
-    with again.cursor() as cur:
+    assert reset_connection(conn, True) is conn
+    with conn.cursor() as cur:
         cur.execute("SELECT to_regclass('pg_temp.tap_upload_secret')")
         assert cur.fetchone() == (None,)
         cur.execute("SHOW statement_timeout")
         assert cur.fetchone() == ("0",)
-    pool.putconn(again)
-    pool.stop()
+    conn.close()

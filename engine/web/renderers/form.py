@@ -17,11 +17,12 @@ from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
 from engine.web import streaming, urls
 from engine.web.app import App
-from engine.web.respond import finish
+from engine.web.respond import error_headers, finish
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 5000
 PAGING = ("MAXREC", "_OFFSET", "_SORT", "_DIR", "RESPONSEFORMAT")
+RUN = "_run"  # sent by the form's button: run the query even with no field filled
 FORMATS = (("VOTable", "votable"), ("CSV", "csv"), ("JSON", "json"))
 
 
@@ -100,8 +101,16 @@ def _result(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
                         for label, f in FORMATS]}
 
 
+def _own(params: Params, bound: BoundService) -> Params:
+    """Only the parameters this form knows: its fields and paging.  Others are never
+    echoed into the page or its links (each would be copied into every link)."""
+    known = ({f.name.lower() for f in bound.fields("form")}
+             | {p.lower() for p in (*PAGING, RUN)})
+    return Params((k, v) for k, v in params.pairs() if k.lower() in known)
+
+
 def render(app: App, request: Any, bound: BoundService) -> Any:
-    params = Params.from_twisted(request.args)
+    params = _own(Params.from_twisted(request.args), bound)
     fmt = params.get("RESPONSEFORMAT")
     if fmt and fmt.lower() not in ("html", "text/html"):
         return streaming.stream_service(app, request, bound, params, renderer="form",
@@ -142,9 +151,8 @@ def render(app: App, request: Any, bound: BoundService) -> Any:
         finish(request, app.render_page("form.html", **page))
 
     def failed(failure) -> None:
-        exc = failure.value
-        if not isinstance(exc, ProtocolError):
-            exc = streaming.user_error(exc)
+        exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
+        error_headers(request, exc)
         finish(request, _answer_error(app, request, page, exc))
 
     app.pool.run_with_connection(run).addCallbacks(done, failed)

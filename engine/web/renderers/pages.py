@@ -63,6 +63,8 @@ def table_page(app: App, request, name: str) -> bytes:
 
 
 def static_file(app: App, request, name: str) -> bytes:
+    if "\x00" in name or "/" in name:
+        return html_error(app, request, 404, "Not found", f"No file {name!r}.")
     path = (STATIC_DIR / name).resolve()
     if STATIC_DIR.resolve() not in path.parents or not path.is_file():
         return html_error(app, request, 404, "Not found", f"No file {name!r}.")

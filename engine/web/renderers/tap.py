@@ -11,6 +11,9 @@ import dataclasses
 import logging
 from typing import Any
 
+from twisted.internet.threads import deferToThreadPool
+from twisted.web.server import NOT_DONE_YET
+
 from engine import vosi
 from engine.errors import ProtocolError
 from engine.services.params import Params
@@ -21,7 +24,7 @@ from engine.tap.tables import table_map, tap_schema_rd
 from engine.uws.resource import UWSResource
 from engine.web.app import App
 from engine.web.renderers import vosi as vosi_renderers
-from engine.web.respond import html_error, votable_error
+from engine.web.respond import finish, html_error, votable_error
 from engine.web.streaming import QueryStream
 
 XML = b"text/xml; charset=utf-8"
@@ -71,6 +74,9 @@ def _uws(app: App) -> UWSResource:
 
 
 def sync(app: App, request: Any) -> Any:
+    """Answer /tap/sync (reactor thread).  Uploads given by URL are fetched first,
+    in a thread of the reactor's pool, so slow upload hosts hold no database
+    connection; the query is streamed once they are in."""
     try:
         params = Params.from_twisted(request.args)
         query = TapQuery.from_params(params, app.config)
@@ -83,10 +89,36 @@ def sync(app: App, request: Any) -> Any:
         values = request.args.get(name.encode("utf-8"))
         return values[0] if values else None
 
-    def plan(conn):
-        return query.plan(conn, tables, part, app.config.web.upload_limit)
+    def stream(query: TapQuery) -> Any:
+        def plan(conn):
+            return query.plan(conn, tables, part, app.config.web.upload_limit)
 
-    return QueryStream(app, request, plan, fmt=query.format, errors="dali").start()
+        return QueryStream(app, request, plan, fmt=query.format, errors="dali").start()
+
+    if not query.remote_uploads:
+        return stream(query)
+    gone: list[bool] = []
+    request.notifyFinish().addErrback(lambda _: gone.append(True))
+
+    def fetched(query: TapQuery) -> None:
+        if not gone:
+            stream(query)
+
+    def failed(failure) -> None:
+        exc = failure.value
+        if not isinstance(exc, ProtocolError):
+            log.error("fetching TAP uploads failed: %r", exc)
+            exc = ProtocolError("fetching the uploads failed on the server; the error "
+                                "has been logged", status=500)
+        log.info("TAP request refused (%d): %s", exc.status, exc.message)
+        if not gone:
+            finish(request, votable_error(request, exc.status, exc.message))
+
+    reactor = app.pool.reactor
+    d = deferToThreadPool(reactor, reactor.getThreadPool(), query.fetch_uploads,
+                          app.config.web)
+    d.addCallbacks(fetched, failed)
+    return NOT_DONE_YET
 
 
 def _listed(app: App) -> list:

@@ -80,6 +80,6 @@ def tables(app: App, request: Any, bound: BoundService) -> bytes:
     request.setHeader(b"content-type", XML)
     schemas: dict = {}
     if bound.table is not None:
-        meta = bound.table.metadata()
+        meta = bound.table_meta
         schemas[meta.schema] = (bound.rd.meta.get("description"), [meta])
     return vosi.tableset(schemas)
