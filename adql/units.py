@@ -57,7 +57,7 @@ def combine(left: str, op: str, right: str) -> str:
     b = b if b is not None else u.dimensionless_unscaled
     try:
         return _render(a * b if op == "*" else a / b)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ArithmeticError):
         return ""
 
 
@@ -69,7 +69,8 @@ def power(unit: str, exponent: float) -> str:
         return ""
     try:
         return _render(parsed ** exponent)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ArithmeticError):
+        # deg**-176 overflows astropy's scale arithmetic: such a unit says nothing
         return ""
 
 
