@@ -36,14 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-# bench/adql.py would shadow the adql package: the checkout root goes first.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from adql import translate  # noqa: E402
-from engine.config import CHECKOUT_ROOT, load_config  # noqa: E402
-from engine.db.connect import open_database  # noqa: E402
-from engine.tap.tables import table_map  # noqa: E402
-from rd.loader import load_rd_file  # noqa: E402
+from adql import translate
+from engine.config import CHECKOUT_ROOT, load_config
+from engine.db.connect import open_database
+from engine.tap.tables import table_map
+from rd.loader import load_rd_file
 
 SCHEMA = "bench_tap"
 CONCURRENCY = 20

@@ -5,7 +5,7 @@ tests/adql/valid.adql against the fixture metadata, and parse() alone over
 the same mix, for a few seconds each, and prints the rates.  Not a test:
 a number to watch when the grammar changes (pyparsing is the cost).
 
-    .venv/bin/python bench/adql.py [seconds]
+    .venv/bin/python bench/translate.py [seconds]
 """
 
 from __future__ import annotations
