@@ -13,6 +13,7 @@ from functools import cache
 from lxml import etree
 
 from engine.config import shared_dir
+from tests.conftest import in_ci
 
 XS = "http://www.w3.org/2001/XMLSchema"
 
@@ -30,7 +31,12 @@ def schema(*names: str) -> etree.XMLSchema:
 
 
 def assert_valid(document: bytes, *schema_names: str) -> etree._Element:
+    """The parsed document, validated when the shared schemata are there (a plain
+    clone without ../shared only parses; tests whose point is validation take
+    the ``shared`` fixture, which skips them there — or fails them in CI)."""
     tree = etree.fromstring(document)
+    if not shared_dir().is_dir() and not in_ci():
+        return tree
     validator = schema(*schema_names)
     assert validator.validate(tree), [str(e) for e in validator.error_log]
     return tree
