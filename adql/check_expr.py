@@ -1,24 +1,21 @@
-"""Checking value expressions and conditions: names resolved, types inferred and enforced.
+"""Checking value expressions: names resolved, types inferred and enforced.
 
-One rule per node class, found through ``RULES``; a node class without a rule
-is refused (nothing unchecked reaches the generator).  Each rule returns the
-node's ADQLType, which ``Context.check`` stores on the node.  Mismatches that
-PostgreSQL would report cryptically ("operator does not exist: text * integer")
-become ADQLErrors naming the construct.
+One rule per node class, registered in ``adql.checking.VALUES``; each returns
+the node's ADQLType.  Mismatches that PostgreSQL would report cryptically
+("operator does not exist: text * integer") become ADQLErrors naming the
+construct.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from typing import Any
 
 from adql import adqltypes as t
 from adql import functions, units
 from adql import nodes as n
 from adql.adqltypes import ADQLType
-from adql.errors import ADQLError, abbreviated
-from adql.scope import Scope
+from adql.checking import VALUES, Context, fail
+from adql.errors import abbreviated
 
 # Longer number literals are refused: no 64-bit number needs more digits.
 MAX_NUMBER_LENGTH = 400
@@ -28,43 +25,6 @@ _CAST_TARGETS = {"SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint
                  "REAL": "real", "DOUBLE PRECISION": "double precision",
                  "TIMESTAMP": "timestamp", "POINT": "spoint", "CIRCLE": "scircle",
                  "POLYGON": "spoly", "CHAR": "char", "VARCHAR": "text"}
-
-
-class Context:
-    """Where an expression stands: its scope, and whether aggregates may appear."""
-
-    def __init__(self, checker: Any, scope: Scope | None, clause: str,
-                 aggregates: bool = False, in_aggregate: bool = False) -> None:
-        self.checker = checker
-        self.scope = scope
-        self.clause = clause
-        self.aggregates = aggregates
-        self.in_aggregate = in_aggregate
-
-    def derive(self, **changes: Any) -> Context:
-        values = dict(checker=self.checker, scope=self.scope, clause=self.clause,
-                      aggregates=self.aggregates, in_aggregate=self.in_aggregate)
-        values.update(changes)
-        return Context(**values)
-
-    def check(self, node: n.Node) -> ADQLType:
-        rule = RULES.get(type(node))
-        if rule is None:
-            raise ADQLError(f"{describe(node)} cannot be used here", offset=node.pos)
-        node.type = rule(self, node)
-        return node.type
-
-
-def describe(node: n.Node) -> str:
-    if isinstance(node, n.FunctionCall):
-        return node.name
-    if isinstance(node, n.Aggregate):
-        return node.name
-    return type(node).__name__.upper()
-
-
-def fail(node: n.Node, message: str, hint: str | None = None) -> ADQLError:
-    return ADQLError(message, offset=node.pos, hint=hint)
 
 
 def require(node: n.Node, got: ADQLType, kinds: tuple[str, ...], what: str) -> None:
@@ -98,6 +58,7 @@ def literal_number(node: n.Node) -> float | None:
 
 # -- literals and names ----------------------------------------------------------------
 
+@VALUES.rule(n.NumberLiteral)
 def _number(ctx: Context, node: n.NumberLiteral) -> ADQLType:
     if len(node.text) > MAX_NUMBER_LENGTH:
         raise fail(node, f"the number {abbreviated(node.text)} is too long; DR computes "
@@ -111,25 +72,36 @@ def _number(ctx: Context, node: n.NumberLiteral) -> ADQLType:
     return t.INTEGER if value < 2**31 else t.BIGINT if value < 2**63 else t.DOUBLE
 
 
+@VALUES.rule(n.HexLiteral)
 def _hex(ctx: Context, node: n.HexLiteral) -> ADQLType:
     if node.value >= 2**63:
         raise fail(node, "hexadecimal literal larger than a 64-bit integer")
     return t.INTEGER if node.value < 2**31 else t.BIGINT
 
 
+@VALUES.rule(n.StringLiteral)
+def _string(ctx: Context, node: n.StringLiteral) -> ADQLType:
+    return t.literal_text(node.value)
+
+
+@VALUES.rule(n.NullLiteral)
+def _null(ctx: Context, node: n.NullLiteral) -> ADQLType:
+    return t.NULL
+
+
+@VALUES.rule(n.ColumnRef)
 def _column(ctx: Context, node: n.ColumnRef) -> ADQLType:
-    column = node.ann.get("column")
-    if column is not None:
-        return column.type
+    if node.column is not None:       # a column of an expanded *
+        return node.column.type
     if ctx.scope is None:
         raise fail(node, "no columns can be referenced here")
-    column = ctx.scope.resolve(node)
-    node.ann["column"] = column
-    return column.type
+    node.column = ctx.scope.resolve(node)
+    return node.column.type
 
 
 # -- operators -------------------------------------------------------------------------
 
+@VALUES.rule(n.Arithmetic)
 def _arithmetic(ctx: Context, node: n.Arithmetic) -> ADQLType:
     left, right = ctx.check(node.left), ctx.check(node.right)
     require(node.left, left, ("number",), f"the left operand of {node.op}")
@@ -149,22 +121,26 @@ def _integral(ctx: Context, node: n.Node, what: str) -> ADQLType:
     return got
 
 
+@VALUES.rule(n.Bitwise)
 def _bitwise(ctx: Context, node: n.Bitwise) -> ADQLType:
     left = _integral(ctx, node.left, f"an operand of {node.op}")
     right = _integral(ctx, node.right, f"an operand of {node.op}")
     return t.numeric_result(left, right)
 
 
+@VALUES.rule(n.BitNot)
 def _bit_not(ctx: Context, node: n.BitNot) -> ADQLType:
     return _integral(ctx, node.operand, "the operand of ~").bare()
 
 
+@VALUES.rule(n.Negative)
 def _negative(ctx: Context, node: n.Negative) -> ADQLType:
     got = ctx.check(node.operand)
     require(node.operand, got, ("number",), "the operand of -")
     return got.bare() if got.kind == "number" else t.DOUBLE
 
 
+@VALUES.rule(n.Concatenation)
 def _concatenation(ctx: Context, node: n.Concatenation) -> ADQLType:
     types = []
     for side in (node.left, node.right):
@@ -175,6 +151,7 @@ def _concatenation(ctx: Context, node: n.Concatenation) -> ADQLType:
 
 # -- functions -------------------------------------------------------------------------
 
+@VALUES.rule(n.FunctionCall)
 def _function(ctx: Context, node: n.FunctionCall) -> ADQLType:
     function = functions.lookup(node.name)
     if function is None:
@@ -228,6 +205,7 @@ def _enter_aggregate(ctx: Context, node: n.Node) -> None:
                    hint="use HAVING for conditions on aggregates")
 
 
+@VALUES.rule(n.Aggregate)
 def _aggregate(ctx: Context, node: n.Aggregate) -> ADQLType:
     _enter_aggregate(ctx, node)
     if node.operand is None:
@@ -251,6 +229,7 @@ def _aggregate(ctx: Context, node: n.Aggregate) -> ADQLType:
     return ADQLType(got.sql, got.unit, got.ucd, got.utype, got.xtype)
 
 
+@VALUES.rule(n.Cast)
 def _cast(ctx: Context, node: n.Cast) -> ADQLType:
     got = ctx.check(node.operand)
     target = node.target
@@ -302,67 +281,40 @@ def merged_type(ctx: Context, items: list[n.Node], what: str) -> ADQLType:
     return result
 
 
+@VALUES.rule(n.Coalesce)
 def _coalesce(ctx: Context, node: n.Coalesce) -> ADQLType:
     return merged_type(ctx, node.items, "COALESCE")
 
 
+@VALUES.rule(n.NullIf)
 def _nullif(ctx: Context, node: n.NullIf) -> ADQLType:
     result = merged_type(ctx, [node.left, node.right], "NULLIF")
     return node.left.type.bare() if node.left.type.kind != "null" else result
 
 
+@VALUES.rule(n.Case)
 def _case(ctx: Context, node: n.Case) -> ADQLType:
     if node.operand is not None:
         merged_type(ctx, [node.operand] + [w.condition for w in node.whens], "CASE … WHEN")
     else:
         for when in node.whens:
-            check_condition(ctx, when.condition)
+            ctx.check_condition(when.condition)
     results = [w.result for w in node.whens] + ([node.default] if node.default else [])
     return merged_type(ctx, results, "the THEN and ELSE branches of CASE")
 
 
+@VALUES.rule(n.InUnit)
 def _in_unit(ctx: Context, node: n.InUnit) -> ADQLType:
     got = ctx.check(node.operand)
     require(node.operand, got, ("number",), "the first argument of IN_UNIT")
-    node.ann["factor"] = units.conversion_factor(got.unit, node.unit.value, node.unit.pos)
+    node.factor = units.conversion_factor(got.unit, node.unit.value, node.unit.pos)
     return ADQLType("double precision", node.unit.value, got.ucd)
 
 
+@VALUES.rule(n.ScalarSubquery)
 def _scalar_subquery(ctx: Context, node: n.ScalarSubquery) -> ADQLType:
-    outputs = ctx.checker.check_subquery(node.query, ctx.scope)
+    outputs = ctx.check_query(node.query)
     if len(outputs) != 1:
         raise fail(node, f"a subquery used as a value must return one column, "
                          f"not {len(outputs)}")
     return outputs[0].type.bare()
-
-
-def check_condition(ctx: Context, node: n.Node) -> None:
-    """Check a search condition (a predicate or a boolean combination of them)."""
-    from adql.check_predicates import PREDICATE_RULES
-    rule = PREDICATE_RULES.get(type(node))
-    if rule is None:
-        raise fail(node, "a condition is needed here (e.g. x > 0), not a value")
-    rule(ctx, node)
-    node.type = ADQLType("boolean")
-
-
-RULES: dict[type, Callable[[Context, Any], ADQLType]] = {
-    n.NumberLiteral: _number,
-    n.HexLiteral: _hex,
-    n.StringLiteral: lambda ctx, node: t.literal_text(node.value),
-    n.NullLiteral: lambda ctx, node: t.NULL,
-    n.ColumnRef: _column,
-    n.Arithmetic: _arithmetic,
-    n.Bitwise: _bitwise,
-    n.BitNot: _bit_not,
-    n.Negative: _negative,
-    n.Concatenation: _concatenation,
-    n.FunctionCall: _function,
-    n.Aggregate: _aggregate,
-    n.Cast: _cast,
-    n.Coalesce: _coalesce,
-    n.NullIf: _nullif,
-    n.Case: _case,
-    n.InUnit: _in_unit,
-    n.ScalarSubquery: _scalar_subquery,
-}

@@ -3,19 +3,18 @@
 DR stores positions in ICRS and does not transform between frames, so a
 coordinate-system argument must be empty, NULL or ICRS-like; anything else is
 refused rather than silently ignored.  Literal circles must have radii
-between 0 and 90 degrees, the largest pgsphere can represent.
+between 0 and 90 degrees, the largest pgsphere can represent.  Geometries are
+values: their rules are in ``adql.checking.VALUES``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from adql import adqltypes as t
 from adql import nodes as n
 from adql import nodes_geometry as g
 from adql.adqltypes import ADQLType
-from adql.check_expr import RULES, Context, fail, literal_number, require
+from adql.check_expr import literal_number, require
+from adql.checking import VALUES, Context, fail
 
 # Frames taken to be ICRS (FK5/J2000 differs from ICRS by less than 0.1 arcsec).
 ICRS_LIKE = frozenset({"", "ICRS", "FK5", "J2000", "UNKNOWNFRAME"})
@@ -37,6 +36,7 @@ def _numbers(ctx: Context, owner: str, *parts: n.Node) -> None:
         require(part, ctx.check(part), ("number",), f"a coordinate of {owner}")
 
 
+@VALUES.rule(g.Point)
 def _point(ctx: Context, node: g.Point) -> ADQLType:
     _coordsys(node.coordsys)
     _numbers(ctx, "POINT", node.x, node.y)
@@ -50,6 +50,7 @@ def _point_arg(ctx: Context, node: n.Node, what: str) -> None:
     require(node, ctx.check(node), ("point",), what)
 
 
+@VALUES.rule(g.Circle)
 def _circle(ctx: Context, node: g.Circle) -> ADQLType:
     _coordsys(node.coordsys)
     _point_arg(ctx, node.center, "the center of a CIRCLE")
@@ -62,6 +63,7 @@ def _circle(ctx: Context, node: g.Circle) -> ADQLType:
     return t.CIRCLE
 
 
+@VALUES.rule(g.Box)
 def _box(ctx: Context, node: g.Box) -> ADQLType:
     _coordsys(node.coordsys)
     _point_arg(ctx, node.center, "the center of a BOX")
@@ -74,6 +76,7 @@ def _box(ctx: Context, node: g.Box) -> ADQLType:
     return t.POLYGON
 
 
+@VALUES.rule(g.Polygon)
 def _polygon(ctx: Context, node: g.Polygon) -> ADQLType:
     _coordsys(node.coordsys)
     for vertex in node.vertices:
@@ -81,6 +84,7 @@ def _polygon(ctx: Context, node: g.Polygon) -> ADQLType:
     return t.POLYGON
 
 
+@VALUES.rule(g.Region)
 def _region(ctx: Context, node: g.Region) -> ADQLType:
     return ctx.check(node.shape)
 
@@ -91,12 +95,14 @@ def _geometry_arg(ctx: Context, node: n.Node, kinds: frozenset[str], what: str) 
     return got
 
 
+@VALUES.rule(g.Contains)
 def _contains(ctx: Context, node: g.Contains) -> ADQLType:
     _geometry_arg(ctx, node.left, t.GEOMETRY_KINDS, "the first argument of CONTAINS")
     _geometry_arg(ctx, node.right, t.REGION_KINDS, "the second argument of CONTAINS")
     return ADQLType("integer")
 
 
+@VALUES.rule(g.Intersects)
 def _intersects(ctx: Context, node: g.Intersects) -> ADQLType:
     left = _geometry_arg(ctx, node.left, t.GEOMETRY_KINDS, "an argument of INTERSECTS")
     right = _geometry_arg(ctx, node.right, t.GEOMETRY_KINDS, "an argument of INTERSECTS")
@@ -106,47 +112,36 @@ def _intersects(ctx: Context, node: g.Intersects) -> ADQLType:
     return ADQLType("integer")
 
 
+@VALUES.rule(g.Distance)
 def _distance(ctx: Context, node: g.Distance) -> ADQLType:
     _point_arg(ctx, node.left, "the first argument of DISTANCE")
     _point_arg(ctx, node.right, "the second argument of DISTANCE")
     return ADQLType("double precision", "deg", "pos.angDistance")
 
 
+@VALUES.rule(g.Area)
 def _area(ctx: Context, node: g.Area) -> ADQLType:
     _geometry_arg(ctx, node.operand, t.GEOMETRY_KINDS, "the argument of AREA")
     return ADQLType("double precision", "deg**2", "phys.angArea")
 
 
+@VALUES.rule(g.Centroid)
 def _centroid(ctx: Context, node: g.Centroid) -> ADQLType:
     _geometry_arg(ctx, node.operand, t.GEOMETRY_KINDS, "the argument of CENTROID")
     return t.POINT
 
 
-def _coord(ucd: str) -> Callable[[Context, Any], ADQLType]:
-    def rule(ctx: Context, node: g.Coord1 | g.Coord2) -> ADQLType:
-        name = type(node).__name__.upper()
-        _point_arg(ctx, node.operand, f"the argument of {name}")
-        return ADQLType("double precision", "deg", ucd)
-    return rule
+_COORD_UCDS = {g.Coord1: "pos.eq.ra", g.Coord2: "pos.eq.dec"}
 
 
+@VALUES.rule(g.Coord1, g.Coord2)
+def _coord(ctx: Context, node: g.Coord1 | g.Coord2) -> ADQLType:
+    name = type(node).__name__.upper()
+    _point_arg(ctx, node.operand, f"the argument of {name}")
+    return ADQLType("double precision", "deg", _COORD_UCDS[type(node)])
+
+
+@VALUES.rule(g.CoordSys)
 def _coordsys_function(ctx: Context, node: g.CoordSys) -> ADQLType:
     _geometry_arg(ctx, node.operand, t.GEOMETRY_KINDS, "the argument of COORDSYS")
     return t.TEXT
-
-
-RULES.update({
-    g.Point: _point,
-    g.Circle: _circle,
-    g.Box: _box,
-    g.Polygon: _polygon,
-    g.Region: _region,
-    g.Contains: _contains,
-    g.Intersects: _intersects,
-    g.Distance: _distance,
-    g.Area: _area,
-    g.Centroid: _centroid,
-    g.Coord1: _coord("pos.eq.ra"),
-    g.Coord2: _coord("pos.eq.dec"),
-    g.CoordSys: _coordsys_function,
-})

@@ -1,20 +1,19 @@
 """Checking search conditions: comparisons, BETWEEN, LIKE, IN, NULL tests, EXISTS, logic.
 
-Besides type checks, comparisons are classified for the generator: a
-CONTAINS/INTERSECTS compared with 0 or 1 becomes a pgsphere predicate, and
-DISTANCE(…) < r becomes a containment in a circle, both forms PostgreSQL
-can answer from a position index.
+One rule per node class, registered in ``adql.checking.CONDITIONS``.  Besides
+type checks, comparisons are classified for the generator
+(``Comparison.index_form``): a CONTAINS/INTERSECTS compared with 0 or 1
+becomes a pgsphere predicate, and DISTANCE(…) < r becomes a containment in a
+circle, both forms PostgreSQL can answer from a position index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from adql import nodes as n
 from adql import nodes_geometry as g
 from adql.adqltypes import ADQLType
-from adql.check_expr import Context, check_condition, check_timestamp, fail, literal_number
+from adql.check_expr import check_timestamp, literal_number
+from adql.checking import CONDITIONS, Context, fail
 
 _GEOMETRY_EQUALITY = ("=", "<>")
 
@@ -34,7 +33,8 @@ def comparable(ctx: Context, node: n.Node, left: n.Node, right: n.Node,
         if one.type.kind == "boolean" and other.type.kind == "number":
             value = literal_number(other)
             if value in (0, 1):
-                other.ann["as_boolean"] = bool(value)
+                if isinstance(other, n.NumberLiteral):
+                    other.as_boolean = bool(value)
                 return
     if a.is_geometry and a.kind == b.kind and op in _GEOMETRY_EQUALITY:
         return
@@ -50,6 +50,7 @@ def _word(got: ADQLType) -> str:
             "boolean": "a boolean"}.get(got.kind, f"a {got.kind.upper()}")
 
 
+@CONDITIONS.rule(n.Comparison)
 def _comparison(ctx: Context, node: n.Comparison) -> None:
     ctx.check(node.left)
     ctx.check(node.right)
@@ -63,20 +64,21 @@ def _classify_geometry(node: n.Comparison) -> None:
         if isinstance(pred, g.Contains | g.Intersects) and node.op in ("=", "<>"):
             value = literal_number(other)
             if value in (0, 1):
-                node.ann["geometry_predicate"] = (pred, (value == 1) == (node.op == "="))
+                node.index_form = n.RegionTest(pred, (value == 1) == (node.op == "="))
                 return
         if isinstance(pred, g.Distance):
             op = _FLIP.get(node.op, node.op) if flipped else node.op
             if op in ("<", "<="):
                 radius = literal_number(other)
                 if radius is None or 0 <= radius <= 90:
-                    node.ann["distance_within"] = (pred, other, op)
+                    node.index_form = n.DistanceTest(pred, other, op, radius is not None)
                     return
 
 
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
 
 
+@CONDITIONS.rule(n.Between)
 def _between(ctx: Context, node: n.Between) -> None:
     for part in (node.operand, node.low, node.high):
         ctx.check(part)
@@ -84,6 +86,7 @@ def _between(ctx: Context, node: n.Between) -> None:
     comparable(ctx, node, node.operand, node.high, "BETWEEN")
 
 
+@CONDITIONS.rule(n.Like)
 def _like(ctx: Context, node: n.Like) -> None:
     for part, what in ((node.operand, "the value tested by LIKE"),
                        (node.pattern, "a LIKE pattern")):
@@ -92,6 +95,7 @@ def _like(ctx: Context, node: n.Like) -> None:
             raise fail(part, f"{what} must be a string, not {_word(got)}")
 
 
+@CONDITIONS.rule(n.InList)
 def _in_list(ctx: Context, node: n.InList) -> None:
     ctx.check(node.operand)
     for item in node.items:
@@ -99,9 +103,10 @@ def _in_list(ctx: Context, node: n.InList) -> None:
         comparable(ctx, item, node.operand, item, "IN")
 
 
+@CONDITIONS.rule(n.InQuery)
 def _in_query(ctx: Context, node: n.InQuery) -> None:
     ctx.check(node.operand)
-    outputs = ctx.checker.check_subquery(node.query, ctx.scope)
+    outputs = ctx.check_query(node.query)
     if len(outputs) != 1:
         raise fail(node.query, f"the subquery of IN must return one column, "
                                f"not {len(outputs)}")
@@ -110,32 +115,22 @@ def _in_query(ctx: Context, node: n.InQuery) -> None:
     comparable(ctx, node, node.operand, probe, "IN")
 
 
+@CONDITIONS.rule(n.IsNull)
 def _is_null(ctx: Context, node: n.IsNull) -> None:
     ctx.check(node.operand)
 
 
+@CONDITIONS.rule(n.Exists)
 def _exists(ctx: Context, node: n.Exists) -> None:
-    ctx.checker.check_subquery(node.query, ctx.scope)
+    ctx.check_query(node.query)
 
 
+@CONDITIONS.rule(n.Not)
 def _not(ctx: Context, node: n.Not) -> None:
-    check_condition(ctx, node.operand)
+    ctx.check_condition(node.operand)
 
 
+@CONDITIONS.rule(n.And, n.Or)
 def _junction(ctx: Context, node: n.And | n.Or) -> None:
     for item in node.items:
-        check_condition(ctx, item)
-
-
-PREDICATE_RULES: dict[type, Callable[[Context, Any], None]] = {
-    n.Comparison: _comparison,
-    n.Between: _between,
-    n.Like: _like,
-    n.InList: _in_list,
-    n.InQuery: _in_query,
-    n.IsNull: _is_null,
-    n.Exists: _exists,
-    n.Not: _not,
-    n.And: _junction,
-    n.Or: _junction,
-}
+        ctx.check_condition(item)

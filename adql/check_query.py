@@ -1,279 +1,246 @@
-"""Checking query structure: WITH, SELECT lists and stars, FROM and joins, grouping,
+"""Checking query structure: SELECT lists and stars, FROM and joins, grouping,
 ordering and set operations, against the table metadata the caller may see.
 
-The ``Checker`` annotates the tree for the generator: table references get
-their ``Source``, select lists have their stars expanded, every SELECT and set
-operation gets its unique output names and types (``ann["outputs"]``).
+The rules (in ``adql.checking.QUERIES`` and ``FROM_ITEMS``) annotate the tree
+for the generator: table references get their ``Source``, select lists have
+their stars expanded, every SELECT and set operation gets its unique output
+names and types (``Query.outputs``), GROUP BY and ORDER BY terms the result
+columns they name.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 from adql import adqltypes as t
-from adql import check_geometry as _geometry  # noqa: F401 (registers the geometry rules)
 from adql import functions
 from adql import nodes as n
 from adql import nodes_query as q
-from adql.adqltypes import ADQLType
-from adql.check_expr import Context, check_condition, fail
+from adql.checking import FROM_ITEMS, QUERIES, Checker, Context, fail
 from adql.errors import ADQLError, abbreviated
 from adql.grouping import check_grouping, has_aggregate
-from adql.scope import (
-    Scope,
-    Source,
-    SourceColumn,
-    column_sql_name,
-    name_matches,
-    needs_delimiting,
-)
+from adql.names import column_sql_name, name_matches, needs_delimiting
+from adql.resolved import Output, Source, SourceColumn
+from adql.scope import Scope
 from adql.sqltext import identifier
 from rd.tablemeta import TableMeta
 
-
-@dataclass(frozen=True)
-class Output:
-    """One result column of a SELECT or set operation."""
-
-    name: str
-    type: ADQLType
-    exact: bool = False
-    pg_typed: bool = True       # PostgreSQL computes exactly ``type`` (no cast needed)
+FromResult = tuple[list[Source], list[SourceColumn]]
 
 
-class Checker:
-    """Checks one statement against the tables a user may query."""
+# -- set operations ---------------------------------------------------------------
 
-    def __init__(self, tables: Mapping[str, TableMeta]) -> None:
-        self.tables = {key.lower(): meta for key, meta in tables.items()}
-        self.by_name: dict[str, list[TableMeta]] = {}
-        for meta in self.tables.values():
-            self.by_name.setdefault(meta.name.lower(), []).append(meta)
-        self.ctes: list[tuple[n.Name, list[Output]]] = []
-
-    def check_statement(self, statement: q.Statement) -> list[Output]:
-        for cte in statement.ctes or ():
-            if any(cte.name.key == name.key for name, _ in self.ctes):
-                raise fail(cte, f"WITH defines {cte.name} twice")
-            outputs = self.check_query(cte.query, None)
-            self.ctes.append((cte.name, outputs))
-        return self.check_query(statement.query, None)
-
-    def check_subquery(self, query: n.Node, scope: Scope | None) -> list[Output]:
-        return self.check_query(query, scope)
-
-    def check_query(self, query: n.Node, parent: Scope | None) -> list[Output]:
-        if isinstance(query, q.SetOperation):
-            return self._set_operation(query, parent)
-        return self._select(query, parent)
-
-    # -- set operations ---------------------------------------------------------------
-
-    def _set_operation(self, node: q.SetOperation, parent: Scope | None) -> list[Output]:
-        left = self.check_query(node.left, parent)
-        right = self.check_query(node.right, parent)
-        if len(left) != len(right):
-            raise fail(node, f"the two sides of {node.op} return {len(left)} and "
-                             f"{len(right)} columns; they must return the same number")
-        outputs = []
-        for a, b in zip(left, right, strict=True):
-            merged = t.common_type(a.type, b.type)
-            if merged is None:
-                raise fail(node, f"{node.op} combines column {a.name} ({a.type.kind}) "
-                                 f"with a {b.type.kind} column")
-            same = a.type.sql == b.type.sql and a.type.unit == b.type.unit
-            outputs.append(Output(a.name, a.type if same else merged, a.exact,
-                                  same and a.pg_typed and b.pg_typed))
-        for item in node.order_by or ():
-            position = _output_position(item.expr, outputs)
-            if position is None:
-                raise fail(item, f"ORDER BY after {node.op} can only name result columns "
-                                 "or give their positions")
-            item.ann["position"] = position
-        node.ann["outputs"] = outputs
-        return outputs
-
-    # -- SELECT -------------------------------------------------------------------------
-
-    def _select(self, node: q.Select, parent: Scope | None) -> list[Output]:
-        sources: list[Source] = []
-        visible: list[SourceColumn] = []
-        for item in node.from_:
-            visible.extend(self._table_expr(item, sources, parent))
-        _unique_qualifiers(sources)
-        scope = Scope(sources, visible, parent)
-        node.set("items", _expand_stars(node.items, scope))
-        listing = Context(self, scope, "the select list", aggregates=True)
-        types = [listing.check(item.expr) for item in node.items]
-        outputs = [Output(name, adql_type, _exact(item), pg_typed(item.expr))
-                   for name, adql_type, item in
-                   zip(_output_names(node.items), types, node.items, strict=True)]
-        if node.where is not None:
-            check_condition(Context(self, scope, "WHERE"), node.where)
-        for term in node.group_by or ():
-            self._group_term(term, node.items, scope)
-        if node.having is not None:
-            check_condition(Context(self, scope, "HAVING", aggregates=True), node.having)
-        for item in node.order_by or ():
-            self._order_item(item, node, outputs, scope)
-        if node.group_by or node.having is not None or any(
-                has_aggregate(i.expr) for i in node.items):
-            check_grouping(node, scope)
-        node.ann["outputs"] = outputs
-        return outputs
-
-    def _group_term(self, term: n.Node, items: list[q.SelectItem], scope: Scope) -> None:
-        position = _output_position(term, [Output(_plain(i), t.NULL) for i in items])
-        if isinstance(term, n.NumberLiteral) and position is not None:
-            _groupable(term, items[position - 1].expr)
-            term.ann["position"] = position
-            return
-        if isinstance(term, n.ColumnRef) and not term.qualifier and position is not None:
-            try:
-                scope.resolve(term)
-            except ADQLError:
-                _groupable(term, items[position - 1].expr)
-                term.ann["alias_of"] = items[position - 1].expr
-                return
-        got = Context(self, scope, "GROUP BY").check(term)
-        if got.is_geometry:
-            raise fail(term, "geometries cannot be grouped by")
-
-    def _order_item(self, item: q.OrderItem, node: q.Select, outputs: list[Output],
-                    scope: Scope) -> None:
-        position = _output_position(item.expr, outputs)
-        if position is not None:
-            item.ann["position"] = position
-            return
-        got = Context(self, scope, "ORDER BY", aggregates=True).check(item.expr)
-        if got.is_geometry:
-            raise fail(item, "results cannot be ordered by a geometry")
-        if node.quantifier == "DISTINCT":
-            raise fail(item, "with SELECT DISTINCT, ORDER BY can only use result columns",
-                       hint="order by the name or position of a selected column")
-
-    # -- FROM -------------------------------------------------------------------------
-
-    def _table_expr(self, node: n.Node, sources: list[Source], parent: Scope | None
-                    ) -> list[SourceColumn]:
-        if isinstance(node, q.TableRef):
-            source = self._table_source(node)
-        elif isinstance(node, q.DerivedTable):
-            outputs = self.check_query(node.query, None)
-            source = Source(_qualifier(node.alias), node.alias)
-            for output in outputs:
-                source.add(output.name, output.name, output.type, output.exact,
-                           output.pg_typed)
-        elif isinstance(node, q.Join):
-            return self._join(node, sources, parent)
-        else:
-            raise fail(node, "this cannot appear in FROM")
-        node.ann["source"] = source
-        sources.append(source)
-        return list(source.columns)
-
-    def _join(self, node: q.Join, sources: list[Source], parent: Scope | None
-              ) -> list[SourceColumn]:
-        first = len(sources)
-        left = self._table_expr(node.left, sources, parent)
-        right = self._table_expr(node.right, sources, parent)
-        if node.natural:
-            names = [c.name for c in left
-                     if any(r.name.lower() == c.name.lower() for r in right)]
-        else:
-            names = [name.text if name.delimited else name.key for name in node.using or ()]
-        merged = [self._merge(node, name, left, right) for name in names]
-        node.ann["merged"] = [column for column, _ in merged]
-        node.ann["merged_pairs"] = [pair for _, pair in merged]
-        merged = node.ann["merged"]
-        taken = {c.name.lower() for c in merged}
-        visible = merged + [c for c in left + right if c.name.lower() not in taken]
-        if node.condition is not None:
-            scope = Scope(sources[first:], visible, parent)
-            check_condition(Context(self, scope, "a join condition"), node.condition)
-        return visible
-
-    def _merge(self, node: q.Join, name: str, left: list[SourceColumn],
-               right: list[SourceColumn]) -> tuple[SourceColumn, tuple[str, str]]:
-        key = n.Name(name, True)
-        sides = []
-        for columns, side in ((left, "left"), (right, "right")):
-            found = [c for c in columns if c.named(key) or c.name.lower() == name.lower()
-                     and not c.exact and name == name.lower()]
-            if len(found) != 1:
-                raise fail(node, f"the {side} side of the join has "
-                                 f"{'no' if not found else 'more than one'} column {name}")
-            sides.append(found[0])
-        merged = t.common_type(sides[0].type, sides[1].type)
+@QUERIES.rule(q.SetOperation)
+def _set_operation(ctx: Context, node: q.SetOperation) -> list[Output]:
+    left = ctx.check_query(node.left)
+    right = ctx.check_query(node.right)
+    if len(left) != len(right):
+        raise fail(node, f"the two sides of {node.op} return {len(left)} and "
+                         f"{len(right)} columns; they must return the same number")
+    outputs = []
+    for a, b in zip(left, right, strict=True):
+        merged = t.common_type(a.type, b.type)
         if merged is None:
-            raise fail(node, f"the join columns {name} have incompatible types")
-        if node.kind == "FULL":
-            sql = f"COALESCE({sides[0].sql}, {sides[1].sql})"
-        else:
-            sql = sides[1].sql if node.kind == "RIGHT" else sides[0].sql
-        kept = sides[1] if node.kind == "RIGHT" else sides[0]
-        column = SourceColumn(kept.name, sql, kept.type if node.kind != "FULL" else merged,
-                              None, kept.sql_name, kept.exact,
-                              kept.pg_typed and node.kind != "FULL")
-        return column, (sides[0].sql, sides[1].sql)
+            raise fail(node, f"{node.op} combines column {a.name} ({a.type.kind}) "
+                             f"with a {b.type.kind} column")
+        same = a.type.sql == b.type.sql and a.type.unit == b.type.unit
+        outputs.append(Output(a.name, a.type if same else merged, a.exact,
+                              same and a.pg_typed and b.pg_typed))
+    for item in node.order_by or ():
+        position = _output_position(item.expr, outputs)
+        if position is None:
+            raise fail(item, f"ORDER BY after {node.op} can only name result columns "
+                             "or give their positions")
+        item.position = position
+    node.outputs = outputs
+    return outputs
 
-    def _table_source(self, node: q.TableRef) -> Source:
-        parts = node.parts
-        if len(parts) == 1:
-            for name, outputs in self.ctes:
-                if name.key == parts[0].key:
-                    source = Source(_qualifier(node.alias or name), node.alias, cte=name)
-                    for output in outputs:
-                        source.add(output.name, output.name, output.type, output.exact,
-                                   output.pg_typed)
-                    node.ann["cte"] = name
-                    return source
-        meta = self._find_table(node)
-        alias = node.alias
-        source = Source(_qualifier(alias) if alias else _implicit_qualifier(meta.name),
-                        alias, table=meta)
-        for column in meta.columns:
-            source.add(column.name, column_sql_name(column.name, column.sql_name),
-                       t.of_column(column), needs_delimiting(column.name, column.sql_name))
-        return source
 
-    def _find_table(self, node: q.TableRef) -> TableMeta:
-        parts = node.parts
-        label = ".".join(map(str, parts))
-        if len(parts) == 3:
-            raise fail(node, f"unknown table {label}",
-                       hint="catalog names are not supported; use schema.table")
-        if len(parts) == 1:
-            found = [m for m in self.by_name.get(parts[0].key.lower(), [])
-                     if parts[0].matches(m.name)]
-            if len(found) > 1:
-                raise fail(node, f"table name {label} is ambiguous", hint="qualify it: "
-                           + " or ".join(sorted(m.qualified_name for m in found)))
-        else:
-            meta = self.tables.get(f"{parts[0].key}.{parts[1].key}".lower())
-            found = [meta] if meta is not None and parts[0].matches(meta.schema) \
-                and parts[1].matches(meta.name) else []
-        if not found:
-            close = difflib.get_close_matches(label.lower(), list(self.tables), n=3)
-            raise fail(node, f"unknown table {label}",
-                       hint=("did you mean " + " or ".join(close) + "?") if close else None)
-        return found[0]
+# -- SELECT -------------------------------------------------------------------------
+
+@QUERIES.rule(q.Select)
+def _select(ctx: Context, node: q.Select) -> list[Output]:
+    checker, parent = ctx.checker, ctx.scope
+    sources: list[Source] = []
+    visible: list[SourceColumn] = []
+    for item in node.from_:
+        found, columns = ctx.check_from(item)
+        sources.extend(found)
+        visible.extend(columns)
+    _unique_qualifiers(sources)
+    scope = Scope(sources, visible, parent)
+    node.set("items", _expand_stars(node.items, scope))
+    listing = Context(checker, scope, "the select list", aggregates=True)
+    types = [listing.check(item.expr) for item in node.items]
+    outputs = [Output(name, adql_type, _exact(item), _pg_typed(item.expr))
+               for name, adql_type, item in
+               zip(_output_names(node.items), types, node.items, strict=True)]
+    if node.where is not None:
+        Context(checker, scope, "WHERE").check_condition(node.where)
+    node.grouping = [_group_term(checker, term, node.items, scope)
+                     for term in node.group_by or ()]
+    if node.having is not None:
+        Context(checker, scope, "HAVING", aggregates=True).check_condition(node.having)
+    for item in node.order_by or ():
+        _order_item(checker, item, node, outputs, scope)
+    if node.group_by or node.having is not None or any(
+            has_aggregate(i.expr) for i in node.items):
+        check_grouping(node, scope)
+    node.outputs = outputs
+    return outputs
+
+
+def _group_term(checker: Checker, term: n.Node, items: list[q.SelectItem],
+                scope: Scope) -> q.GroupTerm:
+    position = _output_position(term, [Output(_plain(i), t.NULL) for i in items])
+    if isinstance(term, n.NumberLiteral) and position is not None:
+        _groupable(term, items[position - 1].expr)
+        return q.GroupTerm(items[position - 1].expr, position)
+    if isinstance(term, n.ColumnRef) and not term.qualifier and position is not None:
+        try:
+            scope.resolve(term)
+        except ADQLError:
+            _groupable(term, items[position - 1].expr)
+            return q.GroupTerm(items[position - 1].expr)
+    got = Context(checker, scope, "GROUP BY").check(term)
+    if got.is_geometry:
+        raise fail(term, "geometries cannot be grouped by")
+    return q.GroupTerm(term)
+
+
+def _order_item(checker: Checker, item: q.OrderItem, node: q.Select,
+                outputs: list[Output], scope: Scope) -> None:
+    position = _output_position(item.expr, outputs)
+    if position is not None:
+        item.position = position
+        return
+    got = Context(checker, scope, "ORDER BY", aggregates=True).check(item.expr)
+    if got.is_geometry:
+        raise fail(item, "results cannot be ordered by a geometry")
+    if node.quantifier == "DISTINCT":
+        raise fail(item, "with SELECT DISTINCT, ORDER BY can only use result columns",
+                   hint="order by the name or position of a selected column")
+
+
+# -- FROM -------------------------------------------------------------------------
+
+@FROM_ITEMS.rule(q.TableRef)
+def _table_ref(ctx: Context, node: q.TableRef) -> FromResult:
+    node.source = _table_source(ctx.checker, node)
+    return [node.source], list(node.source.columns)
+
+
+@FROM_ITEMS.rule(q.DerivedTable)
+def _derived_table(ctx: Context, node: q.DerivedTable) -> FromResult:
+    outputs = ctx.checker.check_query(node.query, None)   # not LATERAL: sees no columns
+    source = Source(_qualifier(node.alias), node.alias)
+    for output in outputs:
+        source.add(output.name, output.name, output.type, output.exact, output.pg_typed)
+    node.source = source
+    return [source], list(source.columns)
+
+
+@FROM_ITEMS.rule(q.Join)
+def _join(ctx: Context, node: q.Join) -> FromResult:
+    left_sources, left = ctx.check_from(node.left)
+    right_sources, right = ctx.check_from(node.right)
+    if node.natural:
+        names = [c.name for c in left
+                 if any(r.name.lower() == c.name.lower() for r in right)]
+    else:
+        names = [name.text if name.delimited else name.key for name in node.using or ()]
+    merged = [_merge(node, name, left, right) for name in names]
+    node.equated = [pair for _, pair in merged]
+    columns = [column for column, _ in merged]
+    taken = {c.name.lower() for c in columns}
+    visible = columns + [c for c in left + right if c.name.lower() not in taken]
+    sources = left_sources + right_sources
+    if node.condition is not None:
+        scope = Scope(sources, visible, ctx.scope)
+        Context(ctx.checker, scope, "a join condition").check_condition(node.condition)
+    return sources, visible
+
+
+def _merge(node: q.Join, name: str, left: list[SourceColumn],
+           right: list[SourceColumn]) -> tuple[SourceColumn, tuple[str, str]]:
+    key = n.Name(name, True)
+    sides = []
+    for columns, side in ((left, "left"), (right, "right")):
+        found = [c for c in columns if c.named(key) or c.name.lower() == name.lower()
+                 and not c.exact and name == name.lower()]
+        if len(found) != 1:
+            raise fail(node, f"the {side} side of the join has "
+                             f"{'no' if not found else 'more than one'} column {name}")
+        sides.append(found[0])
+    merged = t.common_type(sides[0].type, sides[1].type)
+    if merged is None:
+        raise fail(node, f"the join columns {name} have incompatible types")
+    if node.kind == "FULL":
+        sql = f"COALESCE({sides[0].sql}, {sides[1].sql})"
+    else:
+        sql = sides[1].sql if node.kind == "RIGHT" else sides[0].sql
+    kept = sides[1] if node.kind == "RIGHT" else sides[0]
+    column = SourceColumn(kept.name, sql, kept.type if node.kind != "FULL" else merged,
+                          None, kept.sql_name, kept.exact,
+                          kept.pg_typed and node.kind != "FULL")
+    return column, (sides[0].sql, sides[1].sql)
+
+
+def _table_source(checker: Checker, node: q.TableRef) -> Source:
+    parts = node.parts
+    if len(parts) == 1:
+        for name, outputs in checker.ctes:
+            if name.key == parts[0].key:
+                source = Source(_qualifier(node.alias or name), node.alias, cte=name)
+                for output in outputs:
+                    source.add(output.name, output.name, output.type, output.exact,
+                               output.pg_typed)
+                return source
+    meta = _find_table(checker, node)
+    alias = node.alias
+    source = Source(_qualifier(alias) if alias else _implicit_qualifier(meta.name),
+                    alias, table=meta)
+    for column in meta.columns:
+        source.add(column.name, column_sql_name(column.name, column.sql_name),
+                   t.of_column(column), needs_delimiting(column.name, column.sql_name))
+    return source
+
+
+def _find_table(checker: Checker, node: q.TableRef) -> TableMeta:
+    parts = node.parts
+    label = ".".join(map(str, parts))
+    if len(parts) == 3:
+        raise fail(node, f"unknown table {label}",
+                   hint="catalog names are not supported; use schema.table")
+    if len(parts) == 1:
+        found = [m for m in checker.by_name.get(parts[0].key.lower(), [])
+                 if parts[0].matches(m.name)]
+        if len(found) > 1:
+            raise fail(node, f"table name {label} is ambiguous", hint="qualify it: "
+                       + " or ".join(sorted(m.qualified_name for m in found)))
+    else:
+        meta = checker.tables.get(f"{parts[0].key}.{parts[1].key}".lower())
+        found = [meta] if meta is not None and parts[0].matches(meta.schema) \
+            and parts[1].matches(meta.name) else []
+    if not found:
+        close = difflib.get_close_matches(label.lower(), list(checker.tables), n=3)
+        raise fail(node, f"unknown table {label}",
+                   hint=("did you mean " + " or ".join(close) + "?") if close else None)
+    return found[0]
 
 
 def _groupable(term: n.Node, expr: n.Node) -> None:
     if has_aggregate(expr):
         raise fail(term, "a query cannot be grouped by an aggregate")
-    if expr.type is not None and expr.type.is_geometry:
+    if expr.type.is_geometry:
         raise fail(term, "geometries cannot be grouped by")
 
 
 def _plain(item: q.SelectItem) -> str:
     if item.alias is not None:
         return item.alias.key
-    column = item.expr.ann.get("column") if isinstance(item.expr, n.ColumnRef) else None
+    column = item.expr.column if isinstance(item.expr, n.ColumnRef) else None
     return column.name if column is not None else ""
 
 
@@ -292,16 +259,16 @@ def _output_position(expr: n.Node, outputs: list[Output]) -> int | None:
     return None
 
 
-def pg_typed(expr: n.Node) -> bool:
+def _pg_typed(expr: n.Node) -> bool:
     """Does PostgreSQL compute exactly the checker's type for ``expr``?
 
     Not for computed numbers: literals like 0.5 are numeric there, AVG of
     integers too; the generator casts those where they leave the query.
     """
-    if expr.type is None or expr.type.kind != "number":
+    if expr.type.kind != "number":
         return True
     if isinstance(expr, n.ColumnRef):
-        return expr.ann["column"].pg_typed
+        return expr.column.pg_typed
     if isinstance(expr, n.Aggregate) and expr.name == "COUNT":
         return True
     if isinstance(expr, n.FunctionCall):
@@ -313,7 +280,7 @@ def pg_typed(expr: n.Node) -> bool:
 def _exact(item: q.SelectItem) -> bool:
     if item.alias is not None:
         return item.alias.delimited and needs_delimiting(item.alias.text, item.alias.text)
-    column = item.expr.ann.get("column") if isinstance(item.expr, n.ColumnRef) else None
+    column = item.expr.column if isinstance(item.expr, n.ColumnRef) else None
     return column is not None and column.exact
 
 
@@ -354,7 +321,7 @@ def _expand_stars(items: list[n.Node], scope: Scope) -> list[q.SelectItem]:
                    if item.qualifier else scope.visible)
         for column in columns:
             ref = n.ColumnRef(item.pos, parts=(n.Name(column.name, True),))
-            ref.ann["column"] = column
+            ref.column = column
             expanded.append(q.SelectItem(item.pos, expr=ref))
     return expanded
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from adql import functions
 from adql import nodes as n
-from adql.generator import Generator, rule
+from adql.gen_geometry import predicate, within
+from adql.generator import SQL, Generator
 from adql.sqltext import string
 
 _BITWISE = {"&": "&", "|": "|", "^": "#"}
@@ -19,56 +20,56 @@ _CASTS = {"spoint": "dc.adql_point_from_text", "scircle": "dc.adql_circle_from_t
           "spoly": "dc.adql_polygon_from_text"}
 
 
-@rule(n.NumberLiteral)
+@SQL.rule(n.NumberLiteral)
 def number(gen: Generator, node: n.NumberLiteral) -> str:
-    if "as_boolean" in node.ann:
-        return "TRUE" if node.ann["as_boolean"] else "FALSE"
+    if node.as_boolean is not None:
+        return "TRUE" if node.as_boolean else "FALSE"
     return node.text
 
 
-@rule(n.HexLiteral)
+@SQL.rule(n.HexLiteral)
 def hex_literal(gen: Generator, node: n.HexLiteral) -> str:
     return str(node.value)
 
 
-@rule(n.StringLiteral)
+@SQL.rule(n.StringLiteral)
 def string_literal(gen: Generator, node: n.StringLiteral) -> str:
     return string(node.value)
 
 
-@rule(n.NullLiteral)
+@SQL.rule(n.NullLiteral)
 def null(gen: Generator, node: n.NullLiteral) -> str:
     return "NULL"
 
 
-@rule(n.ColumnRef)
+@SQL.rule(n.ColumnRef)
 def column(gen: Generator, node: n.ColumnRef) -> str:
-    return node.ann["column"].sql
+    return node.column.sql
 
 
-@rule(n.Arithmetic)
+@SQL.rule(n.Arithmetic)
 def arithmetic(gen: Generator, node: n.Arithmetic) -> str:
     left, right = gen.typed(node.left, _DOUBLE), gen.typed(node.right, _DOUBLE)
     return f"({left} {node.op} {right})"
 
 
-@rule(n.Bitwise)
+@SQL.rule(n.Bitwise)
 def bitwise(gen: Generator, node: n.Bitwise) -> str:
     left, right = gen.typed(node.left, "bigint"), gen.typed(node.right, "bigint")
     return f"({left} {_BITWISE[node.op]} {right})"
 
 
-@rule(n.BitNot)
+@SQL.rule(n.BitNot)
 def bit_not(gen: Generator, node: n.BitNot) -> str:
     return f"(~ {gen.typed(node.operand, 'bigint')})"
 
 
-@rule(n.Negative)
+@SQL.rule(n.Negative)
 def negative(gen: Generator, node: n.Negative) -> str:
     return f"(- {gen.typed(node.operand, _DOUBLE)})"
 
 
-@rule(n.Concatenation)
+@SQL.rule(n.Concatenation)
 def concatenation(gen: Generator, node: n.Concatenation) -> str:
     def text(operand: n.Node) -> str:
         sql = gen.sql(operand)
@@ -76,7 +77,7 @@ def concatenation(gen: Generator, node: n.Concatenation) -> str:
     return f"({text(node.left)} || {text(node.right)})"
 
 
-@rule(n.FunctionCall)
+@SQL.rule(n.FunctionCall)
 def function_call(gen: Generator, node: n.FunctionCall) -> str:
     function = functions.lookup(node.name)
     template = function.sql[len(node.arguments)]
@@ -90,7 +91,7 @@ def function_call(gen: Generator, node: n.FunctionCall) -> str:
     return sql
 
 
-@rule(n.Aggregate)
+@SQL.rule(n.Aggregate)
 def aggregate(gen: Generator, node: n.Aggregate) -> str:
     if node.operand is None:
         return "COUNT(*)"
@@ -98,7 +99,7 @@ def aggregate(gen: Generator, node: n.Aggregate) -> str:
     return f"{node.name}({distinct}{gen.typed(node.operand, _DOUBLE)})"
 
 
-@rule(n.Cast)
+@SQL.rule(n.Cast)
 def cast(gen: Generator, node: n.Cast) -> str:
     operand = gen.sql(node.operand)
     target = node.type.sql
@@ -114,17 +115,17 @@ def cast(gen: Generator, node: n.Cast) -> str:
     return f"CAST({operand} AS {target})"
 
 
-@rule(n.Coalesce)
+@SQL.rule(n.Coalesce)
 def coalesce(gen: Generator, node: n.Coalesce) -> str:
     return f"COALESCE({gen.list(node.items)})"
 
 
-@rule(n.NullIf)
+@SQL.rule(n.NullIf)
 def nullif(gen: Generator, node: n.NullIf) -> str:
     return f"NULLIF({gen.sql(node.left)}, {gen.sql(node.right)})"
 
 
-@rule(n.Case)
+@SQL.rule(n.Case)
 def case(gen: Generator, node: n.Case) -> str:
     parts = ["CASE"]
     if node.operand is not None:
@@ -136,12 +137,12 @@ def case(gen: Generator, node: n.Case) -> str:
     return "(" + " ".join(parts) + " END)"
 
 
-@rule(n.InUnit)
+@SQL.rule(n.InUnit)
 def in_unit(gen: Generator, node: n.InUnit) -> str:
-    return f"({gen.sql(node.operand)} * {node.ann['factor']!r})"
+    return f"({gen.sql(node.operand)} * {node.factor!r})"
 
 
-@rule(n.ScalarSubquery)
+@SQL.rule(n.ScalarSubquery)
 def scalar_subquery(gen: Generator, node: n.ScalarSubquery) -> str:
     return f"({gen.sql(node.query)})"
 
@@ -150,13 +151,13 @@ def _not(negated: bool | None) -> str:
     return "NOT " if negated else ""
 
 
-@rule(n.Between)
+@SQL.rule(n.Between)
 def between(gen: Generator, node: n.Between) -> str:
     return (f"({gen.sql(node.operand)} {_not(node.negated)}BETWEEN {gen.sql(node.low)} "
             f"AND {gen.sql(node.high)})")
 
 
-@rule(n.Like)
+@SQL.rule(n.Like)
 def like(gen: Generator, node: n.Like) -> str:
     operator = "ILIKE" if node.nocase else "LIKE"
     # ADQL has no LIKE escape character; PostgreSQL's default one is the backslash.
@@ -166,49 +167,47 @@ def like(gen: Generator, node: n.Like) -> str:
             f"{gen.typed(node.pattern, 'text')}{escape})")
 
 
-@rule(n.InList)
+@SQL.rule(n.InList)
 def in_list(gen: Generator, node: n.InList) -> str:
     return f"({gen.sql(node.operand)} {_not(node.negated)}IN ({gen.list(node.items)}))"
 
 
-@rule(n.InQuery)
+@SQL.rule(n.InQuery)
 def in_query(gen: Generator, node: n.InQuery) -> str:
     return f"({gen.sql(node.operand)} {_not(node.negated)}IN ({gen.sql(node.query)}))"
 
 
-@rule(n.IsNull)
+@SQL.rule(n.IsNull)
 def is_null(gen: Generator, node: n.IsNull) -> str:
     return f"({gen.sql(node.operand)} IS {_not(node.negated)}NULL)"
 
 
-@rule(n.Exists)
+@SQL.rule(n.Exists)
 def exists(gen: Generator, node: n.Exists) -> str:
     return f"(EXISTS ({gen.sql(node.query)}))"
 
 
-@rule(n.Not)
+@SQL.rule(n.Not)
 def negation(gen: Generator, node: n.Not) -> str:
     return f"(NOT {gen.sql(node.operand)})"
 
 
-@rule(n.And)
+@SQL.rule(n.And)
 def conjunction(gen: Generator, node: n.And) -> str:
     return "(" + " AND ".join(gen.sql(item) for item in node.items) + ")"
 
 
-@rule(n.Or)
+@SQL.rule(n.Or)
 def disjunction(gen: Generator, node: n.Or) -> str:
     return "(" + " OR ".join(gen.sql(item) for item in node.items) + ")"
 
 
-@rule(n.Comparison)
+@SQL.rule(n.Comparison)
 def comparison(gen: Generator, node: n.Comparison) -> str:
-    from adql import gen_geometry
-    if "geometry_predicate" in node.ann:
-        predicate, positive = node.ann["geometry_predicate"]
-        sql = gen_geometry.predicate(gen, predicate)
-        return sql if positive else f"(NOT {sql})"
-    if "distance_within" in node.ann:
-        distance, radius, op = node.ann["distance_within"]
-        return gen_geometry.within(gen, distance, radius, op)
+    form = node.index_form
+    if isinstance(form, n.RegionTest):
+        sql = predicate(gen, form.predicate)
+        return sql if form.positive else f"(NOT {sql})"
+    if isinstance(form, n.DistanceTest):
+        return within(gen, form)
     return f"({gen.sql(node.left)} {node.op} {gen.sql(node.right)})"

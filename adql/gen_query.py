@@ -1,6 +1,6 @@
 """PostgreSQL for ADQL query structure: WITH, SELECT, FROM and joins, set operations.
 
-The result columns of the statement (``ann["result_types"]`` on the SELECTs
+The result columns of the statement (``Query.result_types`` on the SELECTs
 that produce them) leave PostgreSQL in their declared types: geometries as
 DALI arrays, computed numbers cast to the type the metadata announces.
 USING and NATURAL joins become ON conditions on the columns the checker
@@ -12,17 +12,16 @@ from __future__ import annotations
 from adql import nodes as n
 from adql import nodes_query as q
 from adql.adqltypes import ADQLType
-from adql.check_query import pg_typed
 from adql.gen_geometry import DALI_OUTPUT
-from adql.generator import Generator, rule
+from adql.generator import SQL, Generator
+from adql.resolved import Output
 from adql.sqltext import identifier, qualified
 
 _NUMERIC = ("smallint", "integer", "bigint", "real", "double precision")
 
 
-@rule(q.Statement)
+@SQL.rule(q.Statement)
 def statement(gen: Generator, node: q.Statement) -> str:
-    _mark_results(node.query, [o.type for o in node.query.ann["outputs"]])
     body = gen.sql(node.query)
     if gen.maxrec is not None and isinstance(node.query, q.SetOperation):
         body += f" LIMIT {gen.maxrec + 1}"
@@ -33,33 +32,24 @@ def statement(gen: Generator, node: q.Statement) -> str:
     return f"WITH {ctes} {body}"
 
 
-def _mark_results(query: n.Node, types: list[ADQLType]) -> None:
-    query.ann["result_types"] = types
-    query.ann["top_level"] = True
-    if isinstance(query, q.SetOperation):
-        for member in (query.left, query.right):
-            _mark_results(member, types)
-            member.ann["top_level"] = False
-
-
-def _result_item(expr_sql: str, expr: n.Node, wanted: ADQLType) -> str:
+def _result_item(expr_sql: str, expr: n.Node, output: Output, wanted: ADQLType) -> str:
     kind = expr.type.kind
     if kind in DALI_OUTPUT:
         return DALI_OUTPUT[kind].format(expr_sql)
-    exact = pg_typed(expr) and expr.type.sql == wanted.sql
+    exact = output.pg_typed and expr.type.sql == wanted.sql
     if wanted.sql in _NUMERIC and not exact and kind in ("number", "null", "unknown"):
         return f"CAST({expr_sql} AS {wanted.sql})"
     return expr_sql
 
 
-@rule(q.Select)
+@SQL.rule(q.Select)
 def select(gen: Generator, node: q.Select) -> str:
-    results = node.ann.get("result_types")
+    results = node.result_types
     items = []
-    for i, (item, output) in enumerate(zip(node.items, node.ann["outputs"], strict=True)):
+    for i, (item, output) in enumerate(zip(node.items, node.outputs, strict=True)):
         sql = gen.sql(item.expr)
         if results is not None:
-            sql = _result_item(sql, item.expr, results[i])
+            sql = _result_item(sql, item.expr, output, results[i])
         items.append(f"{sql} AS {identifier(output.name)}")
     parts = ["SELECT"]
     if node.quantifier == "DISTINCT":
@@ -69,7 +59,7 @@ def select(gen: Generator, node: q.Select) -> str:
     if node.where is not None:
         parts.append("WHERE " + gen.sql(node.where))
     if node.group_by:
-        parts.append("GROUP BY " + ", ".join(_group_term(gen, t) for t in node.group_by))
+        parts.append("GROUP BY " + ", ".join(_group_term(gen, t) for t in node.grouping))
     if node.having is not None:
         parts.append("HAVING " + gen.sql(node.having))
     parts.extend(_tail(gen, node, node.top))
@@ -89,25 +79,23 @@ def _sort_key(gen: Generator, expr: n.Node) -> str:
     return sql
 
 
-def _group_term(gen: Generator, term: n.Node) -> str:
-    if "position" in term.ann:
-        return str(term.ann["position"])
-    if "alias_of" in term.ann:
-        return _sort_key(gen, term.ann["alias_of"])
-    return _sort_key(gen, term)
+def _group_term(gen: Generator, term: q.GroupTerm) -> str:
+    if term.position is not None:
+        return str(term.position)
+    return _sort_key(gen, term.expr)
 
 
-def _tail(gen: Generator, node: n.Node, top: int | None) -> list[str]:
+def _tail(gen: Generator, node: q.Query, top: int | None) -> list[str]:
     parts = []
     if node.order_by:
         terms = []
         for item in node.order_by:
-            sql = (str(item.ann["position"]) if "position" in item.ann
+            sql = (str(item.position) if item.position is not None
                    else _sort_key(gen, item.expr))
             terms.append(sql + (" DESC" if item.descending else " ASC"))
         parts.append("ORDER BY " + ", ".join(terms))
     limit = top
-    if node.ann.get("top_level") and gen.maxrec is not None and isinstance(node, q.Select):
+    if node.outermost and gen.maxrec is not None and isinstance(node, q.Select):
         limit = gen.maxrec + 1 if top is None else min(top, gen.maxrec + 1)
     if limit is not None:
         parts.append(f"LIMIT {limit}")
@@ -116,7 +104,7 @@ def _tail(gen: Generator, node: n.Node, top: int | None) -> list[str]:
     return parts
 
 
-@rule(q.SetOperation)
+@SQL.rule(q.SetOperation)
 def set_operation(gen: Generator, node: q.SetOperation) -> str:
     op = node.op + (" ALL" if node.all else "")
     text = f"({gen.sql(node.left)}) {op} ({gen.sql(node.right)})"
@@ -124,9 +112,9 @@ def set_operation(gen: Generator, node: q.SetOperation) -> str:
     return " ".join([text] + tail) if tail else text
 
 
-@rule(q.TableRef)
+@SQL.rule(q.TableRef)
 def table_ref(gen: Generator, node: q.TableRef) -> str:
-    source = node.ann["source"]
+    source = node.source
     if source.cte is not None:
         table = identifier(source.cte.key)
     elif source.table.sql_name:
@@ -136,12 +124,12 @@ def table_ref(gen: Generator, node: q.TableRef) -> str:
     return f"{table} AS {identifier(source.qualifier)}"
 
 
-@rule(q.DerivedTable)
+@SQL.rule(q.DerivedTable)
 def derived_table(gen: Generator, node: q.DerivedTable) -> str:
-    return f"({gen.sql(node.query)}) AS {identifier(node.ann['source'].qualifier)}"
+    return f"({gen.sql(node.query)}) AS {identifier(node.source.qualifier)}"
 
 
-@rule(q.Join)
+@SQL.rule(q.Join)
 def join(gen: Generator, node: q.Join) -> str:
     left = gen.sql(node.left)
     right = gen.sql(node.right)
@@ -153,9 +141,8 @@ def join(gen: Generator, node: q.Join) -> str:
                "FULL": "FULL JOIN"}[node.kind]
     if node.condition is not None:
         condition = gen.sql(node.condition)
-    elif node.ann.get("merged"):
-        condition = "(" + " AND ".join(
-            f"{a} = {b}" for a, b in node.ann["merged_pairs"]) + ")"
+    elif node.equated:
+        condition = "(" + " AND ".join(f"{a} = {b}" for a, b in node.equated) + ")"
     else:
         condition = "TRUE"
     return f"{left} {keyword} {right} ON {condition}"

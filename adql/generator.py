@@ -1,9 +1,10 @@
-"""Turning a checked ADQL tree into PostgreSQL: the dispatch table and its driver.
+"""Turning a checked ADQL tree into PostgreSQL: the rule table and its driver.
 
 As in sqlglot's generator, each node class has one translation function,
-registered with ``@rule(NodeClass)`` in ``gen_expr``, ``gen_geometry`` and
-``gen_query``; a node without one raises ADQLError, so nothing reaches
-PostgreSQL as text the translator did not produce itself.
+registered with ``@SQL.rule(NodeClass)`` in ``gen_expr``, ``gen_geometry``
+and ``gen_query``; a node without one raises ADQLError, so nothing reaches
+PostgreSQL as text the translator did not produce itself.  Rules read what
+the checker found from the nodes' typed annotations.
 """
 
 from __future__ import annotations
@@ -12,21 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from adql import nodes as n
-from adql.errors import ADQLError
+from adql.rules import RuleTable
 
-Rule = Callable[["Generator", Any], str]
-RULES: dict[type, Rule] = {}
-
-
-def rule(*classes: type) -> Callable[[Rule], Rule]:
-    """Register the decorated function as the translation of ``classes``."""
-    def register(function: Rule) -> Rule:
-        for cls in classes:
-            if cls in RULES:
-                raise RuntimeError(f"two translations for {cls.__name__}")
-            RULES[cls] = function
-        return function
-    return register
+SQL: RuleTable[Callable[[Generator, Any], str]] = RuleTable(
+    "SQL", lambda node: f"{type(node).__name__} cannot be translated to SQL")
 
 
 class Generator:
@@ -36,11 +26,7 @@ class Generator:
         self.maxrec = maxrec
 
     def sql(self, node: n.Node) -> str:
-        translate = RULES.get(type(node))
-        if translate is None:
-            raise ADQLError(f"{type(node).__name__} cannot be translated to SQL",
-                            offset=node.pos)
-        return translate(self, node)
+        return SQL.find(node)(self, node)
 
     def list(self, nodes: list[n.Node]) -> str:
         return ", ".join(self.sql(node) for node in nodes)
@@ -52,10 +38,6 @@ class Generator:
         type (``- NULL``, ``sum(NULL)``); ADQL's NULL takes the expected type.
         """
         sql = self.sql(node)
-        if node.type is not None and node.type.kind == "null":
+        if node.type.kind == "null":
             return f"CAST({sql} AS {sql_type})"
         return sql
-
-
-# The rule modules register themselves on import.
-from adql import gen_expr, gen_geometry, gen_query  # noqa: E402, F401

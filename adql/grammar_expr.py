@@ -15,6 +15,7 @@ from typing import Any
 import pyparsing as pp
 
 from adql import nodes as n
+from adql import nodes_query as q
 from adql.lexical import (
     DOT,
     LPAR,
@@ -130,17 +131,11 @@ def _predicate(s: str, loc: int, tokens: pp.ParseResults) -> Any:
         return n.Like(loc, operand=operand, pattern=tail[1], negated=negated,
                       nocase=head == "ILIKE")
     if head == "IN":
-        if isinstance(tail[1], n.Node) and tail[1].ann.get("query"):
+        if isinstance(tail[1], q.Query):
             return n.InQuery(loc, operand=operand, query=tail[1], negated=negated)
         return n.InList(loc, operand=operand, items=list(tail[1]), negated=negated)
     # IS [NOT] NULL
     return n.IsNull(loc, operand=operand, negated=tail[1:2] == ["NOT"])
-
-
-def _mark_query(s: str, loc: int, tokens: pp.ParseResults) -> Any:
-    query = tokens[0]
-    query.ann["query"] = True
-    return query
 
 
 def _not(s: str, loc: int, tokens: pp.ParseResults) -> Any:
@@ -163,7 +158,7 @@ def build(query: pp.Forward) -> tuple[pp.ParserElement, pp.ParserElement]:
     value = pp.Forward().set_name("expression")
     condition = pp.Forward().set_name("condition")
 
-    subquery = (LPAR + query + RPAR).set_parse_action(_mark_query)
+    subquery = LPAR + query + RPAR
     scalar_subquery = subquery.copy().add_parse_action(
         lambda s, loc, t: n.ScalarSubquery(loc, query=t[0]))
 

@@ -89,14 +89,13 @@ def _joins(s: str, loc: int, t: pp.ParseResults) -> Any:
     result = items[0]
     for spec in items[1:]:
         words = [w for w in spec if isinstance(w, str)]
-        right = next(x for x in spec if isinstance(x, n.Node) and x.ann.get("table"))
+        right = next(x for x in spec if isinstance(x, q.FROM_ITEMS))
         condition = next((x for x in spec if isinstance(x, n.Node)
-                          and not x.ann.get("table")), None)
+                          and not isinstance(x, q.FROM_ITEMS)), None)
         using = next((list(x) for x in spec if isinstance(x, pp.ParseResults)), None)
         kind = next((w for w in words if w in ("LEFT", "RIGHT", "FULL", "CROSS")), "INNER")
         result = q.Join(spec.pos, kind=kind, natural="NATURAL" in words, left=result,
                         right=right, condition=condition, using=using)
-        result.ann["table"] = True
     return result
 
 
@@ -112,11 +111,6 @@ class _JoinSpec:
 
 def _join_spec(s: str, loc: int, t: pp.ParseResults) -> Any:
     return [_JoinSpec(loc, list(t))]
-
-
-def _mark_table(s: str, loc: int, t: pp.ParseResults) -> Any:
-    t[0].ann["table"] = True
-    return t[0]
 
 
 def _with(s: str, loc: int, t: pp.ParseResults) -> q.Statement:
@@ -148,8 +142,7 @@ def _build() -> pp.ParserElement:
                  | skw("USING") + LPAR + pp.Group(pp.DelimitedList(identifier)) + RPAR)
     join_tail = (join_type + table_primary + pp.Opt(join_spec)).set_parse_action(_join_spec)
     joined = (table_primary + pp.ZeroOrMore(join_tail)).set_parse_action(_joins)
-    table_primary <<= (derived | table_ref | LPAR + joined + RPAR).add_parse_action(
-        _mark_table)
+    table_primary <<= derived | table_ref | LPAR + joined + RPAR
 
     select = (
         skw("SELECT") + pp.Opt(kw("DISTINCT") | kw("ALL"))("quantifier")

@@ -40,7 +40,7 @@ def has_aggregate(node: n.Node) -> bool:
 def fingerprint(node: Any) -> Any:
     """A value equal for expressions that compute the same thing from the same columns."""
     if isinstance(node, n.ColumnRef):
-        column = node.ann.get("column")
+        column = node.column
         return ("column", id(column)) if column is not None else ("column", node.parts)
     if isinstance(node, n.Node):
         return (type(node).__name__,) + tuple(
@@ -53,14 +53,7 @@ def fingerprint(node: Any) -> Any:
 
 
 def check_grouping(select: q.Select, scope: Scope) -> None:
-    keys = set()
-    for term in select.group_by or ():
-        if "alias_of" in term.ann:
-            keys.add(fingerprint(term.ann["alias_of"]))
-        elif "position" in term.ann:
-            keys.add(fingerprint(select.items[term.ann["position"] - 1].expr))
-        else:
-            keys.add(fingerprint(term))
+    keys = {fingerprint(term.expr) for term in select.grouping}
     grouped = {k[1] for k in keys if k and k[0] == "column"}
     whole = set()
     for source in scope.sources:
@@ -74,7 +67,7 @@ def check_grouping(select: q.Select, scope: Scope) -> None:
         if fingerprint(node) in keys or is_aggregate(node) or isinstance(node, _SUBQUERIES):
             return
         if isinstance(node, n.ColumnRef):
-            column = node.ann["column"]
+            column = node.column
             if id(column) in local and id(column.source) not in whole:
                 raise ADQLError(
                     f"column {column.name} must be in GROUP BY or inside an aggregate "
@@ -89,5 +82,5 @@ def check_grouping(select: q.Select, scope: Scope) -> None:
     if select.having is not None:
         visit(select.having)
     for item in select.order_by or ():
-        if "position" not in item.ann:
+        if item.position is None:
             visit(item.expr)

@@ -3,9 +3,10 @@
 As in sqlglot's expressions, each construct is one small class declaring its
 children in ``arg_types`` (name → required?); the constructor validates against
 that declaration.  Nodes carry the character offset of their first token
-(``pos``) for error messages, and the checker's annotations: ``type`` (an
-``adql.adqltypes.ADQLType``) and ``ann`` (a dict, e.g. the resolved column).
-Geometry nodes live in ``nodes_geometry``, query structure in ``nodes_query``.
+(``pos``) for error messages.  What the checker learns about a node is kept
+in typed annotations declared on its class (``type`` on every node,
+``column`` on ColumnRef…); the generator reads them.  Geometry nodes live in
+``nodes_geometry``, query structure in ``nodes_query``.
 """
 
 from __future__ import annotations
@@ -14,31 +15,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-
-@dataclass(frozen=True)
-class Name:
-    """An identifier as written: regular names compare case-insensitively."""
-
-    text: str
-    delimited: bool = False
-
-    @property
-    def key(self) -> str:
-        """The form used for comparisons (regular identifiers fold to lower case)."""
-        return self.text if self.delimited else self.text.lower()
-
-    def matches(self, declared: str) -> bool:
-        """Does this name denote ``declared`` (a name from table metadata)?"""
-        return self.text == declared if self.delimited else self.key == declared.lower()
-
-    def __str__(self) -> str:
-        return '"' + self.text.replace('"', '""') + '"' if self.delimited else self.text
+from adql.adqltypes import ADQLType
+from adql.names import Name  # at home in adql.names; rules write n.Name
+from adql.resolved import SourceColumn
 
 
 class Node:
     """Base of all syntax-tree nodes."""
 
     arg_types: ClassVar[dict[str, bool]] = {}
+    type: ADQLType      # the checker: the ADQL type of a value or condition it accepted
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A child reads as node.<name>; an annotation of that name would hide it.
+        annotated = {k for c in cls.__mro__ for k in vars(c).get("__annotations__", {})}
+        for name in cls.arg_types:
+            if hasattr(cls, name) or name in annotated:
+                raise TypeError(f"{cls.__name__}: child {name!r} hides an attribute")
 
     def __init__(self, pos: int = -1, **args: Any) -> None:
         for key in args:
@@ -49,8 +43,6 @@ class Node:
                 raise TypeError(f"{type(self).__name__} needs {key!r}")
         self.args = args
         self.pos = pos
-        self.type: Any = None
-        self.ann: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
         if name in type(self).arg_types:
@@ -84,6 +76,7 @@ class Node:
 
 class NumberLiteral(Node):
     arg_types = {"text": True}
+    as_boolean: bool | None = None      # the checker: 0 or 1 compared with a boolean
 
     @property
     def is_integer(self) -> bool:
@@ -118,6 +111,7 @@ class ColumnRef(Node):
     """``[[[catalog.]schema.]table.]column``; parts are Names."""
 
     arg_types = {"parts": True}
+    column: SourceColumn | None = None  # the checker: what the name resolves to
 
     @property
     def name(self) -> Name:
@@ -198,6 +192,7 @@ class Case(Node):
 
 class InUnit(Node):
     arg_types = {"operand": True, "unit": True}
+    factor: float | None = None         # the checker: operand's unit → the unit asked for
 
 
 class ScalarSubquery(Node):
@@ -206,8 +201,28 @@ class ScalarSubquery(Node):
 
 # -- predicates --------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class RegionTest:
+    """CONTAINS/INTERSECTS(…) = 1 (or 0): written as the pgsphere predicate itself."""
+
+    predicate: Node                     # the Contains or Intersects
+    positive: bool                      # false for "= 0" and "<> 1"
+
+
+@dataclass(frozen=True)
+class DistanceTest:
+    """DISTANCE(p, q) < r (or <=): written as "p in the circle of radius r around q"."""
+
+    distance: Node                      # the Distance
+    radius: Node
+    op: str                             # "<" or "<=", as if DISTANCE were on the left
+    constant_radius: bool               # r is a number given in the query
+
+
 class Comparison(Node):
     arg_types = {"op": True, "left": True, "right": True}
+    # The checker: a form PostgreSQL can answer from a position index.
+    index_form: RegionTest | DistanceTest | None = None
 
 
 class Between(Node):

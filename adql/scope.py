@@ -1,77 +1,17 @@
-"""Name resolution: what a table or column name in a query refers to.
+"""Name resolution: what a column name in a query refers to.
 
-A ``Source`` is one entry of a FROM clause (a table, a derived table or a
-common table expression) with its columns; a ``Scope`` is one SELECT's FROM
-clause, chained to the enclosing SELECT's scope for correlated subqueries.
-Columns merged by USING or NATURAL joins appear once, as PostgreSQL shows
-them.
+A ``Scope`` is one SELECT's FROM clause (its ``adql.resolved.Source``s),
+chained to the enclosing SELECT's scope for correlated subqueries.  Columns
+merged by USING or NATURAL joins appear once, as PostgreSQL shows them.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from dataclasses import dataclass, field
 
 from adql import nodes as n
-from adql.adqltypes import ADQLType
 from adql.errors import ADQLError
-from adql.sqltext import identifier
-from rd.tablemeta import TableMeta
-
-
-@dataclass(eq=False)
-class SourceColumn:
-    """A column as a query sees it; ``sql`` is the expression that reads it."""
-
-    name: str
-    sql: str
-    type: ADQLType
-    source: Source | None = None        # None for a column merged by USING/NATURAL
-    sql_name: str = ""                  # the column's own SQL name in its table
-    exact: bool = False                 # a delimited name: only "exactly this" matches
-    pg_typed: bool = True               # PostgreSQL gives it exactly ``type``
-
-    def named(self, name: n.Name) -> bool:
-        return name_matches(name, self.name, self.exact)
-
-
-@dataclass(eq=False)
-class Source:
-    qualifier: str                      # the SQL correlation name (unquoted)
-    alias: n.Name | None
-    columns: list[SourceColumn] = field(default_factory=list)
-    table: TableMeta | None = None
-    cte: n.Name | None = None
-
-    def answers_to(self, qualifier: tuple[n.Name, ...]) -> bool:
-        """Does ``qualifier`` (schema.table, table or alias) denote this source?"""
-        if self.alias is not None or self.cte is not None:
-            own = self.alias or self.cte
-            return len(qualifier) == 1 and qualifier[0].key == own.key
-        if self.table is None or len(qualifier) > 2:
-            return False
-        if not qualifier[-1].matches(self.table.name):
-            return False
-        return len(qualifier) == 1 or qualifier[0].matches(self.table.schema)
-
-    def add(self, name: str, sql_name: str, adql_type: ADQLType, exact: bool = False,
-            pg_typed: bool = True) -> None:
-        sql = f"{identifier(self.qualifier)}.{identifier(sql_name)}"
-        self.columns.append(SourceColumn(name, sql, adql_type, self, sql_name, exact,
-                                         pg_typed))
-
-    def column(self, name: n.Name) -> SourceColumn | None:
-        found = [c for c in self.columns if c.named(name)]
-        return found[0] if len(found) == 1 else None
-
-    @property
-    def label(self) -> str:
-        if self.alias is not None:
-            return str(self.alias)
-        if self.table is not None:
-            return self.table.qualified_name
-        return str(self.cte)
+from adql.resolved import Source, SourceColumn
 
 
 class Scope:
@@ -134,34 +74,6 @@ class Scope:
             raise ADQLError(f"no table or alias {label} in the FROM clause" if not found
                             else f"{label} is ambiguous here", offset=pos)
         return found[0]
-
-
-_REGULAR = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-
-
-def name_matches(name: n.Name, declared: str, exact: bool) -> bool:
-    """Does ``name`` denote ``declared``?  Exact (delimited) names need "exactly this"."""
-    if exact:
-        return name.delimited and name.text == declared
-    return name.matches(declared)
-
-
-def needs_delimiting(name: str, sql_name: str = "") -> bool:
-    """Is ``name`` (with the SQL name it was declared with) a delimited identifier?
-
-    Names that are no regular identifiers are; so are mixed-case names whose SQL
-    name was given explicitly (a quoted identifier in the database).
-    """
-    if not _REGULAR.match(name):
-        return True
-    return bool(sql_name) and name != name.lower()
-
-
-def column_sql_name(name: str, sql_name: str) -> str:
-    """The name PostgreSQL knows a column by: unquoted names fold to lower case."""
-    if sql_name:
-        return sql_name
-    return name.lower() if _REGULAR.match(name) else name
 
 
 def _suggest(name: n.Name, candidates: list[str]) -> str | None:

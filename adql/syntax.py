@@ -18,7 +18,12 @@ from adql import nodes_geometry as g
 from adql import nodes_query as q
 from adql.errors import ADQLError
 from adql.grammar_expr import RawCall
+from adql.rules import RuleTable
 from adql.stcs import parse_stcs
+
+# Rules of this pass take a node and return what replaces it; nodes without
+# one stay as they are (the checker refuses what it has no rule for).
+REWRITES: RuleTable[Callable[[Any], n.Node]] = RuleTable("syntax")
 
 PREDICATES = (n.Comparison, n.Between, n.Like, n.InList, n.InQuery, n.IsNull, n.Exists,
               n.Not, n.And, n.Or)
@@ -35,7 +40,7 @@ def _rewrite(node: n.Node) -> Any:
             node.args[key] = _rewrite(value)
         elif isinstance(value, list):
             node.args[key] = [_rewrite(v) if isinstance(v, n.Node) else v for v in value]
-    rule = _RULES.get(type(node))
+    rule = REWRITES.get(node)
     return rule(node) if rule else node
 
 
@@ -166,6 +171,7 @@ _SPECIAL: dict[str, Callable[[RawCall, list[n.Node]], n.Node]] = {
 }
 
 
+@REWRITES.rule(RawCall)
 def _raw_call(call: RawCall) -> n.Node:
     name, args = call.name, call.arguments
     upper = name.upper()
@@ -202,11 +208,13 @@ def _no_geometry(*operands: n.Node) -> None:
             _fail(operand, "a geometry cannot be used with arithmetic or string operators")
 
 
+@REWRITES.rule(n.Arithmetic, n.Concatenation, n.Bitwise, n.Negative, n.BitNot)
 def _operator(node: n.Node) -> n.Node:
     _no_geometry(*node.children())
     return node
 
 
+@REWRITES.rule(n.ColumnRef)
 def _column_ref(node: n.ColumnRef) -> n.Node:
     if len(node.parts) > 4:
         _fail(node, "a column reference has at most four parts "
@@ -214,18 +222,21 @@ def _column_ref(node: n.ColumnRef) -> n.Node:
     return node
 
 
+@REWRITES.rule(n.Star)
 def _star(node: n.Star) -> n.Node:
     if node.qualifier and len(node.qualifier) > 3:
         _fail(node, "a table name has at most three parts (catalog.schema.table)")
     return node
 
 
+@REWRITES.rule(q.TableRef)
 def _table_ref(node: q.TableRef) -> n.Node:
     if len(node.parts) > 3:
         _fail(node, "a table name has at most three parts (catalog.schema.table)")
     return node
 
 
+@REWRITES.rule(n.Case)
 def _case(node: n.Case) -> n.Node:
     for when in node.whens:
         is_predicate = isinstance(when.condition, PREDICATES)
@@ -236,6 +247,7 @@ def _case(node: n.Case) -> n.Node:
     return node
 
 
+@REWRITES.rule(q.Join)
 def _join(node: q.Join) -> n.Node:
     if node.natural and (node.condition is not None or node.using is not None):
         _fail(node, "a NATURAL join cannot have ON or USING")
@@ -244,16 +256,8 @@ def _join(node: q.Join) -> n.Node:
     return node
 
 
+@REWRITES.rule(n.StringLiteral)
 def _string(node: n.StringLiteral) -> n.Node:
     if "\x00" in node.value:
         _fail(node, "strings cannot contain NUL characters")
     return node
-
-
-_RULES: dict[type, Callable[[Any], Any]] = {
-    RawCall: _raw_call,
-    n.Arithmetic: _operator, n.Concatenation: _operator, n.Bitwise: _operator,
-    n.Negative: _operator, n.BitNot: _operator,
-    n.ColumnRef: _column_ref, n.Star: _star, q.TableRef: _table_ref,
-    n.Case: _case, q.Join: _join, n.StringLiteral: _string,
-}

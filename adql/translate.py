@@ -12,11 +12,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from adql.check_query import Checker, Output
+# The rule modules fill the checker's and the generator's rule tables on import.
+from adql import (  # noqa: F401
+    check_expr,
+    check_geometry,
+    check_predicates,
+    check_query,
+    gen_expr,
+    gen_geometry,
+    gen_query,
+)
+from adql.checking import Checker
 from adql.errors import ADQLError
 from adql.generator import Generator
 from adql.nodes_query import Select
 from adql.parser import parse
+from adql.resolved import Output
 from rd.tablemeta import ResultColumn, TableMeta
 
 

@@ -1,0 +1,57 @@
+"""ADQL identifiers: names as written, and how they match the names in table metadata.
+
+Regular identifiers compare case-insensitively; delimited ones ("Like This")
+exactly.  Below the syntax tree and the checker's findings, which both use it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_REGULAR = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class Name:
+    """An identifier as written: regular names compare case-insensitively."""
+
+    text: str
+    delimited: bool = False
+
+    @property
+    def key(self) -> str:
+        """The form used for comparisons (regular identifiers fold to lower case)."""
+        return self.text if self.delimited else self.text.lower()
+
+    def matches(self, declared: str) -> bool:
+        """Does this name denote ``declared`` (a name from table metadata)?"""
+        return self.text == declared if self.delimited else self.key == declared.lower()
+
+    def __str__(self) -> str:
+        return '"' + self.text.replace('"', '""') + '"' if self.delimited else self.text
+
+
+def name_matches(name: Name, declared: str, exact: bool) -> bool:
+    """Does ``name`` denote ``declared``?  Exact (delimited) names need "exactly this"."""
+    if exact:
+        return name.delimited and name.text == declared
+    return name.matches(declared)
+
+
+def needs_delimiting(name: str, sql_name: str = "") -> bool:
+    """Is ``name`` (with the SQL name it was declared with) a delimited identifier?
+
+    Names that are no regular identifiers are; so are mixed-case names whose SQL
+    name was given explicitly (a quoted identifier in the database).
+    """
+    if not _REGULAR.match(name):
+        return True
+    return bool(sql_name) and name != name.lower()
+
+
+def column_sql_name(name: str, sql_name: str) -> str:
+    """The name PostgreSQL knows a column by: unquoted names fold to lower case."""
+    if sql_name:
+        return sql_name
+    return name.lower() if _REGULAR.match(name) else name
