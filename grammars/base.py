@@ -25,14 +25,27 @@ class RowBatch:
     array) of equal length; a missing value is ``None`` (or NaN, or a masked
     entry, in numpy arrays).  Text grammars deliver strings; binary grammars
     typed values.  ``lines[i]`` is where row i starts in the source (line
-    number for text, row number for binary tables), for error messages.
+    number for text, row number for binary tables and for grammars written in
+    Python), for error messages.
     """
 
     columns: dict[str, Sequence[Any]]
     lines: Sequence[int]
+    # Dispatching grammars (DaCHS's isDispatching) name, for each row, the
+    # role of the make whose table it is meant for; None sends rows to all.
+    roles: Sequence[str] | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def for_role(self, role: str | None) -> RowBatch:
+        """The rows meant for the make with ``role`` (all rows when not dispatching)."""
+        if self.roles is None:
+            return self
+        keep = [i for i, r in enumerate(self.roles) if r == role]
+        return RowBatch({name: [values[i] for i in keep]
+                         for name, values in self.columns.items()},
+                        [self.lines[i] for i in keep], [role] * len(keep))
 
 
 @dataclass(frozen=True)

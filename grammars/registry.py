@@ -21,6 +21,15 @@ _GRAMMARS = {
     "fitsTableGrammar": ("grammars.fits", "FitsTableGrammar"),
     "columnGrammar": ("grammars.columns", "ColumnGrammar"),
     "reGrammar": ("grammars.regex", "REGrammar"),
+    "freeREGrammar": ("grammars.freere", "FreeREGrammar"),
+    "keyValueGrammar": ("grammars.keyvalue", "KeyValueGrammar"),
+    "voTableGrammar": ("grammars.votable", "VOTableGrammar"),
+    "nullGrammar": ("grammars.null", "NullGrammar"),
+    "dictlistGrammar": ("grammars.dictlist", "DictlistGrammar"),
+    "transparentGrammar": ("grammars.dictlist", "TransparentGrammar"),
+    "embeddedGrammar": ("grammars.embedded", "EmbeddedGrammar"),
+    "customGrammar": ("grammars.custom", "CustomGrammar"),
+    "directGrammar": ("grammars.direct", "DirectGrammar"),
 }
 
 ELEMENTS = frozenset(_GRAMMARS)

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rd.elements.procs import ProcApp, RowFilter, SourceFields
 from rd.elements.rowmaker import IgnoreOn
-from rd.structure import Attr, Element, element, parse_bool, parse_int
+from rd.meta import Property
+from rd.proccode import checked, dedent
+from rd.structure import Attr, Element, element, one_of, parse_bool, parse_int
+
+# Procedures every grammar runs on its rows (rd/importing.py applies them).
+_PROCS = {"rowfilter": RowFilter, "sourceFields": SourceFields}
 
 _COMMON = (
     Attr("enc", default=None, doc="character encoding of the source (default utf-8)"),
@@ -18,19 +24,36 @@ _COMMON = (
 
 
 class GrammarElement(Element):
-    """Base of grammar elements; ``text_param`` receives the element's text if any."""
+    """Base of grammar elements; :meth:`params` is what ``grammars.make_grammar`` takes.
+
+    Besides attributes and parameter children, grammars running publishers'
+    Python (``wants_rd``) get the RD itself under ``rd``, and every grammar
+    its ``property`` children as a dict under ``properties``.
+    """
 
     implemented = True
+    wants_rd = False
+    yields_rows = True  # False: the data element's tables are made empty
 
     def params(self) -> dict[str, Any]:
-        out = {}
+        out: dict[str, Any] = {}
         for attr in self.attrs:
             value = getattr(self, attr.py_name)
             if value is not None:
                 out[attr.name] = value
+        properties = {}
         for child in self.child_elements:
             if isinstance(child, GrammarParam):
                 out[child.tag] = (child.content or "").strip()
+            elif isinstance(child, MapKeys):
+                out["mapKeys"] = child.mapping
+            elif isinstance(child, Property):
+                properties[child.name] = (child.content or "").strip()
+            elif isinstance(child, Iterator | Pargetter):
+                out[child.tag] = child
+        out["properties"] = properties
+        if self.wants_rd:
+            out["rd"] = self.rd
         return out
 
     @property
@@ -51,6 +74,52 @@ class ColDefs(GrammarParam):
 
 
 @element
+class ParseRE(GrammarParam):
+    tag = "parseRE"
+    doc = "freeREGrammar: a regular expression whose named groups are the fields of a record."
+
+
+@element
+class RowProduction(GrammarParam):
+    tag = "rowProduction"
+    doc = "freeREGrammar: a regular expression matching one whole record."
+
+
+@element
+class MapKeysMap(Element):
+    tag = "map"
+    doc = "Inside mapKeys: the source key (content) and the field name it becomes (key)."
+    attrs = (Attr("key", doc="the field name"), Attr("dest", doc="the field name (as key)"))
+    text = "content"
+
+
+@element
+class MapKeys(Element):
+    tag = "mapKeys"
+    doc = ("Renames keys coming from the source: dest:src pairs, comma-separated, "
+           "and/or map children.")
+    children = {"map": MapKeysMap}
+    text = "content"
+
+    def finish(self) -> None:
+        super().finish()
+        self.mapping: dict[str, str] = {}  # source key -> field name
+        for item in (self.content or "").split(","):
+            if not item.strip():
+                continue
+            dest, colon, src = item.partition(":")
+            if not colon or not dest.strip() or not src.strip():
+                raise self.error(f"cannot read {item.strip()!r}; write dest:src pairs, "
+                                 "comma-separated")
+            self.mapping[src.strip()] = dest.strip()
+        for child in self.children_of(MapKeysMap):
+            dest = child.key or child.dest
+            if not dest or not (child.content or "").strip():
+                raise child.error("needs key (the field name) and the source key as content")
+            self.mapping[child.content.strip()] = dest
+
+
+@element
 class CSVGrammar(GrammarElement):
     tag = "csvGrammar"
     doc = "Rows of a delimiter-separated text file (Python's csv rules)."
@@ -63,7 +132,7 @@ class CSVGrammar(GrammarElement):
         Attr("commentIntroducer", doc="lines starting with this are skipped"),
         Attr("nullValue", doc="a field equal to this is NULL (default: empty)"),
     )
-    children = {"ignoreOn": IgnoreOn}
+    children = {**_PROCS, "ignoreOn": IgnoreOn}
 
 
 @element
@@ -74,7 +143,7 @@ class CalifaGrammar(GrammarElement):
     attrs = _COMMON + (
         Attr("lowerNames", parse_bool, None, doc="lower-case field names (default)"),
     )
-    children = {"ignoreOn": IgnoreOn}
+    children = {**_PROCS, "ignoreOn": IgnoreOn}
 
 
 @element
@@ -86,7 +155,7 @@ class FITSTableGrammar(GrammarElement):
         Attr("lowerNames", parse_bool, None, doc="lower-case field names (default)"),
         Attr("gunzip", parse_bool, None, doc="the sources are gzip-compressed"),
     )
-    children = {"ignoreOn": IgnoreOn}
+    children = {**_PROCS, "ignoreOn": IgnoreOn}
 
 
 @element
@@ -99,7 +168,7 @@ class ColumnGrammar(GrammarElement):
         Attr("commentIntroducer", doc="lines starting with this are skipped"),
         Attr("strip", parse_bool, None, doc="strip blanks around fields (default)"),
     )
-    children = {"ignoreOn": IgnoreOn, "colDefs": ColDefs}
+    children = {**_PROCS, "ignoreOn": IgnoreOn, "colDefs": ColDefs}
 
     def finish(self) -> None:
         super().finish()
@@ -121,10 +190,191 @@ class REGrammar(GrammarElement):
         Attr("lax", parse_bool, None, doc="records may have fewer fields (NULL)"),
         Attr("stripTokens", parse_bool, None, doc="strip blanks around fields"),
     )
-    children = {"ignoreOn": IgnoreOn}
+    children = {**_PROCS, "ignoreOn": IgnoreOn}
+
+
+_ENC = Attr("enc", doc="character encoding of strings from the source (default utf-8)")
+_BASIC = {**_PROCS, "ignoreOn": IgnoreOn, "property": Property}
+_NOTIFY = Attr("notify", parse_bool, None,
+               doc="progress notification (DR always shows progress)")
+
+
+@element
+class FreeREGrammar(GrammarElement):
+    tag = "freeREGrammar"
+    doc = ("Records found by the regular expression rowProduction; parseRE's named groups "
+           "are their fields.")
+    attrs = (
+        _ENC,
+        Attr("parseRE", doc="regular expression with named groups (or a parseRE child)"),
+        Attr("rowProduction", doc=r"regular expression of a record (default (?m)^.+$\n)"),
+        Attr("ignoreJunk", parse_bool, None, doc="ignore text between records"),
+        Attr("stripTokens", parse_bool, None, doc="strip blanks around fields"),
+    )
+    children = {**_BASIC, "parseRE": ParseRE, "rowProduction": RowProduction}
+
+    def finish(self) -> None:
+        super().finish()
+        if not self.params().get("parseRE"):
+            raise self.error("needs parseRE (an attribute or child element)")
+
+
+@element
+class KeyValueGrammar(GrammarElement):
+    tag = "keyValueGrammar"
+    doc = ("Key-value pairs: one row per file (fields named by the keys), or one "
+           "{key, value} row per pair with yieldPairs.")
+    attrs = (
+        _ENC,
+        Attr("commentPattern", doc="regular expression of comments (default (?m)#.*)"),
+        Attr("kvSeparators", doc="characters between key and value (default :=)"),
+        Attr("pairSeparators", doc="characters between pairs (default a newline)"),
+        Attr("yieldPairs", parse_bool, None, doc="one row per pair"),
+    )
+    children = {**_BASIC, "mapKeys": MapKeys}
+
+
+@element
+class VOTableGrammar(GrammarElement):
+    tag = "voTableGrammar"
+    doc = "Rows of the first table of a VOTable, typed; PARAMs are ignored."
+    attrs = (_ENC, Attr("gunzip", parse_bool, None, doc="the sources are gzip-compressed"))
+    children = _BASIC
+
+
+@element
+class NullGrammar(GrammarElement):
+    tag = "nullGrammar"
+    doc = "Returns no rows at all; its data element makes its tables empty."
+    attrs = (_ENC,)
+    children = _BASIC
+    yields_rows = False
+
+
+@element
+class TransparentGrammar(GrammarElement):
+    tag = "transparentGrammar"
+    doc = "Returns its source token (an iterable of row dictionaries, from code) as rows."
+    attrs = (_ENC,)
+    children = _BASIC
+
+
+@element
+class DictlistGrammar(GrammarElement):
+    tag = "dictlistGrammar"
+    doc = "Returns the dictionaries of a list handed over by code as rows."
+    attrs = (
+        _ENC,
+        Attr("asPars", parse_bool, None,
+             doc="the first dictionary is the parameters; no rows"),
+        _NOTIFY,
+    )
+    children = _BASIC
+
+
+class GrammarProc(ProcApp):
+    """Python code of an embeddedGrammar, a method of its row iterator (``self``).
+
+    It is compiled with the other procedures (rd/proccode.py) when the
+    grammar is built for an import; its own code is checked when the RD loads.
+    """
+
+    def finish(self) -> None:
+        super().finish()
+        if self.body is not None:
+            checked(dedent(self.body), self, "body", "code", self.body)
+
+
+@element
+class Iterator(GrammarProc):
+    tag = "iterator"
+    doc = ("The rows of an embeddedGrammar: a function body yielding row dictionaries; "
+           "self.sourceToken is the source, self.grammar the grammar.")
+    required_type = "iterator"
+
+
+@element
+class Pargetter(GrammarProc):
+    tag = "pargetter"
+    doc = ("Returns the parameters (a dictionary) of an embeddedGrammar's source; it runs "
+           "once per source, before the iterator and on the same self.")
+    required_type = "pargetter"
+
+
+_IS_DISPATCHING = Attr("isDispatching", parse_bool, None,
+                       doc="rows come as (role, row) pairs, for the make with that role")
+
+
+@element
+class EmbeddedGrammar(GrammarElement):
+    tag = "embeddedGrammar"
+    doc = ("Rows from Python in the RD: an iterator yielding row dictionaries "
+           "(self.sourceToken is the source) and an optional pargetter.")
+    attrs = (
+        _ENC, _IS_DISPATCHING,
+        _NOTIFY,
+    )
+    children = {**_BASIC, "iterator": Iterator, "pargetter": Pargetter}
+    wants_rd = True
+
+    def finish(self) -> None:
+        super().finish()
+        iterators = list(self.children_of(Iterator))
+        if len(iterators) > 1 or len(list(self.children_of(Pargetter))) > 1:
+            raise self.error("takes one iterator and at most one pargetter")
+
+
+@element
+class CustomGrammar(GrammarElement):
+    tag = "customGrammar"
+    doc = ("Rows from the RowIterator class of a Python module in the resource directory "
+           "(module: its path without .py, relative to the resource directory).")
+    attrs = (
+        _ENC, _IS_DISPATCHING,
+        Attr("module", required=True, doc="the module, e.g. res/mygrammar"),
+    )
+    children = _BASIC
+    wants_rd = True
+
+
+@element
+class DirectGrammar(GrammarElement):
+    tag = "directGrammar"
+    doc = ("DaCHS's C booster grammar.  DR compiles no C: it reads the booster's type "
+           "(split, col, bin, fits) and, where needed, the field layout written in the "
+           "booster source, and loads the single table of its data element directly.")
+    attrs = (
+        Attr("cBooster", required=True, doc="the booster's C source, resdir-relative"),
+        Attr("type", one_of("col", "split", "bin", "fits", "hdf5vaex"), "col",
+             doc="how the booster reads: by column positions, split at splitChar, "
+                 "fixed binary records, FITS binary table"),
+        Attr("splitChar", doc="the separator of split boosters (default |)"),
+        Attr("recordSize", parse_int, None,
+             doc="bytes per record of bin boosters (default 4000)"),
+        Attr("gzippedInput", parse_bool, None, doc="the sources are gzip-compressed"),
+        Attr("autoNull", doc="a value that means NULL in text sources"),
+        Attr("ignoreBadRecords", parse_bool, None, doc="skip records that cannot be read"),
+        Attr("extension", parse_int, None, doc="the FITS extension of the table (default 1)"),
+        Attr("preFilter", doc="a shell command the source is piped through (not FITS)"),
+        Attr("customFlags", doc="C compiler flags (DR compiles nothing; ignored)"),
+    )
+    children = {**_PROCS, "mapKeys": MapKeys, "property": Property}
+    wants_rd = True
+
+    def params(self) -> dict[str, Any]:
+        out = super().params()
+        makes = getattr(self.parent, "makes", [])
+        if len(makes) != 1:
+            raise self.error(f"a directGrammar fills exactly one table, but its data "
+                             f"element has {len(makes)} make elements")
+        table, _ = makes[0].resolve()
+        out["columns"] = [(column.name, column.type) for column in table.columns]
+        return out
 
 
 GRAMMAR_ELEMENTS: dict[str, type[GrammarElement]] = {
     cls.tag: cls for cls in (CSVGrammar, CalifaGrammar, FITSTableGrammar, ColumnGrammar,
-                             REGrammar)
+                             REGrammar, FreeREGrammar, KeyValueGrammar, VOTableGrammar,
+                             NullGrammar, TransparentGrammar, DictlistGrammar,
+                             EmbeddedGrammar, CustomGrammar, DirectGrammar)
 }

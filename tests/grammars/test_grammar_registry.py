@@ -21,6 +21,12 @@ from rd.errors import SourceError
     ("fitsTableGrammar", {}),
     ("columnGrammar", {"colDefs": "a: 1-2"}),
     ("reGrammar", {"names": "a"}),
+    ("freeREGrammar", {"parseRE": "(?P<a>.*)"}),
+    ("keyValueGrammar", {}),
+    ("voTableGrammar", {}),
+    ("nullGrammar", {}),
+    ("dictlistGrammar", {}),
+    ("transparentGrammar", {}),
 ])
 def test_make_grammar_builds_the_grammar_of_each_element(element, params):
     grammar = grammars.make_grammar(element, params)
@@ -30,7 +36,7 @@ def test_make_grammar_builds_the_grammar_of_each_element(element, params):
 
 def test_an_unknown_grammar_element_is_a_key_error():
     with pytest.raises(KeyError):
-        grammars.make_grammar("voTableGrammar", {})
+        grammars.make_grammar("hdf5Grammar", {})
 
 
 def test_describe_reads_a_califa_csv(data):
