@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import ConfigError
+from rd import site as rd_site
 
 CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -204,8 +205,25 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     if general.log_level.lower() not in ("debug", "info", "warning", "error"):
         raise ConfigError(f"[general] logLevel = {general.log_level!r} is not one of "
                           "debug, info, warning, error")
-    return Config(general=general, db=sections["db"], web=sections["web"],
-                  async_=sections["async"], ivoa=sections["ivoa"], source=source)
+    config = Config(general=general, db=sections["db"], web=sections["web"],
+                    async_=sections["async"], ivoa=sections["ivoa"], source=source)
+    rd_site.install(site_of(config))
+    return config
+
+
+def site_of(config: Config) -> rd_site.Site:
+    """What RDs may ask of this configuration (``\\getConfig{web}{serverURL}``).
+
+    Not [db]: its DSN may hold a password, and RD text ends up on web pages.
+    """
+    settings = {}
+    for name in SECTIONS:
+        if name == "db":
+            continue
+        section = getattr(config, "async_" if name == "async" else name)
+        for f in dataclasses.fields(section):
+            settings[f"{name}.{f.metadata['ini'].lower()}"] = str(getattr(section, f.name))
+    return rd_site.Site(settings)
 
 
 def shared_dir(env: Mapping[str, str] | None = None) -> Path:

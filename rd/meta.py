@@ -1,10 +1,14 @@
-"""RD metadata: ``<meta>`` elements, nested and dotted keys, meta streams, inheritance.
+"""RD metadata: ``<meta>`` elements, nested and dotted keys, meta streams, inheritance;
+and ``<property>``, a publisher's named setting on an element.
 
 ``<meta name="creator"><meta name="name">Doe, J.</meta></meta>`` and
 ``<meta name="creator.name">Doe, J.</meta>`` both give the key
 ``creator.name``; a ``<meta>`` without a name holds a *meta stream*, one
 ``key: value`` per line.  Keys may repeat (several creators).  A table's
-meta falls back to its RD's.
+meta falls back to its RD's.  Other attributes of a meta (``title``,
+``tag`` of a note, ``ivoId``…) are kept with its value, as DaCHS keeps them
+as sub-keys.  Notes (``<meta name="note" tag="1">``) are reStructuredText
+unless a format says otherwise, as in DaCHS.
 """
 
 from __future__ import annotations
@@ -78,16 +82,18 @@ def _normalise(text: str, fmt: str) -> str:
 @element
 class Meta(Element):
     tag = "meta"
-    doc = "A piece of metadata (title, description, creator.name, ...)."
+    doc = ("A piece of metadata (title, description, creator.name, ...); further "
+           "attributes (title, ivoId, tag of a note, ...) qualify the value.")
     attrs = (
         Attr("name", doc="the meta key; dotted keys nest (creator.name)"),
-        Attr("format", one_of("plain", "rst", "literal", "raw"), "plain",
-             doc="how the value is written"),
+        Attr("format", one_of("plain", "rst", "literal", "raw"), None,
+             doc="how the value is written (default plain; rst for notes)"),
         Attr("title", doc="a title, e.g. of an _example"),
         Attr("ivoId", doc="an IVOA identifier the value refers to"),
         Attr("altIdentifier", doc="an alternative identifier (e.g. a DOI)"),
-    )
+    )  # and others, e.g. tag of a note (what a column's note= names)
     text = "content"
+    open_attrs = True
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
@@ -102,6 +108,10 @@ class Meta(Element):
         super().finish()
         if self.name is None and self.nested:
             raise self.error("a meta with nested metas needs a name")
+        if self.format is None:
+            self.format = "rst" if self.name == "note" else "plain"
+        if self.name == "note" and not self.open_attributes().get("tag"):
+            raise self.error("a note needs a tag (what columns' note= refers to)")
 
     def items(self, prefix: str = "") -> Iterator[MetaItem]:
         """Flatten this element into MetaItems with dotted keys."""
@@ -113,6 +123,7 @@ class Meta(Element):
         attrs = tuple((a.name, getattr(self, a.py_name)) for a in self.attrs
                       if a.name not in ("name", "format")
                       and getattr(self, a.py_name) is not None)
+        attrs += tuple(self.open_attributes().items())
         if value or not self.nested:
             yield MetaItem(key, value, self.format, attrs)
         for child in self.nested:
@@ -139,6 +150,33 @@ class Meta(Element):
 
 
 Meta.children = {"meta": Meta}
+
+
+@element
+class Doc(Element):
+    tag = "doc"
+    doc = "Documentation for readers of the RD (of a mixinDef, say)."
+    text = "content"
+
+
+@element
+class Property(Element):
+    tag = "property"
+    doc = "A named setting, e.g. onlyForRenderer on a condDesc, targetType on a column."
+    attrs = (Attr("name", required=True, doc="the property's name"),)
+    text = "content"
+
+
+class HasProperties(Element):
+    """Base of elements carrying ``<property>`` children."""
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return {c.name: (c.content or "").strip() for c in self.child_elements
+                if isinstance(c, Property)}
+
+    def property(self, name: str, default: str = "") -> str:
+        return self.properties.get(name, default)
 
 
 class HasMeta(Element):

@@ -2,9 +2,16 @@
 
 Handles what happens before elements are built: ``STREAM``/``NXSTREAM``
 recording, ``FEED`` and ``LOOP`` replay with macro parameters, ``original=``
-copies, mixins (``mixin="//scs#pgs-pos-index"``), and the DaCHS-vocabulary
-policy (known but unimplemented names warn, unknown names fail).  Every error
-names file, line and element.
+copies, mixins (``mixin="//scs#pgs-pos-index"``), references into other RDs
+(rd/references.py), macros (rd/macros.py) and the DaCHS-vocabulary policy
+(known but unimplemented names warn, unknown names fail).  Every error names
+file, line and element.
+
+DaCHS lets any attribute be written as a child element
+(``<simplemaps>a:b</simplemaps>``, ``<mixin>//scs#q3cindex</mixin>``); so does
+DR.  For ``original=`` the reader keeps, for every element with an id, a
+*snapshot*: its XML as built (macros expanded, FEEDs replayed), which is
+what a later copy starts from, in this RD or in one referring to it.
 """
 
 from __future__ import annotations
@@ -19,60 +26,36 @@ from pathlib import Path
 
 from lxml import etree
 
+from rd import rmkfuncs
+from rd import site as site_config
+from rd.elements.procs import MacDef, ProcApp, ProcDef
 from rd.elements.resource import Resource
 from rd.errors import RDError
-from rd.structure import Element, Position
-from rd.vocabulary import DACHS_ATTRIBUTES, DACHS_ELEMENTS, DACHS_MACROS, DACHS_SYSTEM_IDS
+from rd.macros import Scope, expand_in, in_code_context, inputs_relative_resdir
+from rd.originals import MIXIN_MARK, Originals
+from rd.references import (
+    SYSTEM_DIR,
+    SYSTEM_PREFIX,
+    Fragment,
+    Library,
+    Unavailable,
+    parse_xml,
+    short_name,
+    split_reference,
+)
+from rd.structure import Element, Position, parse_list
+from rd.vocabulary import DACHS_ATTRIBUTES, DACHS_ELEMENTS, DACHS_SYSTEM_IDS
 
-SYSTEM_DIR = Path(__file__).parent / "system"
-MACRO_RE = re.compile(r"\\([A-Za-z][A-Za-z0-9_]*)((?:\{[^{}]*\})*)")
 ACTIVE_TAGS = {"STREAM", "NXSTREAM", "FEED", "LFEED", "LOOP"}
+_ACTIVE_ATTRIBUTES = {"source", "listItems", "csvItems", "codeItems", "reexpand"}
+_PARAM_RE = re.compile(r"\\([A-Za-z_][A-Za-z_0-9]+)")
+_SYSTEM_READERS: dict[str, Reader] = {}  # system RDs never change: read once
+_LIMITED_PROCS = {
+    "//procs#resolveObject": "DR has no object-name resolver for imports yet; importing "
+                             "rows through this procedure fails",
+}
 
-
-@dataclass
-class Fragment:
-    """Recorded XML (a STREAM or mixin's events) and the file it came from.
-
-    ``site`` is set for system fragments: errors in what they add are
-    reported where the user's RD used them, not inside rd/system.
-    """
-
-    xml: etree._Element
-    path: str
-    expand: bool = True
-    site: Position | None = None
-
-
-def parse_xml(source: bytes, path: str) -> etree._Element:
-    parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False,
-                             no_network=True)
-    try:
-        return etree.fromstring(source, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else None
-        raise RDError(f"not well-formed XML: {exc.msg}", path=path, line=line) from None
-
-
-class SystemRDs:
-    """The built-in system RDs (``//scs`` is ``rd/system/scs.rd``), parsed once."""
-
-    _cache: dict[str, etree._Element] = {}
-
-    def find(self, ref: str, at: Position) -> Fragment | None:
-        """The element ``//rd#id``; None for DaCHS ids DR lacks; else an error."""
-        rd_name, _, ident = ref[2:].partition("#")
-        path = SYSTEM_DIR / f"{rd_name}.rd"
-        if path.exists():
-            root = self._cache.get(rd_name)
-            if root is None:
-                root = parse_xml(path.read_bytes(), str(path))
-                self._cache[rd_name] = root
-            found = root.xpath("//*[@id=$ident]", ident=ident)
-            if found:
-                return Fragment(found[0], f"rd/system/{rd_name}.rd", site=at)
-        if ref in DACHS_SYSTEM_IDS:
-            return None
-        raise RDError(f"no system element {ref!r}", path=at.path, line=at.line)
+__all__ = ["SYSTEM_DIR", "Fragment", "Reader", "parse_xml", "read_rd"]
 
 
 @dataclass
@@ -82,19 +65,36 @@ class Reader:
     path: str
     root_xml: etree._Element
     rd_id: str = ""
-    system: SystemRDs = field(default_factory=SystemRDs)
+    inputs_dir: Path | None = None
+    library: Library | None = None
     warnings: list[str] = field(default_factory=list)
     streams: dict[str, Fragment] = field(default_factory=dict)
+    macro_defs: dict[str, str] = field(default_factory=dict)
+    snapshots: dict[str, etree._Element] = field(default_factory=dict)
     rd: Resource | None = None
+    _stack: list[tuple[Element, etree._Element, etree._Element]] = field(
+        default_factory=list)
+    _origins: list[str] = field(default_factory=list)
+    _in_mixin: int = 0
+    _mixin_params: dict[Element, dict[str, dict[str, str]]] = field(default_factory=dict)
+    _procs: list[ProcApp] = field(default_factory=list)
+    _skipped: dict[Element, str] = field(default_factory=dict)  # element -> why
 
     # -- entry ---------------------------------------------------------------
 
+    def __post_init__(self) -> None:
+        self.originals = Originals(self)
+
     def read(self) -> Resource:
+        if self.library is None:
+            self.library = Library(self.inputs_dir, read_rd)
         if self.root_xml.tag != "resource":
             raise RDError(f"the root element is <{self.root_xml.tag}>, not <resource>",
                           path=self.path, line=self.root_xml.sourceline)
         rd = self.build(self.root_xml, Resource, None, self.path, {})
         assert isinstance(rd, Resource)
+        for app in self._procs:
+            self.resolve_proc_def(app)
         rd.warnings = self.warnings
         return rd
 
@@ -103,53 +103,78 @@ class Reader:
 
     # -- macros ------------------------------------------------------------------
 
-    def expand(self, text: str, macros: dict[str, str], pos: Position, tag: str) -> str:
-        def substitute(match: re.Match) -> str:
-            name = match.group(1)
-            if name in macros:
-                return macros[name]
-            if name in DACHS_MACROS:
-                self.warn(pos, tag, f"uses the macro \\{name}, which DR does not expand")
-            return match.group(0)
-
-        return MACRO_RE.sub(substitute, text) if "\\" in text else text
-
-    def base_macros(self) -> dict[str, str]:
-        if self.rd is None:
-            return {}
-        return {"schema": self.rd.schema or "", "rdId": self.rd.rd_id,
-                "rdIdDotted": self.rd.rd_id.replace("/", ".")}
+    def expand(self, text: str, macros: dict[str, str], pos: Position, tag: str,
+               obj: Element | None, mode: str = "full") -> str:
+        """``text`` with macros expanded; ``lenient`` only fills FEED/LOOP parameters."""
+        if "\\" not in text or mode == "none":
+            return text
+        params = {**self.macro_defs, **macros}
+        if mode == "lenient":
+            return _PARAM_RE.sub(lambda m: params.get(m.group(1), m.group(0)), text)
+        rd = self.rd
+        if rd is None:
+            return text
+        scope = Scope(rd, obj, site_config.current(), params, code=in_code_context(obj),
+                      inputs_relative_resdir=inputs_relative_resdir(rd))
+        return expand_in(text, scope, lambda message: self.warn(pos, tag, message))
 
     # -- building ------------------------------------------------------------------
 
     def build(self, xml: etree._Element, cls: type[Element], parent: Element | None,
-              path: str, macros: dict[str, str], expand: bool = True,
+              path: str, macros: dict[str, str], mode: str = "full",
               site: Position | None = None) -> Element:
         pos = site or Position(path, xml.sourceline)
+        if cls is ProcDef and mode == "full":
+            mode = "lenient"  # procDef text expands where it is applied
         if "original" in xml.attrib:
-            xml = self.merge_original(xml, pos)
+            ref = self.expand(xml.get("original", ""), macros, pos, xml.tag, parent, mode)
+            xml = self.originals.merge(xml, ref, pos)
         obj = cls(parent, pos)
         if isinstance(obj, Resource):
             self.rd = obj
             obj.rd_id = self.rd_id
-        all_macros = {**self.base_macros(), **macros}
-        fix = (lambda s: self.expand(s, all_macros, pos, cls.tag)) if expand else (
-            lambda s: s)
+            obj.inputs_dir = self.inputs_dir
+            obj.macro_defs = self.macro_defs
 
+        def fix(text: str) -> str:
+            return self.expand(text, macros, pos, cls.tag, obj, mode)
+
+        snap = etree.Element(xml.tag)
+        if self._in_mixin:
+            snap.set(MIXIN_MARK, "1")
         for name, raw in xml.attrib.items():
-            self.set_attribute(obj, name, fix(raw), pos)
-        self.set_text(obj, xml, fix, pos)
+            if name == MIXIN_MARK:
+                continue
+            value = fix(raw)
+            snap.set(name, value)
+            self.set_attribute(obj, name, value, pos)
+        snap.text = self.set_text(obj, xml, fix, pos)
 
-        for child in xml:
-            if not isinstance(child.tag, str):
-                continue  # comments, processing instructions
-            self.build_child(obj, child, path, macros, expand, site)
-        for ref in getattr(obj, "mixin", ()) or ():
-            self.apply_mixin(obj, ref, pos)
+        self._stack.append((obj, xml, snap))
+        try:
+            for child in xml if xml.tag != "events" else ():  # events are replayed
+                if isinstance(child.tag, str):  # not comments, processing instructions
+                    self.build_child(obj, child, path, macros, mode, site)
+            for ref in getattr(obj, "mixin", ()) or ():
+                self.apply_mixin(obj, ref, pos)
+        finally:
+            self._stack.pop()
 
-        obj.finish()
+        try:
+            obj.finish()
+        except RDError as exc:
+            if obj not in self._skipped:
+                raise
+            # incomplete because a child was DaCHS vocabulary DR lacks: skip it too
+            raise Unavailable(f"{exc.message.split('> ', 1)[-1]}, since "
+                              f"{self._skipped[obj]}") from None
+        if self._stack:
+            self._stack[-1][2].append(snap)
+        if isinstance(obj, ProcApp) and obj.proc_def:
+            self._procs.append(obj)
         if obj.id is not None and self.rd is not None and obj is not self.rd:
             self.rd.register_id(obj)
+            self.snapshots[obj.id] = snap
         return obj
 
     def set_attribute(self, obj: Element, name: str, raw: str, pos: Position) -> None:
@@ -166,33 +191,50 @@ class Reader:
             raise RDError(f"unknown attribute {name!r} (known: {known})",
                           path=pos.path, line=pos.line, element=obj.tag)
         try:
-            setattr(obj, attr.py_name, attr.parse(raw))
+            value = attr.parse(raw)
         except ValueError as exc:
             raise RDError(f"attribute {name}: {exc}", path=pos.path, line=pos.line,
                           element=obj.tag) from None
+        if attr.parse is parse_list and getattr(obj, attr.py_name) \
+                and getattr(obj, attr.py_name) != attr.default:  # not onto defaults
+            value = tuple(getattr(obj, attr.py_name)) + tuple(value)
+        setattr(obj, attr.py_name, value)
 
     def set_text(self, obj: Element, xml: etree._Element, fix: Callable[[str], str],
-                 pos: Position) -> None:
+                 pos: Position) -> str | None:
         pieces = [xml.text or ""] + [child.tail or "" for child in xml]
         text = "".join(pieces)
         if obj.text:
-            setattr(obj, obj.text, fix(text) if text.strip() else None)
-        elif text.strip():
+            value = fix(text) if text.strip() else None
+            setattr(obj, obj.text, value)
+            return value
+        if text.strip():
             raise RDError(f"takes no text content (found {text.strip()[:40]!r})",
                           path=pos.path, line=pos.line, element=obj.tag)
+        return None
 
     def build_child(self, obj: Element, child: etree._Element, path: str,
-                    macros: dict[str, str], expand: bool,
+                    macros: dict[str, str], mode: str,
                     site: Position | None = None) -> None:
         tag = child.tag
         pos = site or Position(path, child.sourceline)
         if tag in ACTIVE_TAGS:
-            self.active_tag(obj, child, path, macros, pos)
+            self.active_tag(obj, child, path, macros, pos, mode)
             return
         cls = obj.child_class(tag)
         if cls is not None:
-            obj.add_child(self.build(child, cls, obj, path, macros, expand, site))
-        elif tag in DACHS_ELEMENTS:
+            try:
+                built = self.build(child, cls, obj, path, macros, mode, site)
+            except Unavailable as exc:
+                self.warn(pos, tag, f"{exc}; ignored")
+                self._skipped.setdefault(obj, f"<{tag}> at {pos} was ignored")
+                return
+            obj.add_child(built)
+            if isinstance(built, MacDef):
+                self.macro_defs[built.name] = built.content or ""
+        elif obj.attr_named(tag) is not None:
+            self.attribute_element(obj, child, macros, pos, mode)
+        elif tag in DACHS_ELEMENTS or tag in DACHS_ATTRIBUTES:
             self.warn(pos, tag, f"is not implemented by DR yet (inside <{obj.tag}>); "
                                 "ignored")
         else:
@@ -201,107 +243,230 @@ class Reader:
                           f"(allowed here: {allowed})", path=pos.path, line=pos.line,
                           element=tag)
 
+    def attribute_element(self, obj: Element, child: etree._Element,
+                          macros: dict[str, str], pos: Position, mode: str) -> None:
+        """``<simplemaps>a:b</simplemaps>``: an attribute written as a child element."""
+        value = self.expand((child.text or "").strip(), macros, pos, child.tag, obj, mode)
+        if child.tag == "mixin":
+            params = {k: self.expand(v, macros, pos, "mixin", obj, mode)
+                      for k, v in child.attrib.items()}
+            self._mixin_params.setdefault(obj, {})[value] = params
+        elif len(child.attrib):
+            self.warn(pos, child.tag, "attributes of an attribute element are ignored")
+        self.set_attribute(obj, child.tag, value, pos)
+        self._stack[-1][2].append(copy.deepcopy(child))
+
     # -- active tags -----------------------------------------------------------------
 
     def active_tag(self, obj: Element, xml: etree._Element, path: str,
-                   macros: dict[str, str], pos: Position) -> None:
+                   macros: dict[str, str], pos: Position, mode: str) -> None:
         tag = xml.tag
+        attrs = {k: self.expand(v, macros, pos, tag, obj, mode)
+                 for k, v in xml.attrib.items()}
+        for child in xml:  # attributes written as elements: <listItems>a b</listItems>
+            if child.tag in _ACTIVE_ATTRIBUTES and child.tag not in attrs:
+                text = child.text or ""
+                attrs[child.tag] = (text if child.tag == "codeItems" else
+                                    self.expand(text, macros, pos, tag, obj, mode))
         if tag in ("STREAM", "NXSTREAM"):
-            ident = xml.get("id")
+            ident = attrs.get("id")
             if not ident:
                 raise RDError("needs an id", path=pos.path, line=pos.line, element=tag)
-            self.streams[ident] = Fragment(xml, path, expand=(tag == "STREAM"))
+            self.streams[ident] = Fragment(xml, path, origin=self.current_origin())
         elif tag in ("FEED", "LFEED"):
-            source = xml.get("source")
-            if not source:
-                raise RDError("needs source (the STREAM to replay)", path=pos.path,
-                              line=pos.line, element=tag)
-            fragment = self.find_fragment(source, pos, tag)
+            fragment = self.fragment_of(xml, attrs, path, pos, tag)
             if fragment is None:
                 return
-            params = {k: v for k, v in xml.attrib.items() if k != "source"}
-            if len(xml):
-                self.warn(pos, tag, "children of FEED (EDIT, PRUNE) are not "
-                                    "implemented by DR yet; ignored")
-            self.replay(obj, fragment, {**macros, **params})
-        else:  # LOOP
-            self.loop(obj, xml, path, macros, pos)
+            params = {k: v for k, v in attrs.items() if k not in ("source", "reexpand")}
+            for child in xml:
+                if isinstance(child.tag, str) and child.tag != "events":
+                    self.warn(pos, tag, f"<{child.tag}> inside FEED (editing the replayed "
+                                        "stream) is not implemented by DR yet; ignored")
+            self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **params},
+                        mode)
+        else:
+            self.loop(obj, xml, attrs, path, macros, pos, mode)
 
-    def find_fragment(self, ref: str, pos: Position, tag: str) -> Fragment | None:
-        if ref.startswith("//"):
-            found = self.system.find(ref, pos)
-            if found is None:
-                self.warn(pos, tag, f"{ref} is DaCHS vocabulary DR does not provide "
-                                    "yet; ignored")
-            return found
-        ident = ref.lstrip("#")
-        if ident not in self.streams:
-            raise RDError(f"no STREAM with id {ident!r} defined before this point",
-                          path=pos.path, line=pos.line, element=tag)
-        return self.streams[ident]
-
-    def replay(self, obj: Element, fragment: Fragment, macros: dict[str, str]) -> None:
-        for child in fragment.xml:
-            if isinstance(child.tag, str):
-                self.build_child(obj, child, fragment.path, macros, fragment.expand,
-                                 fragment.site)
-
-    def loop(self, obj: Element, xml: etree._Element, path: str,
-             macros: dict[str, str], pos: Position) -> None:
+    def fragment_of(self, xml: etree._Element, attrs: dict[str, str], path: str,
+                    pos: Position, tag: str) -> Fragment | None:
+        """What a FEED or LOOP replays: its source stream or its own <events>."""
+        if attrs.get("source"):
+            return self.find_fragment(attrs["source"], pos, tag)
         events = xml.find("events")
         if events is None:
-            raise RDError("needs an <events> child", path=pos.path, line=pos.line,
-                          element="LOOP")
-        rows: list[dict[str, str]]
-        if xml.get("listItems") is not None:
-            rows = [{"item": item} for item in xml.get("listItems", "").split()]
-        else:
-            csv_el = xml.find("csvItems")
-            text = csv_el.text if csv_el is not None else xml.get("csvItems")
-            if text is None:
-                raise RDError("needs listItems or csvItems", path=pos.path,
-                              line=pos.line, element="LOOP")
-            lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-            rows = list(csv.DictReader(io.StringIO("\n".join(lines)),
-                                       skipinitialspace=True))
-        for row in rows:
-            self.replay(obj, Fragment(events, path), {**macros, **row})
+            raise RDError("needs source (the STREAM to replay) or an <events> child",
+                          path=pos.path, line=pos.line, element=tag)
+        return Fragment(events, path, origin=self.current_origin())
 
-    def apply_mixin(self, obj: Element, ref: str, pos: Position) -> None:
-        if ref == "//scs#q3cindex":
-            ref = "//scs#pgs-pos-index"  # DR's equivalent: the pgsphere index
-        fragment = self.find_fragment(ref, pos, obj.tag) if ref.startswith("//") else None
-        if not ref.startswith("//"):
-            raise RDError(f"mixin {ref!r} must be a system reference like //scs#name",
-                          path=pos.path, line=pos.line, element=obj.tag)
+    def current_origin(self) -> str | None:
+        return self._origins[-1] if self._origins else None
+
+    def find_fragment(self, ref: str, pos: Position, tag: str) -> Fragment | None:
+        """The STREAM ``ref`` names: here, in a system RD or in another RD."""
+        rd_id, ident = split_reference(ref)
+        if rd_id is None and self.current_origin() is None:
+            if ident not in self.streams:
+                raise RDError(f"no STREAM with id {ident!r} defined before this point",
+                              path=pos.path, line=pos.line, element=tag)
+            return self.streams[ident]
+        rd_id = rd_id or self.current_origin()
+        assert self.library is not None and rd_id is not None
+        try:
+            shown, found = self.library.find_xml(rd_id, ident, ref, pos, tag)
+        except Unavailable as exc:
+            self.warn(pos, tag, f"{exc}; ignored")
+            return None
+        system = rd_id.startswith(SYSTEM_PREFIX)
+        return Fragment(found, shown, site=pos if system else None, origin=rd_id)
+
+    def replay(self, obj: Element, fragment: Fragment, macros: dict[str, str],
+               mode: str = "full") -> None:
+        if fragment.origin:
+            self._origins.append(fragment.origin)
+        try:
+            for child in fragment.xml:
+                if isinstance(child.tag, str) and child.tag not in ("DEFAULTS", "doc"):
+                    self.build_child(obj, child, fragment.path, macros, mode,
+                                     fragment.site)
+        finally:
+            if fragment.origin:
+                self._origins.pop()
+
+    def loop(self, obj: Element, xml: etree._Element, attrs: dict[str, str], path: str,
+             macros: dict[str, str], pos: Position, mode: str) -> None:
+        fragment = self.fragment_of(xml, attrs, path, pos, "LOOP")
         if fragment is None:
             return
-        events = fragment.xml.find("events")
-        if fragment.xml.tag != "mixinDef" or events is None:
+        rows: list[dict[str, str]]
+        if attrs.get("listItems") is not None:
+            rows = [{"item": item} for item in attrs["listItems"].split()]
+        elif attrs.get("csvItems") is not None:
+            lines = [ln.strip() for ln in attrs["csvItems"].strip().splitlines()
+                     if ln.strip()]
+            rows = list(csv.DictReader(io.StringIO("\n".join(lines)),
+                                       skipinitialspace=True))
+        elif attrs.get("codeItems") is not None:
+            rows = self.code_items(attrs["codeItems"], obj, pos)
+        else:
+            raise RDError("needs listItems, csvItems or codeItems", path=pos.path,
+                          line=pos.line, element="LOOP")
+        for row in rows:
+            self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **row}, mode)
+
+    def code_items(self, code: str, obj: Element, pos: Position) -> list[dict[str, str]]:
+        """LOOP codeItems: a Python generator body yielding dicts (the RD is trusted)."""
+        from rd.proccode import dedent
+
+        names = rmkfuncs.namespace()
+        names["context"] = _LoopContext(obj)
+        body = "\n".join("    " + line for line in dedent(code).splitlines())
+        try:
+            exec(compile(f"def _items():\n{body}\n    yield from ()", str(pos), "exec"),
+                 names)  # noqa: S102 (publisher code, trusted)
+            return [{k: str(v) for k, v in item.items()} for item in names["_items"]()]
+        except Exception as exc:
+            raise RDError(f"codeItems failed: {type(exc).__name__}: {exc}", path=pos.path,
+                          line=pos.line, element="LOOP") from None
+
+    # -- mixins --------------------------------------------------------------------------
+
+    def apply_mixin(self, obj: Element, ref: str, pos: Position) -> None:
+        params = self._mixin_params.get(obj, {}).get(ref, {})
+        if ref == "//scs#q3cindex":
+            ref = "//scs#pgs-pos-index"  # DR's equivalent: the pgsphere index
+        rd_id, ident = split_reference(ref)
+        try:
+            if rd_id is None:
+                found = self.root_xml.xpath("//mixinDef[@id=$i]", i=ident)
+                if not found:
+                    raise RDError(f"no mixinDef {ident!r} in this RD", path=pos.path,
+                                  line=pos.line, element=obj.tag)
+                shown, definition = self.path, found[0]
+            else:
+                assert self.library is not None
+                shown, definition = self.library.find_xml(rd_id, ident, ref, pos, obj.tag)
+        except Unavailable as exc:
+            self.warn(pos, obj.tag, f"{exc}; ignored")
+            return
+        events = definition.find("events")
+        if definition.tag != "mixinDef" or events is None:
             raise RDError(f"{ref} is not a mixin", path=pos.path, line=pos.line,
                           element=obj.tag)
-        self.replay(obj, Fragment(events, fragment.path, site=pos), {})
+        defaults = {p.get("key", p.get("name", "")): (p.text or "").strip()
+                    for p in definition.findall("mixinPar")}
+        system = rd_id is not None and rd_id.startswith(SYSTEM_PREFIX)
+        self._in_mixin += 1
+        try:
+            self.replay(obj, Fragment(events, shown, site=pos if system else None,
+                                      origin=rd_id), {**defaults, **params})
+        finally:
+            self._in_mixin -= 1
 
-    # -- original= ---------------------------------------------------------------------
+    # -- procDef= -------------------------------------------------------------------------
 
-    def merge_original(self, xml: etree._Element, pos: Position) -> etree._Element:
-        ref = xml.get("original")
-        if ref.startswith("//"):
-            fragment = self.system.find(ref, pos)
-            base = fragment.xml if fragment is not None else None
-        else:
-            found = self.root_xml.xpath("//*[@id=$ident]", ident=ref.lstrip("#"))
-            base = found[0] if found else None
-        if base is None:
-            raise RDError(f"original {ref!r} does not name an element", path=pos.path,
-                          line=pos.line, element=xml.tag)
-        merged = copy.deepcopy(base)
-        merged.attrib.pop("id", None)
-        for key, value in xml.attrib.items():
-            if key != "original":
-                merged.set(key, value)
-        merged.text = xml.text if (xml.text or "").strip() else merged.text
-        for child in xml:
-            merged.append(copy.deepcopy(child))
-        merged.sourceline = xml.sourceline
-        return merged
+    def resolve_proc_def(self, app: ProcApp) -> None:
+        ref = app.proc_def
+        rd_id, ident = split_reference(ref)
+        try:
+            found = self.element_in(rd_id, ident, ref, app.pos, app.tag)
+        except Unavailable as exc:
+            self.warn(app.pos, app.tag, f"{exc}; ignored")
+            app.unavailable = True
+            return
+        if not isinstance(found, ProcDef):
+            raise app.error(f"procDef {ref!r} names a <{found.tag}>, not a <procDef>")
+        app.definition = found
+        if ref in _LIMITED_PROCS:
+            self.warn(app.pos, app.tag, f"{ref}: {_LIMITED_PROCS[ref]}")
+        if found.deprecated:
+            self.warn(app.pos, app.tag, f"procDef {ref!r} is deprecated: "
+                                        f"{' '.join(found.deprecated.split())}")
+
+    def element_in(self, rd_id: str | None, ident: str, ref: str, pos: Position,
+                   tag: str) -> Element:
+        """The element ``ident`` of this RD (rd_id None) or of another, fully read."""
+        if rd_id is None:
+            assert self.rd is not None
+            found = self.rd.by_id(ident)
+            if found is None:
+                raise RDError(f"no element with id {ident!r} in this RD (for {ref!r})",
+                              path=pos.path, line=pos.line, element=tag)
+            return found
+        other = self.other_reader(rd_id, ref, pos, tag)
+        found = other.rd.by_id(ident)
+        if found is None:
+            if rd_id.startswith(SYSTEM_PREFIX) and (f"//{rd_id[len(SYSTEM_PREFIX):]}#"
+                                                    f"{ident}" in DACHS_SYSTEM_IDS):
+                raise Unavailable(f"{ref} is DaCHS vocabulary DR does not provide yet")
+            raise RDError(f"{short_name(rd_id)} has no element with id {ident!r} "
+                          f"(for {ref!r})", path=pos.path, line=pos.line, element=tag)
+        return found
+
+    def other_reader(self, rd_id: str, ref: str, pos: Position, tag: str) -> Reader:
+        if rd_id in _SYSTEM_READERS:
+            return _SYSTEM_READERS[rd_id]
+        assert self.library is not None
+        reader = self.library.read(rd_id, ref, pos, tag)
+        if rd_id.startswith(SYSTEM_PREFIX):
+            _SYSTEM_READERS[rd_id] = reader
+        return reader
+
+class _LoopContext:
+    """``context`` in LOOP codeItems: DaCHS offers the element fed as replayTarget."""
+
+    def __init__(self, target: Element) -> None:
+        self.replayTarget = target
+
+
+def _defaults(fragment: etree._Element) -> dict[str, str]:
+    """A STREAM's <DEFAULTS> (macro values used when the FEED gives none)."""
+    found = fragment.find("DEFAULTS")
+    return dict(found.attrib) if found is not None else {}
+
+
+def read_rd(library: Library, path: Path, rd_id: str, root: etree._Element) -> Reader:
+    """Read another RD completely for ``library`` (its elements and snapshots)."""
+    reader = Reader(str(path), root, rd_id=rd_id, inputs_dir=library.inputs_dir,
+                    library=library)
+    reader.read()
+    return reader

@@ -9,41 +9,21 @@ raised while making a row is attributed to the RD element that caused it.
 from __future__ import annotations
 
 import fnmatch
-import io
-import re
 import textwrap
-import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 from rd import rmkfuncs
-from rd.elements.rowmaker import Apply, IgnoreOn, Map, Rowmaker, Var
+from rd.elements.procs import RowFilter, SourceFields
+from rd.elements.rowmaker import IgnoreOn, Map, Rowmaker, Var
 from rd.elements.table import Table
-from rd.errors import RDError
+from rd.errors import DRError, RDError
+from rd.importing import ROW_ITER, ProcError
+from rd.macros import expand_at
+from rd.proccode import RDView, compile_app, replace_at_names
 from rd.structure import Element
-
-_RESULT_KEY_RE = re.compile(r"""result\s*\[\s*(['"])([A-Za-z_][A-Za-z0-9_]*)\1\s*\]""")
-
-
-def replace_at_names(code: str, at: Element) -> str:
-    """Turn ``@name`` into ``vars["name"]`` outside strings and comments."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, IndentationError) as exc:
-        raise at.error(f"cannot read the Python code: {exc}") from None
-    lines = code.splitlines(keepends=True)
-    edits: list[tuple[int, int, int, str]] = []
-    for first, second in zip(tokens, tokens[1:]):
-        if (first.type == tokenize.OP and first.string == "@"
-                and second.type == tokenize.NAME and first.end == second.start):
-            row, col = first.start
-            edits.append((row, col, second.end[1], f'vars["{second.string}"]'))
-    for row, start, end, text in reversed(edits):
-        line = lines[row - 1]
-        lines[row - 1] = line[:start] + text + line[end:]
-    return "".join(lines)
 
 
 @dataclass
@@ -59,14 +39,21 @@ class CompiledRowmaker:
     required_fields: frozenset[str]
     spans: list[tuple[int, int, Element]] = field(default_factory=list)
     filename: str = ""
+    # code filenames of the compiled applies -> their elements
+    procs: dict[str, Element] = field(default_factory=dict)
 
     def element_for(self, tb: TracebackType | None) -> Element | None:
         """The RD element whose code raised, from a traceback through our function."""
-        lineno = None
+        lineno, proc = None, None
         while tb is not None:
-            if tb.tb_frame.f_code.co_filename == self.filename:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename == self.filename:
                 lineno = tb.tb_lineno
+            elif filename in self.procs:
+                proc = self.procs[filename]
             tb = tb.tb_next
+        if proc is not None:
+            return proc
         if lineno is None:
             return None
         for start, end, elem in self.spans:
@@ -109,15 +96,6 @@ def _expression(raw: str, at: Element) -> str:
     except SyntaxError as exc:
         raise _syntax_error(exc, raw, at, "expression") from None
     return f"(\n{code}\n)"
-
-
-def _statements(raw: str, at: Element) -> str:
-    code = replace_at_names(textwrap.dedent(raw).strip("\n"), at)
-    try:
-        compile(code, str(at.pos), "exec")
-    except SyntaxError as exc:
-        raise _syntax_error(exc, raw, at, "code") from None
-    return code
 
 
 def _value_code(elem: Map | Var, consts: dict[str, Any]) -> str:
@@ -177,22 +155,27 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
     consts: dict[str, Any] = {}
     src = _Source()
     src.add("def __rowmaker(vars):", indent=0)
+    src.add("result = {}")
     for trigger in [*extra_ignore, *rowmaker.ignore_on]:
         src.add(f"if {trigger.condition()}:\n    return None", trigger)
     for var in rowmaker.vars:
         src.add(f"vars[{var.key!r}] = {_value_code(var, consts)}", var)
         if var.source:
             required.add(var.source)
-    applies: list[Apply] = rowmaker.applies
-    if applies:
-        src.add("result = {}")
-        for apply in applies:
-            if apply.code is None:
-                raise apply.error(f"procDef {apply.proc_def!r} is not known to DR yet")
-            src.add(_statements(apply.code, apply), apply)
-            for match in _RESULT_KEY_RE.finditer(apply.code):
-                name = _column(table, match.group(2), apply)
-                assignments.setdefault(name, (f"result.get({name!r})", None))
+    rd = rowmaker.rd
+    extra = {"targetTable": table, "rd": RDView(rd, getattr(rd, "inputs_dir", None)),
+             "_table_qname_": table.qualified_name}
+    procs: dict[str, Element] = {}
+    applies = []
+    for apply in rowmaker.applies:
+        compiled = compile_app(apply, extra, expand_at)
+        if compiled is None:
+            continue  # DaCHS vocabulary DR lacks; the reader warned
+        name = f"_apply{len(applies)}"
+        consts[name] = compiled.function
+        procs[compiled.filename] = apply
+        applies.append(apply)
+        src.add(f"{name}(vars, result)", apply)
     for m in rowmaker.maps:
         name = _column(table, m.key, m)
         assignments[name] = (_value_code(m, consts), m)
@@ -204,15 +187,16 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
             plain[name] = m.source
 
     for col in table.columns:
-        if col.required and col.name not in assignments:
+        if col.required and col.name not in assignments and not applies:
             raise rowmaker.error(f"column {col.name!r} of table {table.id!r} is required, "
                                  "but this rowmaker never sets it")
 
     columns = tuple(assignments)
     if applies:
+        # applies may set any column in result, as in DaCHS: every column is made
+        columns = tuple(c.name for c in table.columns)
         for name, (code, elem) in assignments.items():
-            if not code.startswith("result.get("):
-                src.add(f"result[{name!r}] = {code}", elem)
+            src.add(f"result[{name!r}] = {code}", elem)
         src.add("return (" + "".join(f"result.get({n!r}), " for n in columns) + ")")
     else:
         src.add("return (")
@@ -222,13 +206,14 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
 
     filename = f"<rowmaker {rowmaker.pos}>"
     namespace = rmkfuncs.namespace()
-    namespace.update(consts, _guard=_guard, _nullify=_nullify)
+    namespace.update(consts, _guard=_guard, _nullify=_nullify,
+                     _table_qname_=table.qualified_name)
     exec(compile("\n".join(src.lines), filename, "exec"), namespace)  # noqa: S102
     is_plain = (not rowmaker.vars and not applies and not rowmaker.ignore_on
                 and not extra_ignore
                 and set(plain) == set(columns))
     return CompiledRowmaker(columns, namespace["__rowmaker"], plain if is_plain else None,
-                            frozenset(required), src.spans, filename)
+                            frozenset(required), src.spans, filename, procs)
 
 
 def _column(table: Table, name: str, at: Element) -> str:
@@ -239,3 +224,49 @@ def _column(table: Table, name: str, at: Element) -> str:
 
 
 
+
+
+def compile_grammar_procs(grammar: Element) -> tuple[list, list]:
+    """The rowfilters and sourceFields of a grammar element, compiled.
+
+    Rowfilters become functions of a row yielding rows; sourceFields
+    functions of a source path returning a dict added to its rows.
+    """
+    rd = grammar.rd
+    extra = {"rd": RDView(rd, getattr(rd, "inputs_dir", None))}
+    rowfilters, source_fields = [], []
+    for child in grammar.child_elements:
+        if isinstance(child, RowFilter | SourceFields):
+            compiled = compile_app(child, extra, expand_at)
+            if compiled is None:
+                continue  # DaCHS vocabulary DR lacks; the reader warned
+            label = f"<{child.tag}> at {child.pos}"
+            if isinstance(child, RowFilter):
+                rowfilters.append(_row_function(compiled.function, label))
+            else:
+                source_fields.append(_fields_function(compiled.function, label))
+    return rowfilters, source_fields
+
+
+def _row_function(function: Callable[..., Any], label: str) -> Callable[[dict], Any]:
+    def rowfilter(row: dict) -> list[dict]:
+        try:
+            return list(function(row, ROW_ITER) or ())
+        except rmkfuncs.IgnoreThisRow:
+            return []
+        except DRError:
+            raise
+        except Exception as exc:
+            raise ProcError(f"{type(exc).__name__}: {exc} (in {label})") from None
+    return rowfilter
+
+
+def _fields_function(function: Callable[..., Any], label: str) -> Callable[[str], Any]:
+    def source_fields(path: str) -> Any:
+        try:
+            return function(path, None)
+        except DRError:
+            raise
+        except Exception as exc:
+            raise ProcError(f"{type(exc).__name__}: {exc} (in {label})") from None
+    return source_fields

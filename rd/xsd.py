@@ -2,7 +2,10 @@
 
 Editors use it to validate and complete RDs.  Active tags (STREAM, FEED,
 LOOP) are allowed wherever elements are; their contents are not checked,
-since they are replayed into other places.
+since they are replayed into other places.  As in DaCHS, an attribute may
+also be written as a child element (``<mixin>//scs#q3cindex</mixin>``, with
+the mixin's parameters as its attributes).  DaCHS cores and grammars DR keeps
+without interpreting them (:class:`rd.structure.Opaque`) take any content.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from rd.elements.resource import Resource
-from rd.structure import Attr, Element, parse_bool, parse_int
+from rd.structure import Attr, Element, Opaque, parse_bool, parse_int
 
 XS = "http://www.w3.org/2001/XMLSchema"
 BOOLEAN_WORDS = ("True", "False", "true", "false", "TRUE", "FALSE", "yes", "no",
@@ -80,10 +83,18 @@ def _complex_type(schema: etree._Element, cls: type[Element], done: set[str],
     if cls.text:
         ct.set("mixed", "true")
     _doc(ct, cls.doc)
+    if issubclass(cls, Opaque):
+        seq = _x(ct, "sequence")
+        _x(seq, "any", processContents="skip", minOccurs="0", maxOccurs="unbounded")
+        _x(ct, "anyAttribute", processContents="skip")
+        return name
     choice = _x(ct, "choice", minOccurs="0", maxOccurs="unbounded")
     for tag, child in sorted(cls.children.items()):
         child_type = _complex_type(schema, child, done, enums)
         _x(choice, "element", name=tag, type=child_type)
+    for attr in cls.attrs:  # an attribute written as an element
+        if attr.name not in cls.children:
+            _x(choice, "element", name=attr.name, type="attributeElement")
     for tag in ("STREAM", "NXSTREAM", "FEED", "LFEED", "LOOP"):
         _x(choice, "element", ref=tag)
     _x(ct, "attribute", name="id", type="xs:string")
@@ -93,6 +104,8 @@ def _complex_type(schema: etree._Element, cls: type[Element], done: set[str],
         if attr.required:
             el.set("use", "required")
         _doc(el, attr.doc)
+    if cls.open_attrs:
+        _x(ct, "anyAttribute", processContents="skip")
     return name
 
 
@@ -105,6 +118,10 @@ def schema_document() -> etree._ElementTree:
     for word in BOOLEAN_WORDS:
         _x(restriction, "enumeration", value=word)
     _active_tags(schema)
+    attribute_element = _x(schema, "complexType", name="attributeElement", mixed="true")
+    _doc(attribute_element, "An attribute of the parent written as an element; its "
+                            "attributes are a mixin's parameters.")
+    _x(attribute_element, "anyAttribute", processContents="skip")
     root_type = _complex_type(schema, Resource, set(), {})
     _x(schema, "element", name="resource", type=root_type)
     return etree.ElementTree(schema)

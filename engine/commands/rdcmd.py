@@ -11,7 +11,7 @@ from engine.db.connect import open_database
 from engine.ingest.drop import drop_rd
 from engine.ingest.importer import import_rd
 from engine.ingest.progress import Progress
-from rd.errors import DRError
+from rd.errors import DRError, RDError
 from rd.loader import all_rd_files, load_rd, load_rd_file, resolve_reference
 
 
@@ -29,6 +29,8 @@ def cmd_imp(cfg: Config, args: argparse.Namespace) -> int:
         report = import_rd(conn, rd, args.data, Progress())
     finally:
         conn.close()
+    for skipped in report.data_skipped:
+        print(f"warning: {skipped}", file=sys.stderr)
     for rep in report.tables.values():
         rejected = f", {rep.rejected:,} rejected" if rep.rejected else ""
         print(f"{rep.name}: {rep.rows:,} rows{rejected}")
@@ -49,19 +51,55 @@ def cmd_drop(cfg: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_val(cfg: Config, args: argparse.Namespace) -> int:
-    refs = args.rds or [str(p) for p in all_rd_files(cfg.inputs_dir)]
-    failed = 0
-    for ref in refs:
+def _rds_to_check(cfg: Config, refs: list[str]) -> list[tuple[str, Path | None, str, Path]]:
+    """(label, file or None if unresolvable, RD id, inputs directory) for each RD the
+    arguments name: RD references, RD files, or directories (every RD below)."""
+    inputs = cfg.inputs_dir.resolve()
+    out: list[tuple[str, Path | None, str, Path]] = []
+    for ref in refs or [str(cfg.inputs_dir)]:
+        as_path = Path(ref)
+        if as_path.is_dir():
+            base = as_path.resolve()
+            root = inputs if base == inputs or inputs in base.parents else base
+            for path in all_rd_files(as_path):
+                rd_id = str(path.resolve().relative_to(root).with_suffix(""))
+                out.append((rd_id, path, rd_id, root))
+            continue
         try:
             path, rd_id = resolve_reference(ref, cfg.inputs_dir)
-            rd = load_rd_file(path, rd_id)
-        except DRError as exc:
-            print(f"{ref}: error: {exc}", file=sys.stderr)
-            failed += 1
+        except DRError:
+            out.append((ref, None, "", inputs))
             continue
-        _print_warnings(rd)
-        print(f"{rd.rd_id}: OK")
+        inside = path.resolve().is_relative_to(inputs)
+        out.append((rd_id if inside else ref, path, rd_id, inputs))
+    return out
+
+
+def cmd_val(cfg: Config, args: argparse.Namespace) -> int:
+    """One line per RD: ok or N warnings (stdout), error: ... (stderr); exit status 1
+    if any RD has an error."""
+    failed = 0
+    checked = _rds_to_check(cfg, args.rds)
+    for label, path, rd_id, inputs in checked:
+        try:
+            if path is None:
+                resolve_reference(label, cfg.inputs_dir)  # raises, saying what it tried
+            rd = load_rd_file(path, rd_id, inputs)
+        except DRError as exc:
+            failed += 1
+            message = exc.message if isinstance(exc, RDError) else str(exc)
+            print(f"{label}: error: {message}", file=sys.stderr)  # CI logs show stderr
+            if args.verbose and exc.hint:
+                print(f"    hint: {exc.hint}", file=sys.stderr)
+            continue
+        count = len(rd.warnings)
+        print(f"{label}: " + (f"{count} warning{'s' if count != 1 else ''}" if count
+                              else "OK"))
+        if args.verbose:
+            for warning in rd.warnings:
+                print(f"    {warning}")
+    if not checked:
+        print(f"no RDs below {cfg.inputs_dir}")
     return 1 if failed else 0
 
 
@@ -95,8 +133,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_drop)
 
     p = sub.add_parser("val", aliases=["validate"],
-                       help="check RDs without touching the database")
-    p.add_argument("rds", nargs="*", help="RD references (default: every RD in inputs)")
+                       help="check RDs without touching the database (one line per RD; "
+                            "exit status 1 if any has an error)")
+    p.add_argument("rds", nargs="*", help="RD references, RD files or directories (every "
+                                          "RD below); default: every RD in inputs")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list each RD's warnings (and the hints of errors)")
     p.set_defaults(func=cmd_val)
 
     p = sub.add_parser("schema", help="write the XML Schema of the RD language")

@@ -47,8 +47,8 @@ def _short(text: str, limit: int = 63) -> str:
 
 
 def index_name(table: Table, index: Index, number: int) -> str:
-    if index.name:
-        return index.name.lower()
+    if index.name:  # as in DaCHS, the table's name goes first
+        return _short(f"{table.id.lower()}_{index.name.lower()}")
     if index.kind == "position":
         return _short(f"{table.id.lower()}_pos_idx")
     suffix = "_".join(c.lower() for c in index.columns) or f"expr{number}"
@@ -73,13 +73,15 @@ def index_statements(table: Table, on_name: str | None = None,
             expr = pos_index_expression(q(pos.ra), q(pos.dec))
             method, what = "gist", f"({expr})"
         elif index.expression and index.expression.strip():
-            method, what = index.method or "btree", f"({index.expression.strip()})"
+            # DaCHS's rule: the text is the index's key list as written
+            # ("uri text_pattern_ops", "(lower(name))").
+            method, what = index.method or "btree", " ".join(index.expression.split())
         else:
             method = index.method or "btree"
             what = ", ".join(q(c.lower()) for c in index.columns)
         sql = f"CREATE INDEX {q(name)} ON {target} USING {method} ({what})"
-        if index.options:
-            sql += f" WITH ({index.options})"
+        if index.clauses:
+            sql += " " + index.clauses
         out.append((name, sql))
     return out
 

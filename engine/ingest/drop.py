@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.db import metadata
 from engine.db.system import install_system_schema
 from engine.ingest import ddl
+from engine.ingest.scripts import run_scripts
 from rd.elements.resource import Resource
 
 
@@ -17,8 +18,13 @@ def drop_rd(conn, rd: Resource) -> list[str]:
             for table in rd.tables:
                 if not table.on_disk or table.system:
                     continue
-                cur.execute(f"DROP TABLE IF EXISTS "
-                            f"{ddl.qualified(table.schema, table.id)} CASCADE")
+                live = ddl.qualified(table.schema, table.id)
+                cur.execute("SELECT to_regclass(%s)", (live,))
+                if cur.fetchone()[0] is not None:
+                    scripts = [s for data in rd.data for make in data.makes
+                               if make.table == table.id for s in make.scripts]
+                    run_scripts(cur, scripts + table.scripts, "beforeDrop", table, live)
+                cur.execute(f"DROP TABLE IF EXISTS {live} CASCADE")
                 dropped.append(table.qualified_name.lower())
             cur.execute("SELECT table_name FROM dc.tables WHERE rd_id = %s", (rd.rd_id,))
             known = [row[0] for row in cur.fetchall()]

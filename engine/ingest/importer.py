@@ -1,11 +1,22 @@
 """``dr imp``: one RD's data imported in one transaction, with provenance.
 
 Tables of ordinary data elements are built beside the live ones (``<t>__dr_new``),
-loaded, indexed and analysed, and swapped in at the very end, so readers keep
-the old data until the commit and wait only for the swap.  Data elements with
+loaded, indexed and analysed, and swapped in when their data element is done
+(so later data elements and their scripts see them), so readers keep the old
+data until then and wait only from the swap to the commit.  A table whose make
+has ``<script>``s is rebuilt under its own name instead, because scripts may
+name it: readers of it wait for the whole import.  Data elements with
 ``updating="True"`` append the rows of new sources to the live table and
 replace the rows of sources whose checksum changed (rows carry their source's
-id in a hidden column).  Any error rolls everything back.
+id in a hidden column).  A data element without sources and grammar makes its
+tables empty.  Any error rolls everything back.
+
+Scripts run when DaCHS runs them: preCreation before the CREATE TABLE,
+preImport before the first row, newSource and sourceDone around each source,
+preIndex before the indexes, postCreation when the table is complete,
+afterMeta after the metadata is written, beforeDrop before a table is dropped.
+Updating imports run only newSource and sourceDone (and the creation scripts
+when they create the table).
 """
 
 from __future__ import annotations
@@ -19,22 +30,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as pkg_metadata
 
+import psycopg2
+
 from engine.db import metadata
 from engine.db.system import install_system_schema
 from engine.ingest import ddl
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.progress import Progress
+from engine.ingest.scripts import Feeder, run_scripts
 from engine.ingest.sources import SourceFile, describe_source
 from engine.ingest.textscan import non_ascii_columns
 from grammars import make_grammar
-from rd.elements.data import Data, Make
+from rd.elements.data import Data, Make, is_listed
 from rd.elements.resource import Resource
 from rd.elements.table import Table
 from rd.errors import DRError, RDError
-from rd.loader import compiled_rowmaker
+from rd.loader import compiled_rowmaker, import_grammar
 from rd.rowcode import compile_rowmaker
 
 STAGING_SUFFIX = "__dr_new"
+
+
+@dataclass
+class _Built:
+    """A table being made by an ordinary import: under which name, and how filled."""
+
+    make: Make
+    table: Table
+    scripts: list
+    name: str  # its SQL name during the import (staging unless it has scripts)
+    target: str  # qualified
+    job: LoadJob | None
 
 
 @dataclass
@@ -50,6 +76,8 @@ class ImportReport:
     tables: dict[str, TableReport] = field(default_factory=dict)
     sources_loaded: int = 0
     sources_skipped: int = 0
+    # data elements left out, with why (a grammar DR lacks, say)
+    data_skipped: list[str] = field(default_factory=list)
 
 
 def _dr_version() -> str:
@@ -59,15 +87,49 @@ def _dr_version() -> str:
         return "unknown"
 
 
-def select_data(rd: Resource, data_ids: Sequence[str]) -> list[Data]:
+def _side_querier(conn):
+    """Queries of RD procedures (//procs#simpleSelect) made while rows stream into COPY
+    on ``conn``, which cannot answer meanwhile: a second, read-only connection, opened
+    on first use; it sees committed data only."""
+    side = None
+
+    def query(sql: str, params=None) -> list[dict]:
+        nonlocal side
+        if side is None:
+            side = psycopg2.connect(**conn.info.dsn_parameters, password=conn.info.password)
+            side.set_session(readonly=True, autocommit=True)
+        with side.cursor() as cur:
+            cur.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, row)) for row in cur.fetchall()] if names else []
+
+    return query
+
+
+def select_data(rd: Resource, data_ids: Sequence[str],
+                skipped: list[str] | None = None) -> list[Data]:
+    """The data elements to import: those named, else the auto ones DR can import
+    (the others are added to ``skipped`` with the reason)."""
     if not data_ids:
-        return [d for d in rd.data if d.auto and d.makes]
+        chosen = []
+        for data in rd.data:
+            if not (data.auto and data.makes):
+                continue
+            if data.unimportable is not None:
+                if skipped is not None:
+                    skipped.append(f"{data.pos}: <data> {data.id or ''!r} not imported: "
+                                   f"{data.unimportable}")
+                continue
+            chosen.append(data)
+        return chosen
     chosen = []
     for ident in data_ids:
         data = rd.data_by_id(ident)
         if data is None:
             known = ", ".join(d.id or "?" for d in rd.data) or "none"
             raise DRError(f"{rd.rd_id} has no data element {ident!r} (it has: {known})")
+        if data.unimportable is not None:
+            raise data.error(f"cannot be imported: {data.unimportable}")
         chosen.append(data)
     return chosen
 
@@ -77,9 +139,9 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
     """Import the chosen (default: auto) data elements of ``rd``; commit or roll back."""
     progress = progress or Progress(enabled=False)
     install_system_schema(conn)
-    datas = select_data(rd, data_ids)
-    started = datetime.datetime.now(datetime.UTC)
     report = ImportReport()
+    datas = select_data(rd, data_ids, report.data_skipped)
+    started = datetime.datetime.now(datetime.UTC)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)",
@@ -95,10 +157,10 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
             run = _ImportRun(cur, rd, report, progress)
             for data in datas:
                 run.import_data(data)
-            run.swap_in()
             run.ensure_foreign_keys()
             metadata.publish(cur, rd, run.made_tables, run.source_meta, run.nrows,
                              report.import_id, run.unicode_columns)
+            run.after_meta()
         conn.commit()
     except BaseException:
         conn.rollback()
@@ -111,10 +173,12 @@ class _ImportRun:
 
     def __init__(self, cur, rd: Resource, report: ImportReport, progress: Progress):
         self.cur, self.rd, self.report, self.progress = cur, rd, report, progress
+        self.side_query = _side_querier(cur.connection)
         self.made_tables: list[Table] = []
         self.staged: list[Table] = []
         self.source_meta: dict[str, dict[str, str]] = {}
         self.nrows: dict[str, int] = {}
+        self.made: list[tuple[Make, Table]] = []  # for afterMeta scripts
         self.unicode_columns: dict[str, list[str]] = {}
 
     # -- helpers -------------------------------------------------------------
@@ -129,7 +193,8 @@ class _ImportRun:
             raise RDError("has no grammar DR implements, so it cannot be imported",
                           path=data.pos.path, line=data.pos.line, element="data")
         try:
-            return make_grammar(data.grammar.tag, data.grammar.params())
+            return import_grammar(self.rd, data.grammar, self.side_query,
+                                  make_grammar(data.grammar.tag, data.grammar.params()))
         except DRError as exc:
             raise RDError(exc.message, path=data.grammar.pos.path,
                           line=data.grammar.pos.line, element=data.grammar.tag) from None
@@ -139,12 +204,40 @@ class _ImportRun:
             raise RDError("has no sources to import", path=data.pos.path,
                           line=data.pos.line, element="data")
         resdir = self.rd.resdir_path
-        paths = data.sources.resolve(resdir)
-        if not paths:
+        if not data.sources.resolve(resdir, ignore=False):
             raise RDError(f"sources {', '.join(data.sources.patterns())} match no file "
                           f"in {resdir}", path=data.sources.pos.path,
                           line=data.sources.pos.line, element="sources")
+        paths = data.sources.resolve(resdir)
+        ignored = self.ignored_by_query(data)
+        if ignored:
+            inputs = self.rd.inputs_dir
+            paths = [p for p in paths if not is_listed(p, resdir, ignored)
+                     and not (inputs is not None and is_listed(p, inputs, ignored))]
         return [describe_source(p, resdir) for p in paths]
+
+    def ignored_by_query(self, data: Data) -> set[str]:
+        """What ignoreSources fromdb (and fromdbUpdating, when updating) name."""
+        spec = data.sources.ignored if data.sources is not None else None
+        queries = [spec.fromdb] if spec is not None and spec.fromdb else []
+        if spec is not None and spec.fromdb_updating and data.updating:
+            queries.append(spec.fromdb_updating)
+        found: set[str] = set()
+        for sql in queries:
+            self.cur.execute("SAVEPOINT dr_ignore")
+            try:
+                self.cur.execute(sql)
+                found.update(str(row[0]) for row in self.cur.fetchall()
+                             if row and row[0] is not None)
+            except psycopg2.errors.UndefinedTable:
+                pass  # a first import: the table the query reads does not exist yet
+            except psycopg2.Error as exc:
+                raise spec.error(f"fromdb query failed: {str(exc).strip().splitlines()[0]}"
+                                 ) from None
+            finally:
+                self.cur.execute("ROLLBACK TO SAVEPOINT dr_ignore")
+                self.cur.execute("RELEASE SAVEPOINT dr_ignore")
+        return found
 
     def rowmaker_for(self, data: Data, make: Make):
         base = compiled_rowmaker(self.rd, make)
@@ -192,35 +285,89 @@ class _ImportRun:
         if data.updating:
             self.import_updating(data)
             return
-        grammar = self.grammar_for(data)
-        sources = self.sources_of(data)
-        jobs = []
-        for make in data.makes:
-            table, _ = make.resolve()
-            staging = table.id.lower() + STAGING_SUFFIX
-            self.cur.execute(f"DROP TABLE IF EXISTS {ddl.qualified(table.schema, staging)}")
-            self.cur.execute(ddl.create_table(table, staging))
-            self.run_scripts(make, "postCreation", staging)
-            jobs.append((make, table, LoadJob(ddl.qualified(table.schema, staging),
-                                              self.rowmaker_for(data, make))))
+        grammar = self.grammar_for(data) if data.fills_rows else None
+        sources = self.sources_of(data) if data.fills_rows else []
+        built = [self.create_for(data, make, grammar is not None)
+                 for make in self.on_disk_makes(data)]
         for src in sources:
+            for b in built:
+                run_scripts(self.cur, b.scripts, "newSource", b.table, b.target,
+                            sourceToken=str(src.path))
             header = grammar.header(src.path).meta
             totals = (0, 0)
-            for _make, table, job in jobs:
-                totals = self.load(grammar, src, table, job, header)
+            for b in built:
+                totals = self.load(grammar, src, b.table, b.job, header)
             source_id = self.record_source(data, src, header,
-                                           [t.qualified_name for _, t, _ in jobs])
+                                           [b.table.qualified_name for b in built])
             self.count_source(source_id, *totals)
             self.report.sources_loaded += 1
-        for make, table, _ in jobs:
-            staging = table.id.lower() + STAGING_SUFFIX
-            self.run_scripts(make, "preIndex", staging)
-            self.find_unicode(table, staging)
-            self.build_indexes(table, staging, STAGING_SUFFIX)
-            self.staged.append(table)
-            self.nrows[table.qualified_name.lower()] = \
-                self.report.tables[table.qualified_name].rows
-            self.made_tables.append(table)
+            for b in built:
+                run_scripts(self.cur, b.scripts, "sourceDone", b.table, b.target,
+                            sourceToken=str(src.path), feeder=Feeder())
+        for b in built:
+            self.finish_table(b, counted=grammar is not None and not b.scripts)
+        self.swap_in()
+
+    def on_disk_makes(self, data: Data) -> list[Make]:
+        """The makes whose tables live in the database (DaCHS builds the others in
+        memory, for services); those are reported as skipped."""
+        makes = []
+        for make in data.makes:
+            table, _ = make.resolve()
+            if table.on_disk:
+                makes.append(make)
+            else:
+                self.report.data_skipped.append(
+                    f"{make.pos}: <make> table {table.id!r} is not onDisk (built in "
+                    "memory by services); not imported")
+        return makes
+
+    def create_for(self, data: Data, make: Make, with_rows: bool) -> _Built:
+        """The table of ``make``, created empty (staged unless it has scripts)."""
+        table, _ = make.resolve()
+        scripts = make.all_scripts
+        name = table.id.lower() if scripts else table.id.lower() + STAGING_SUFFIX
+        target = ddl.qualified(table.schema, name)
+        if scripts:
+            self.drop_live(table, scripts)
+        else:
+            self.cur.execute(f"DROP TABLE IF EXISTS {target}")
+        run_scripts(self.cur, scripts, "preCreation", table, target)
+        self.cur.execute(ddl.create_table(table, name))
+        run_scripts(self.cur, scripts, "preImport", table, target)
+        job = (LoadJob(target, self.rowmaker_for(data, make), role=make.role)
+               if with_rows else None)
+        self.report.tables.setdefault(table.qualified_name, TableReport(table.qualified_name))
+        return _Built(make, table, scripts, name, target, job)
+
+    def finish_table(self, b: _Built, counted: bool) -> None:
+        """Scripts, indexes and statistics of a filled table; staged ones wait for
+        :meth:`swap_in`."""
+        run_scripts(self.cur, b.scripts, "preIndex", b.table, b.target)
+        self.find_unicode(b.table, b.name)
+        self.build_indexes(b.table, b.name, "" if b.scripts else STAGING_SUFFIX)
+        run_scripts(self.cur, b.scripts, "postCreation", b.table, b.target)
+        rep = self.report.tables[b.table.qualified_name]
+        if not counted:  # rows came (also) from scripts: count them
+            self.cur.execute(f"SELECT count(*) FROM {b.target}")
+            rep.rows = self.cur.fetchone()[0]
+        self.nrows[b.table.qualified_name.lower()] = rep.rows
+        if not b.scripts:
+            self.staged.append(b.table)
+        self.made_tables.append(b.table)
+        self.made.append((b.make, b.table))
+
+    def drop_live(self, table: Table, scripts) -> None:
+        """Drop the live table for a rebuild in place, running beforeDrop first."""
+        if self.exists(table):
+            live = ddl.qualified(table.schema, table.id)
+            run_scripts(self.cur, scripts, "beforeDrop", table, live)
+            self.cur.execute(f"DROP TABLE {live} CASCADE")
+
+    def after_meta(self) -> None:
+        for make, table in self.made:
+            run_scripts(self.cur, make.all_scripts, "afterMeta", table,
+                        ddl.qualified(table.schema, table.id))
 
     def build_indexes(self, table: Table, on_name: str, suffix: str) -> None:
         pk = ddl.primary_key_statement(table, on_name, suffix)
@@ -232,28 +379,10 @@ class _ImportRun:
             self.cur.execute(sql)
         self.cur.execute(f"ANALYZE {ddl.qualified(table.schema, on_name)}")
 
-    def run_scripts(self, make: Make, kind: str, on_name: str) -> None:
-        for script in make.scripts:
-            if script.type != kind:
-                continue
-            if script.lang == "python":
-                raise RDError("python scripts are not implemented by DR yet",
-                              path=script.pos.path, line=script.pos.line, element="script")
-            sql = (script.content or "").replace("\\curtable",
-                                                  ddl.qualified(make.rd.schema, on_name))
-            if script.lang == "AC_SQL":
-                self.cur.execute("SAVEPOINT dr_script")
-                try:
-                    self.cur.execute(sql)
-                except Exception:
-                    self.cur.execute("ROLLBACK TO SAVEPOINT dr_script")
-                self.cur.execute("RELEASE SAVEPOINT dr_script")
-            else:
-                self.cur.execute(sql)
-
     def swap_in(self) -> None:
         """Replace live tables by their staged versions (the only exclusive lock)."""
-        for table in self.staged:
+        staged, self.staged = self.staged, []
+        for table in staged:
             live = ddl.qualified(table.schema, table.id)
             if self.exists(table):
                 self.cur.execute(f"DROP TABLE {live} CASCADE")
@@ -291,17 +420,19 @@ class _ImportRun:
     # -- updating data ---------------------------------------------------------------
 
     def import_updating(self, data: Data) -> None:
-        grammar = self.grammar_for(data)
-        sources = self.sources_of(data)
+        grammar = self.grammar_for(data) if data.fills_rows else None
+        sources = self.sources_of(data) if data.fills_rows else []
         tables = []
         changed = False  # whether rows came or went, so text columns need a new look
-        for make in data.makes:
+        for make in self.on_disk_makes(data):
             table, _ = make.resolve()
+            live = ddl.qualified(table.schema, table.id)
             if not self.exists(table):
                 changed = True
+                run_scripts(self.cur, make.all_scripts, "preCreation", table, live)
                 self.cur.execute(ddl.create_table(table, source_column=True))
-                self.run_scripts(make, "postCreation", table.id.lower())
                 self.build_indexes(table, table.id.lower(), "")
+                run_scripts(self.cur, make.all_scripts, "postCreation", table, live)
             else:
                 self.cur.execute(
                     f"ALTER TABLE {ddl.qualified(table.schema, table.id)} ADD COLUMN IF "
@@ -317,6 +448,10 @@ class _ImportRun:
             if known and known[1] == src.sha256:
                 self.report.sources_skipped += 1
                 continue
+            for make, table in tables:
+                run_scripts(self.cur, make.all_scripts, "newSource", table,
+                            ddl.qualified(table.schema, table.id),
+                            sourceToken=str(src.path))
             header = grammar.header(src.path).meta
             source_id = self.record_source(data, src, header,
                                            [t.qualified_name for _, t in tables])
@@ -327,7 +462,7 @@ class _ImportRun:
                     self.cur.execute(f"DELETE FROM {live} WHERE "
                                      f"{ddl.q(ddl.SOURCE_COLUMN)} = %s", (known[0],))
                 job = LoadJob(live, self.rowmaker_for(data, make), source_id,
-                              ddl.SOURCE_COLUMN)
+                              ddl.SOURCE_COLUMN, role=make.role)
                 totals = self.load(grammar, src, table, job, header)
             self.count_source(source_id, *totals)
             if known:
@@ -335,7 +470,11 @@ class _ImportRun:
                                  "WHERE source_id = %s", (source_id, known[0]))
             self.report.sources_loaded += 1
             changed = True
-        for _, table in tables:
+            for make, table in tables:
+                run_scripts(self.cur, make.all_scripts, "sourceDone", table,
+                            ddl.qualified(table.schema, table.id),
+                            sourceToken=str(src.path), feeder=Feeder())
+        for make, table in tables:
             live = ddl.qualified(table.schema, table.id)
             if changed:
                 self.find_unicode(table, table.id.lower())
@@ -343,3 +482,4 @@ class _ImportRun:
             self.cur.execute(f"SELECT count(*) FROM {live}")
             self.nrows[table.qualified_name.lower()] = self.cur.fetchone()[0]
             self.made_tables.append(table)
+            self.made.append((make, table))

@@ -38,6 +38,7 @@ class LoadJob:
     rowmaker: CompiledRowmaker
     source_id: int | None = None  # value of the hidden source column, if any
     source_column: str = ""
+    role: str | None = None  # the make's role: a dispatching grammar's rows for it
 
 
 def load_source(cursor, grammar: Grammar, path: Path, shown: str, job: LoadJob,
@@ -113,6 +114,8 @@ def _load_batches(cursor, grammar: Grammar, path: Path, shown: str, job: LoadJob
 
     def chunks() -> Iterator[bytes]:
         for batch in grammar.batches(path):
+            if getattr(batch, "roles", None) is not None:  # a dispatching grammar
+                batch = batch.for_role(job.role)
             n = len(batch)
             result.rows_in += n
             if rowmaker.plain_copy is not None:

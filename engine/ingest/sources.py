@@ -18,6 +18,10 @@ class SourceFile:
 
 
 def describe_source(path: Path, resdir: Path) -> SourceFile:
+    if not path.is_absolute() and not (resdir / path).is_file():
+        # A <sources> item that is no file: a token for the grammar (DaCHS's items).
+        return SourceFile(path, str(path), 0, hashlib.sha256(str(path).encode()).hexdigest(),
+                          datetime.datetime.now(datetime.UTC))
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(1 << 20):

@@ -7,6 +7,7 @@ writers need, and the row limit (one more row than wanted, to tell overflow).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,7 +23,14 @@ from engine.services.conddescs import (
 )
 from engine.services.params import Params
 from rd.elements.resource import Resource
-from rd.elements.service import Core, FixedQueryCore, OutputTable, SCSCore, Service
+from rd.elements.service import (
+    Core,
+    FixedQueryCore,
+    OutputField,
+    OutputTable,
+    SCSCore,
+    Service,
+)
 from rd.elements.table import Column, Table
 from rd.tablemeta import ResultColumn, TableMeta
 
@@ -40,7 +48,7 @@ class OutputSpec:
     column: ResultColumn
     verb_level: int = 20
     display_hint: str = ""
-    source: Column | None = None
+    source: Column | None = None  # its tablehead, note_text etc. are what to show
 
 
 @dataclass
@@ -126,7 +134,8 @@ class BoundService:
                 specs.append(OutputSpec(fld.select, _computed_column(fld), fld.verb_level,
                                         fld.display_hint, fld))
             elif source is not None:
-                specs.append(self._spec(source))
+                specs.append(self._spec(source, fld if isinstance(fld, OutputField)
+                                        else None))
             elif table is None:
                 # A fixed query's own result column, described by the field.
                 specs.append(OutputSpec(q(fld.name.lower()), _computed_column(fld),
@@ -134,15 +143,29 @@ class BoundService:
             else:
                 raise fld.error(f"{fld.name!r} is not a column of the queried table; "
                                 "give select= for computed columns")
-        seen, unique = set(), []
-        for spec in specs:
-            if spec.column.name not in seen:
-                seen.add(spec.column.name)
-                unique.append(spec)
-        return unique
+        explicit = len(specs) - len(chosen.fields)
+        unique: dict[str, OutputSpec] = {}
+        for number, spec in enumerate(specs):
+            # an outputField replaces the same column taken by autoCols or verbLevel
+            if spec.column.name not in unique or number >= explicit:
+                unique[spec.column.name] = spec
+        return list(unique.values())
 
-    def _spec(self, col: Column) -> OutputSpec:
-        return OutputSpec(select_expression(col), self._result_column(col), col.verb_level,
+    def _spec(self, col: Column, fld: OutputField | None = None) -> OutputSpec:
+        """A table column as output; ``fld``, an outputField naming it, overrides what
+        it gives (tablehead, verbLevel, note, description, unit...)."""
+        result = self._result_column(col)
+        if fld is not None and fld.given:
+            over = fld.overrides()
+            col = copy.copy(col)
+            for name, value in over.items():
+                setattr(col, name, value)
+            if "note" in fld.given:
+                col.note_item = fld.note_item
+            result = replace(result, **{k: v for k, v in over.items()
+                                        if k in ("unit", "ucd", "utype", "xtype",
+                                                 "description")})
+        return OutputSpec(select_expression(col), result, col.verb_level,
                           col.display_hint, col)
 
     def _result_column(self, col: Column) -> ResultColumn:

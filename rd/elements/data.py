@@ -1,15 +1,27 @@
-"""Data descriptors: ``data`` with its ``sources``, grammar and ``make`` elements."""
+"""Data descriptors: ``data`` with its ``sources``, grammar and ``make`` elements.
+
+A data element without sources and grammar makes its tables empty, to be
+filled otherwise (by scripts, say), as in DaCHS.  A make without a rowmaker
+gets DaCHS's default: every column from the grammar field of the same name.
+A grammar of DaCHS that DR lacks loads; its data element then cannot be
+imported, and says so (:attr:`Data.unimportable`).
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 from pathlib import Path
 
 from rd.elements.grammar import GRAMMAR_ELEMENTS, GrammarElement
 from rd.elements.rowmaker import Rowmaker
-from rd.elements.table import Param, Table
-from rd.meta import HasMeta, Meta
-from rd.structure import Attr, Element, element, one_of, parse_bool
+from rd.elements.script import Script
+from rd.elements.table import DataPublish, Param, Table
+from rd.meta import HasMeta, HasProperties, Meta, Property
+from rd.structure import Attr, Element, Opaque, element, parse_bool
+from rd.vocabulary import DACHS_GRAMMARS
+
+__all__ = ["Script"]  # also importable from here, as before
 
 
 @element
@@ -27,6 +39,44 @@ class Item(Element):
 
 
 @element
+class IgnoreSources(Element):
+    tag = "ignoreSources"
+    doc = ("Sources not to import: globs (pattern), a file listing them (fromfile), or "
+           "an SQL query giving them (fromdb; fromdbUpdating only when the data is "
+           "updating), as paths relative to the resource directory or absolute.")
+    attrs = (
+        Attr("pattern", doc="globs, relative to the resource directory"),
+        Attr("fromfile", doc="a file (resdir-relative) naming one source per line"),
+        Attr("fromdb", doc="SQL whose first column gives the sources"),
+        Attr("fromdbUpdating", doc="like fromdb, for updating imports only"),
+    )
+    children = {"pattern": Pattern}
+
+    def patterns(self) -> list[str]:
+        found = [p.strip() for p in (self.pattern or "").split(",") if p.strip()]
+        return found + [(c.content or "").strip() for c in self.children_of(Pattern)]
+
+    def matches(self, path: Path, resdir: Path) -> bool:
+        try:
+            rel = str(path.relative_to(resdir))
+        except ValueError:
+            rel = str(path)
+        return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p)
+                   for p in self.patterns())
+
+    def listed(self, resdir: Path) -> set[str]:
+        """The sources the fromfile file names (relative and absolute forms)."""
+        if not self.fromfile:
+            return set()
+        path = resdir / self.fromfile
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise self.error(f"cannot read fromfile {str(path)!r}: {exc.strerror}") from None
+        return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
+
+
+@element
 class Sources(Element):
     tag = "sources"
     doc = "The source files of a data element: globs relative to the resource directory."
@@ -34,8 +84,12 @@ class Sources(Element):
         Attr("pattern", doc="a glob, e.g. data/*.csv"),
         Attr("recurse", parse_bool, False, doc="also match in subdirectories"),
     )
-    children = {"pattern": Pattern, "item": Item}
+    children = {"pattern": Pattern, "item": Item, "ignoreSources": IgnoreSources}
     text = "inline_pattern"
+
+    @property
+    def ignored(self) -> IgnoreSources | None:
+        return next(self.children_of(IgnoreSources), None)  # type: ignore[return-value]
 
     def patterns(self) -> list[str]:
         found = [self.pattern] if self.pattern else []
@@ -52,8 +106,9 @@ class Sources(Element):
         if not self.patterns() and not self.items():
             raise self.error("names no sources (give pattern or item)")
 
-    def resolve(self, resdir: Path) -> list[Path]:
-        """The matching files, sorted, without duplicates."""
+    def resolve(self, resdir: Path, ignore: bool = True) -> list[Path]:
+        """The matching files, sorted, without duplicates, less ignoreSources patterns
+        and fromfile (fromdb needs the database: the importer applies it)."""
         found: set[Path] = set()
         for pat in self.patterns():
             if self.recurse:
@@ -62,23 +117,28 @@ class Sources(Element):
             else:
                 matches = (Path(m) for m in glob.glob(str(resdir / pat)))
             found.update(m for m in matches if m.is_file())
-        found.update(resdir / item for item in self.items())
+        # Items are tokens passed to the grammar as they are (DaCHS); file names
+        # among them are relative to the resource directory.
+        found.update(resdir / item if (resdir / item).is_file() else Path(item)
+                     for item in self.items())
+        ignored = self.ignored
+        if ignored is not None and ignore:
+            listed = ignored.listed(resdir)
+            found = {p for p in found if not ignored.matches(p, resdir)
+                     and not is_listed(p, resdir, listed)}
         return sorted(found)
 
 
-@element
-class Script(Element):
-    tag = "script"
-    doc = "SQL run at a point of the import (type) for the table being made."
-    attrs = (
-        Attr("type", one_of("preImport", "postCreation", "preIndex", "afterMeta",
-                            "beforeDrop", "newSource", "sourceDone", "preCreation"),
-             required=True, doc="when it runs"),
-        Attr("lang", one_of("SQL", "AC_SQL", "python"), "SQL",
-             doc="SQL; AC_SQL ignores errors"),
-        Attr("name", default="", doc="a name for messages"),
-    )
-    text = "content"
+def is_listed(path: Path, resdir: Path, names: set[str]) -> bool:
+    """Whether ``names`` (resdir-relative or absolute paths) name ``path``."""
+    if not names:
+        return False
+    try:
+        rel = str(path.relative_to(resdir))
+    except ValueError:
+        rel = None
+    return str(path) in names or (rel is not None and (rel in names
+                                                       or f"./{rel}" in names))
 
 
 @element
@@ -95,6 +155,7 @@ class Make(Element):
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
         self.inline_rowmaker: Rowmaker | None = None
+        self._default_rowmaker: Rowmaker | None = None
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
@@ -113,7 +174,8 @@ class Make(Element):
         return list(self.children_of(Script))  # type: ignore[arg-type]
 
     def resolve(self) -> tuple[Table, Rowmaker]:
-        """The target table and the rowmaker (an empty one maps nothing)."""
+        """The target table and the rowmaker; without one, DaCHS's default: every
+        column from the grammar field of the same name (idmaps="*")."""
         rd = self.rd
         table = rd.resolve_table(self.table, self)
         if self.inline_rowmaker is not None:
@@ -123,26 +185,50 @@ class Make(Element):
             if not isinstance(found, Rowmaker):
                 raise self.error(f"{self.rowmaker!r} is not a rowmaker of this RD")
             return table, found
-        return table, Rowmaker(self, self.pos)
+        if self._default_rowmaker is None:
+            default = Rowmaker(self, self.pos)
+            default.idmaps = ("*",) if table.columns else ()
+            default.finish()
+            self._default_rowmaker = default
+        return table, self._default_rowmaker
+
+    @property
+    def all_scripts(self) -> list[Script]:
+        """The make's scripts and its table's, in that order."""
+        table = self.rd.resolve_table(self.table, self)
+        return self.scripts + table.scripts
+
+
+class UnimplementedGrammar(Opaque):
+    """A DaCHS grammar DR lacks: its data element loads but cannot be imported."""
+
+
+def _unimplemented_grammars() -> dict[str, type[Element]]:
+    return {tag: type(f"Unimplemented_{tag}", (UnimplementedGrammar,), {"tag": tag})
+            for tag in sorted(DACHS_GRAMMARS) if tag not in GRAMMAR_ELEMENTS}
 
 
 @element
-class Data(HasMeta):
+class Data(HasMeta, HasProperties):
     tag = "data"
-    doc = "What to import: sources, a grammar and the tables to make."
+    doc = ("What to import: sources, a grammar and the tables to make.  Without "
+           "sources and grammar, its tables are made empty (scripts may fill them).")
     attrs = (
         Attr("auto", parse_bool, True, doc="imported by dr imp without naming it"),
         Attr("updating", parse_bool, False,
              doc="import only new or changed sources, keeping the others' rows"),
     )
     children = {"sources": Sources, "make": Make, "meta": Meta, "param": Param,
-                **GRAMMAR_ELEMENTS}
+                "property": Property, "publish": DataPublish,
+                **_unimplemented_grammars(), **GRAMMAR_ELEMENTS}
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
         self.sources: Sources | None = None
         self.grammar: GrammarElement | None = None
         self.makes: list[Make] = []
+        # Why DR cannot import this data element yet (None: it can).
+        self.unimportable: str | None = None
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
@@ -150,10 +236,27 @@ class Data(HasMeta):
             if self.sources is not None:
                 raise child.error("a data element takes one sources element")
             self.sources = child
-        elif isinstance(child, GrammarElement):
-            if self.grammar is not None:
+        elif isinstance(child, GrammarElement | UnimplementedGrammar):
+            if self.grammar is not None or self.unimportable is not None:
                 raise child.error("a data element takes exactly one grammar")
-            self.grammar = child
+            if isinstance(child, UnimplementedGrammar):
+                self.unimportable = f"DR does not implement <{child.tag}> yet"
+                child.warn(f"is not implemented by DR yet; data {self.id or ''!r} "
+                           "cannot be imported")
+            else:
+                self.grammar = child
         elif isinstance(child, Make):
             self.makes.append(child)
 
+    def finish(self) -> None:
+        super().finish()
+        if self.sources is not None and self.grammar is None \
+                and self.unimportable is None:
+            raise self.error("has sources but no grammar to read them with")
+
+    @property
+    def fills_rows(self) -> bool:
+        """Whether rows come from sources through a grammar (else: tables made empty)."""
+        # A nullGrammar without sources (DaCHS's way to make tables) reads nothing.
+        return self.grammar is not None and (self.grammar.yields_rows
+                                             or self.sources is not None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rd.elements.procs import ProcApp
 from rd.structure import Attr, Element, element, parse_bool, parse_list
 
 
@@ -96,25 +97,29 @@ class IgnoreOn(Combinator):
         return "(" + " or ".join(t.condition() for t in self.triggers()) + ")"
 
 
-@element
-class Map(Element):
-    tag = "map"
-    doc = ("Sets column ``key`` from the field ``source`` or from the Python expression "
-           "in the text, where @name is the grammar field or var name.")
-    attrs = (
-        Attr("key", doc="the destination column"),
-        Attr("dest", doc="same as key (DaCHS spelling)"),
-        Attr("source", doc="the grammar field to copy"),
-        Attr("nullExpr", doc="a Python expression; a source value equal to it is NULL"),
-        Attr("nullExcs", parse_list, (), doc="exception names turning into NULL"),
-    )
+_MAPPING_ATTRS = (
+    Attr("key", doc="the destination (a column for map, a variable for var)"),
+    Attr("dest", doc="same as key (DaCHS alias)"),
+    Attr("name", doc="same as key (DaCHS alias)"),
+    Attr("source", doc="the grammar field (or var) to copy"),
+    Attr("src", doc="same as source (DaCHS alias)"),
+    Attr("nullExpr", doc="a Python expression; a value equal to it is NULL"),
+    Attr("nullExcs", parse_list, (), doc="exception names turning into NULL"),
+)
+
+
+class MappingRule(Element):
+    """Base of map and var: ``key`` set from ``source`` or a Python expression."""
+
+    attrs = _MAPPING_ATTRS
     text = "code"
 
     def finish(self) -> None:
         super().finish()
-        self.key = self.key or self.dest
+        self.key = self.key or self.dest or self.name
+        self.source = self.source or self.src
         if not self.key:
-            raise self.error("needs key (the column it sets)")
+            raise self.error("needs key (what it sets)")
         code = self.code if self.code and self.code.strip() else None
         if code and self.source:
             raise self.error("has both source and an expression; give one")
@@ -124,51 +129,33 @@ class Map(Element):
 
 
 @element
-class Var(Element):
+class Map(MappingRule):
+    tag = "map"
+    doc = ("Sets column ``key`` from the field ``source`` or from the Python expression "
+           "in the text, where @name is the grammar field or var name.")
+
+
+@element
+class Var(MappingRule):
     tag = "var"
-    doc = "Computes an intermediate value @key for later maps, from a Python expression."
-    attrs = (
-        Attr("key", required=True, doc="the name of the variable"),
-        Attr("source", doc="a grammar field to copy instead of an expression"),
-        Attr("nullExpr", doc="a Python expression; a value equal to it is NULL"),
-        Attr("nullExcs", parse_list, (), doc="exception names turning into NULL"),
-    )
-    text = "code"
-
-    def finish(self) -> None:
-        super().finish()
-        self.code = self.code if self.code and self.code.strip() else None
-        if not self.code and not self.source:
-            raise self.error("needs an expression or source")
+    doc = ("Computes an intermediate value @key for later maps and applies, from a "
+           "Python expression or a field (source).")
 
 
 @element
-class Code(Element):
-    tag = "code"
-    doc = "Python statements."
-    text = "content"
-
-
-@element
-class Apply(Element):
+class Apply(ProcApp):
     tag = "apply"
     doc = ("Runs Python statements for each row; they see ``vars`` (fields and vars) and "
-           "``result`` (the columns made so far) and may change both.")
-    attrs = (
-        Attr("name", doc="a name for messages"),
-        Attr("procDef", doc="a predefined procedure (DR knows none yet)"),
-    )
-    children = {"code": Code}
+           "``result`` (the columns made so far) and may change both.  procDef names a "
+           "procedure to apply (e.g. //procs#dictMap) whose pars bind sets.")
+    required_type = "apply"
     text = "inline_code"
 
-    def finish(self) -> None:
-        super().finish()
-        bodies = [c.content for c in self.children_of(Code)]
-        if self.inline_code and self.inline_code.strip():
-            bodies.append(self.inline_code)
-        self.code = "\n".join(b for b in bodies if b and b.strip()) or None
-        if self.code is None and not self.proc_def:
-            raise self.error("needs a <code> body")
+    @property
+    def body(self) -> str | None:
+        own = super().body
+        inline = self.inline_code if self.inline_code and self.inline_code.strip() else None
+        return "\n".join(b for b in (own, inline) if b) or None
 
 
 @element
@@ -198,10 +185,15 @@ class Rowmaker(Element):
 
     def finish(self) -> None:
         super().finish()
+        self.simple_pairs  # noqa: B018 -- reports a malformed simplemaps now
+
+    @property
+    def simple_pairs(self) -> tuple[tuple[str, str], ...]:
+        """(column, field) pairs of simplemaps (``col:@field`` is DaCHS for col:field)."""
         pairs = []
         for item in self.simplemaps:
             col, sep, field = item.partition(":")
             if not sep or not col.strip() or not field.strip():
                 raise self.error(f"simplemaps item {item!r} is not column:field")
-            pairs.append((col.strip(), field.strip()))
-        self.simple_pairs = tuple(pairs)
+            pairs.append((col.strip(), field.strip().lstrip("@")))
+        return tuple(pairs)

@@ -1,30 +1,33 @@
 """Services: ``service``, its cores (dbCore, scsCore, fixedQueryCore), ``condDesc``,
-``inputKey``, ``outputTable``/``outputField`` and ``publish``."""
+``inputKey``, ``outputTable``/``outputField`` and ``publish``.
+
+A service DR cannot serve yet (a core it lacks, only renderers it lacks)
+loads with a warning and :attr:`Service.unavailable` saying why; the rest of
+its RD works.  Renderers DR lacks are dropped from ``allowed`` with a warning.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rd.elements.table import _COLUMN_ATTRS, Column, Description, Values
-from rd.meta import HasMeta, Meta
-from rd.structure import Attr, Element, element, one_of, parse_bool, parse_int, parse_list
+from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
+from rd.structure import (
+    Attr,
+    Element,
+    Opaque,
+    element,
+    one_of,
+    parse_bool,
+    parse_int,
+    parse_list,
+)
+from rd.vocabulary import DACHS_CORES, DACHS_RENDERERS
 
 RENDERERS = ("form", "scs.xml", "api", "availability", "capabilities", "tables",
              "tableMetadata", "examples")
 
-
-@element
-class Property(Element):
-    tag = "property"
-    doc = "A named setting, e.g. onlyForRenderer on a condDesc."
-    attrs = (Attr("name", required=True, doc="the property's name"),)
-    text = "content"
-
-
-class HasProperties(Element):
-    def property(self, name: str, default: str = "") -> str:
-        for child in self.child_elements:
-            if isinstance(child, Property) and child.name == name:
-                return (child.content or "").strip()
-        return default
+__all__ = ["HasProperties", "Property"]  # also importable from here, as before
 
 
 @element
@@ -73,19 +76,41 @@ class CondDesc(HasProperties):
         return renderer not in parse_list(self.property("notForRenderer"))
 
 
+# What an outputField naming a column of the queried table may change about it.
+OVERRIDABLE = ("unit", "ucd", "utype", "xtype", "description", "tablehead", "verbLevel",
+               "displayHint", "note")
+
+
 @element
 class OutputField(Column):
     tag = "outputField"
-    doc = "A column of a service's output (a table column by name, or an SQL select)."
-    attrs = _COLUMN_ATTRS + (
+    doc = ("A column of a service's output: a column of the queried table by name "
+           "(what it gives here, e.g. tablehead, verbLevel, note, overrides the "
+           "column's), or an SQL select.")
+    attrs = tuple(replace(a, default=None) if a.name in OVERRIDABLE else a
+                  for a in _COLUMN_ATTRS) + (
         Attr("select", doc="an SQL expression giving the value (default: the column)"),
     )
 
+    def finish(self) -> None:
+        self.given = {a.name for a in self.attrs
+                      if a.name in OVERRIDABLE and getattr(self, a.py_name) is not None}
+        for attr in self.attrs:  # the defaults of a column where nothing was given
+            if attr.name in OVERRIDABLE and getattr(self, attr.py_name) is None:
+                default = next(a.default for a in _COLUMN_ATTRS if a.name == attr.name)
+                setattr(self, attr.py_name, default)
+        super().finish()
+
+    def overrides(self) -> dict[str, object]:
+        """What this field sets for the table column it names (by py names)."""
+        return {a.py_name: getattr(self, a.py_name) for a in self.attrs
+                if a.name in self.given}
+
 
 @element
-class OutputTable(Element):
+class OutputTable(HasMeta):
     tag = "outputTable"
-    doc = "The columns a service returns."
+    doc = "The columns a service returns; notes (meta name=note) for its fields' note=."
     attrs = (
         Attr("autoCols", parse_list, (), doc="columns of the queried table to return"),
         Attr("verbLevel", parse_int, None, doc="return all columns up to this verbLevel"),
@@ -95,6 +120,10 @@ class OutputTable(Element):
     @property
     def fields(self) -> list[Column]:
         return [c for c in self.child_elements if isinstance(c, Column)]
+
+    @property
+    def notes(self) -> dict[str, MetaItem]:
+        return {item.attr("tag"): item for item in self.meta.get_all("note", inherit=False)}
 
 
 class Core(Element):
@@ -159,7 +188,14 @@ class FixedQueryCore(Core):
             raise self.error("needs a query")
 
 
-CORES = {"dbCore": DBCore, "scsCore": SCSCore, "fixedQueryCore": FixedQueryCore}
+class UnimplementedCore(Opaque):
+    """A DaCHS core DR lacks: the service using it loads as unavailable."""
+
+
+CORES: dict[str, type[Element]] = {"dbCore": DBCore, "scsCore": SCSCore,
+                                   "fixedQueryCore": FixedQueryCore}
+CORES.update({tag: type(f"Unimplemented_{tag}", (UnimplementedCore,), {"tag": tag})
+              for tag in sorted(DACHS_CORES) if tag not in CORES})
 
 
 @element
@@ -170,6 +206,9 @@ class Publish(Element):
     attrs = (
         Attr("render", required=True, doc="the renderer published"),
         Attr("sets", parse_list, ("local",), doc="local, ivo_managed"),
+        Attr("service", doc="another service of the RD whose renderer this is (DaCHS: "
+                            "a form published as this service's browser interface)"),
+        Attr("auxiliary", parse_bool, False, doc="an auxiliary capability (DaCHS)"),
     )
 
 
@@ -188,11 +227,14 @@ class Service(HasMeta):
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
-        self.inline_core: Core | None = None
+        self.inline_core: Element | None = None
+        # Why DR cannot serve this service yet (None: it can); see resolve_core.
+        self.unavailable: str | None = None
+        self.unserved: tuple[str, ...] = ()  # renderers of allowed DR lacks
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
-        if isinstance(child, Core):
+        if isinstance(child, Core | UnimplementedCore):
             if self.inline_core is not None:
                 raise child.error("a service takes one core")
             self.inline_core = child
@@ -201,25 +243,62 @@ class Service(HasMeta):
         super().finish()
         if self.id is None:
             raise self.error("a service needs an id (its name in URLs)")
-        unknown = [r for r in self.allowed if r not in RENDERERS]
+        unknown = [r for r in self.allowed if r not in RENDERERS
+                   and r not in DACHS_RENDERERS]
         if unknown:
-            raise self.error(f"renderer(s) {', '.join(unknown)} not known to DR "
-                             f"(known: {', '.join(RENDERERS)})")
+            raise self.error(f"renderer(s) {', '.join(unknown)} not known to DR or DaCHS "
+                             f"(DR serves: {', '.join(RENDERERS)})")
+        written = self.allowed
+        self.unserved = tuple(r for r in written if r not in RENDERERS)
+        self.allowed = tuple(r for r in written if r in RENDERERS)
+        if self.unserved:
+            if self.allowed:
+                self.warn(f"renderer(s) {', '.join(self.unserved)} not implemented by DR "
+                          f"yet; served as {', '.join(self.allowed)} only")
+            else:
+                self.mark_unavailable(
+                    f"DR does not implement its renderer(s) {', '.join(written)} yet")
+        if self.default_renderer and self.default_renderer not in RENDERERS:
+            self.warn(f"default renderer {self.default_renderer!r} is not implemented by "
+                      "DR yet; ignored")
+            self.default_renderer = ""
+        elif self.default_renderer and self.default_renderer not in self.allowed:
+            self.allowed += (self.default_renderer,)
         if self.inline_core is None and not self.core:
             raise self.error("needs a core (dbCore, scsCore, fixedQueryCore or core=)")
+        if isinstance(self.inline_core, UnimplementedCore):
+            self.mark_unavailable(f"DR does not implement <{self.inline_core.tag}> yet")
         for pub in self.children_of(Publish):
-            if pub.render not in self.allowed:
+            if pub.service:
+                continue  # another service's renderer; checked by the resource
+            if pub.render in self.unserved:
+                pub.warn(f"renderer {pub.render!r} is not implemented by DR yet; not "
+                         "published")
+            elif pub.render not in self.allowed:
                 raise pub.error(f"publishes renderer {pub.render!r}, which the service "
                                 "does not allow")
 
+    def mark_unavailable(self, reason: str) -> None:
+        """Load the service, but as one DR cannot serve (the first reason counts)."""
+        if self.unavailable is None:
+            self.unavailable = reason
+            self.warn(f"service {self.id!r} is unavailable: {reason}")
+
     @property
     def publications(self) -> list[Publish]:
-        return list(self.children_of(Publish))  # type: ignore[arg-type]
+        """What the service publishes (renderers DR lacks left out)."""
+        return [p for p in self.children_of(Publish)  # type: ignore[misc]
+                if p.render not in self.unserved]
 
     def resolve_core(self) -> Core:
+        """The core; a core DR lacks marks the service unavailable and raises."""
         if self.inline_core is not None:
-            return self.inline_core
-        found = self.rd.by_id(self.core)
+            found: Element | None = self.inline_core
+        else:
+            found = self.rd.by_id(self.core)
+        if isinstance(found, UnimplementedCore):
+            self.mark_unavailable(f"DR does not implement <{found.tag}> yet")
+            raise self.error(self.unavailable or "")
         if not isinstance(found, Core):
             raise self.error(f"{self.core!r} is not a core of this RD")
         return found

@@ -1,15 +1,35 @@
-"""Table definitions: table, column, param, values, index, foreignKey."""
+"""Table definitions: table, column, param, values, index, foreignKey, publish.
+
+Column notes are DaCHS's: ``note="1"`` on a column refers to the table's
+``<meta name="note" tag="1">``; :attr:`Table.notes` maps tags to them.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
+from rd.elements.script import Script
 from rd.errors import DRError
-from rd.meta import HasMeta, Meta
+from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
+from rd.references import SYSTEM_DIR, SYSTEM_PREFIX, split_reference
 from rd.structure import Attr, Element, element, one_of, parse_bool, parse_int, parse_list
 from rd.tablemeta import ColumnMeta, ForeignKey, PositionIndex, TableMeta
 from rd.types import SQLType, as_unicode, parse_type
+
+
+@functools.cache
+def dr_provides(ref: str) -> bool:
+    """Whether a system mixin reference is one DR has (its rd/system RDs)."""
+    if ref == "//scs#q3cindex":
+        return True  # DR's pgsphere index stands in for it
+    rd_id, ident = split_reference(ref)
+    if rd_id is None or not rd_id.startswith(SYSTEM_PREFIX):
+        return True  # the RD's own or another RD's: the reader reports what is missing
+    path = SYSTEM_DIR / f"{rd_id[len(SYSTEM_PREFIX):]}.rd"
+    return path.is_file() and f'id="{ident}"' in path.read_text(encoding="utf-8")
+
 
 # PostgreSQL's identifiers DR accepts for tables and columns without quoting.
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -62,15 +82,18 @@ _COLUMN_ATTRS = (
     Attr("principal", parse_bool, None, doc="principal in TAP_SCHEMA (default: "
                                             "verbLevel <= 10)"),
     Attr("std", parse_bool, False, doc="defined by a standard (TAP_SCHEMA std)"),
+    Attr("note", doc="tag of a note on the table (<meta name=\"note\" tag=...>) "
+                     "explaining the column"),
 )
 
 
 @element
-class Column(Element):
+class Column(HasProperties):
     tag = "column"
     doc = "A column of a table."
     attrs = _COLUMN_ATTRS
-    children = {"values": Values, "description": Description, "meta": Meta}
+    children = {"values": Values, "description": Description, "meta": Meta,
+                "property": Property}
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
@@ -88,6 +111,12 @@ class Column(Element):
             self.sql_type: SQLType = parse_type(self.type)
         except DRError as exc:
             raise self.error(exc.message, hint=exc.hint) from None
+        self.note_item: MetaItem | None = None  # resolved by the table
+
+    @property
+    def note_text(self) -> str:
+        """The text of the column's note (reStructuredText unless said otherwise)."""
+        return self.note_item.value if self.note_item is not None else ""
 
     @property
     def values(self) -> Values | None:
@@ -113,22 +142,61 @@ class Param(Column):
     text = "content"
 
 
+def _index_kind(text: str) -> str:
+    # DaCHS's kind is a free tag ("straight" by default) DR does not need.
+    return "position" if text.strip().lower() == "position" else text.strip() or "plain"
+
+
+_INDEX_CLAUSES = ("INCLUDE", "WITH", "TABLESPACE", "WHERE")
+
+
+@element
+class IndexOption(Element):
+    tag = "option"
+    doc = "A clause of an index: INCLUDE (...), WITH (...), TABLESPACE t or WHERE ..."
+    text = "content"
+
+
 @element
 class Index(Element):
     tag = "index"
-    doc = ("An index built after each import: on columns, on an SQL expression (the "
-           "text), or kind=\"position\", DR's pgsphere index on the main positions.")
+    doc = ("An index built after each import: on columns, on the SQL in the text "
+           "(taken as written: 'uri text_pattern_ops', '(lower(name))'), or "
+           "kind=\"position\", DR's pgsphere index on the main positions.")
     attrs = (
         Attr("columns", parse_list, (), doc="comma-separated columns to index"),
-        Attr("name", doc="index name (default: derived from table and columns)"),
+        Attr("name", doc="index name (the table's name is put before it)"),
         Attr("method", default="", doc="access method: btree, gist, brin, ..."),
         Attr("cluster", parse_bool, False, doc="CLUSTER the table on this index"),
-        Attr("kind", one_of("plain", "position"), "plain",
-             doc="position: pgsphere spoint index on the main position columns"),
-        Attr("options", default="", doc="WITH (...) storage parameters"),
+        Attr("kind", _index_kind, "plain",
+             doc="position: pgsphere spoint index on the main position columns "
+                 "(DaCHS's other kinds are tags DR ignores)"),
+        Attr("options", default="", doc="a clause (INCLUDE, WITH, TABLESPACE, WHERE); "
+                                        "bare text means WITH (text) storage parameters"),
         Attr("metaOnly", parse_bool, False, doc="declared as indexed but not built"),
     )
+    children = {"option": IndexOption}
     text = "expression"
+
+    def finish(self) -> None:
+        super().finish()
+        if not self.columns and not (self.expression or "").strip() \
+                and self.kind != "position":
+            raise self.error("needs columns (or an SQL expression as its text)")
+
+    @property
+    def clauses(self) -> str:
+        """The options as SQL, in the order PostgreSQL wants them."""
+        given = [self.options] if self.options and self.options.strip() else []
+        given += [(c.content or "").strip() for c in self.children_of(IndexOption)]
+        ordered: dict[str, list[str]] = {k: [] for k in _INDEX_CLAUSES}
+        for clause in (" ".join(g.split()) for g in given if g.strip()):
+            keyword = clause.split(None, 1)[0].upper()
+            if keyword in ordered:
+                ordered[keyword].append(clause)
+            else:
+                ordered["WITH"].append(f"WITH ({clause})")
+        return " ".join(c for k in _INDEX_CLAUSES for c in ordered[k])
 
 
 @element
@@ -154,7 +222,24 @@ class ForeignKeyElement(Element):
 
 
 @element
-class Table(HasMeta):
+class DataPublish(HasMeta):
+    tag = "publish"
+    doc = ("Publishes a table (or a data element's tables) as a data collection in "
+           "the registry; services lists the services serving it.")
+    attrs = (
+        Attr("sets", parse_list, ("ivo_managed",), doc="OAI sets: ivo_managed, local"),
+        Attr("services", parse_list, (), doc="ids of services serving the data"),
+    )
+    children = {"meta": Meta}
+
+    def finish(self) -> None:
+        super().finish()
+        self.warn("registering tables as data collections is not implemented by DR yet "
+                  "(kept for when dr pub does it)")
+
+
+@element
+class Table(HasMeta, HasProperties):
     tag = "table"
     doc = "A database table (or, with onDisk=False, an in-memory structure)."
     attrs = (
@@ -170,7 +255,8 @@ class Table(HasMeta):
                                                "empty: everyone"),
     )
     children = {"column": Column, "param": Param, "index": Index,
-                "foreignKey": ForeignKeyElement, "meta": Meta, "description": Description}
+                "foreignKey": ForeignKeyElement, "meta": Meta, "description": Description,
+                "property": Property, "publish": DataPublish, "script": Script}
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
@@ -178,6 +264,7 @@ class Table(HasMeta):
         self.params: list[Param] = []
         self.indexes: list[Index] = []
         self.foreign_keys: list[ForeignKeyElement] = []
+        self.notes: dict[str, MetaItem] = {}
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
@@ -200,25 +287,54 @@ class Table(HasMeta):
             raise self.error("a table needs an id (its name in the database)")
         if not NAME_RE.match(self.id):
             raise self.error(f"{self.id!r} is not a valid table name")
-        for name in self.primary:
-            if self.column(name) is None:
-                raise self.error(f"primary key column {name!r} is not a column of "
-                                 "this table")
-        for fk in self.foreign_keys:
-            for name in fk.source:
-                if self.column(name) is None:
-                    raise fk.error(f"foreign key column {name!r} is not a column of "
-                                   f"table {self.id!r}")
-        for index in self.indexes:
-            for name in index.columns:
-                if self.column(name) is None:
-                    raise index.error(f"index column {name!r} is not a column of "
-                                      f"table {self.id!r}")
-            if index.kind == "position":
+        missing = [m for m in self.mixin if not dr_provides(m.strip())]
+        if any(self.column(name) is None for name in self.primary):
+            self.primary = self._known(self.primary, self, "primary key", missing)
+        for fk in list(self.foreign_keys):
+            if any(self.column(name) is None for name in fk.source):
+                if self._known(fk.source, fk, "foreign key", missing) != fk.source:
+                    self.foreign_keys.remove(fk)
+        for index in list(self.indexes):
+            if any(self.column(name) is None for name in index.columns):
+                if self._known(index.columns, index, "index", missing) != index.columns:
+                    self.indexes.remove(index)
+            if index.kind == "position" and index in self.indexes:
                 self.position_columns(index)
         if not self.description:
             self.description = self.meta.get("description", inherit=False)
         self.description = " ".join(self.description.split())
+        self.notes = {item.attr("tag"): item
+                      for item in self.meta.get_all("note", inherit=False)}
+        for col in (*self.columns, *self.params):
+            if col.note:
+                col.note_item = self.notes.get(col.note)
+                if col.note_item is None:
+                    known = ", ".join(sorted(self.notes)) or "none"
+                    raise col.error(
+                        f"note {col.note!r} is not a note of table {self.id!r} "
+                        f"(its notes: {known})",
+                        hint=f'add <meta name="note" tag="{col.note}">...</meta> to '
+                             "the table")
+
+    @property
+    def publications(self) -> list[DataPublish]:
+        return list(self.children_of(DataPublish))  # type: ignore[arg-type]
+
+    @property
+    def scripts(self) -> list[Script]:
+        return list(self.children_of(Script))  # type: ignore[arg-type]
+
+    def _known(self, names: tuple[str, ...], at: Element, what: str,
+               missing: list[str]) -> tuple[str, ...]:
+        """``names`` that are columns; the others are an error, unless a mixin DR
+        lacks probably brings them: then a warning, and they are left out."""
+        unknown = [n for n in names if self.column(n) is None]
+        if not missing:
+            raise at.error(f"{what} column {unknown[0]!r} is not a column of this table")
+        at.warn(f"{what} column(s) {', '.join(unknown)} not in table {self.id!r}; they "
+                f"probably come from {', '.join(missing)}, which DR does not provide "
+                "yet; left out")
+        return tuple(n for n in names if self.column(n) is not None)
 
     # -- queries -------------------------------------------------------------
 

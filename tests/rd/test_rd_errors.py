@@ -53,9 +53,9 @@ def write_rd(tmp_path: Path, body: str, schema: str = 'schema="t"') -> Path:
      "<column> takes no text content"),
     ("\n  <meta name='title'>T</meta>\n  <table id='x'>\n  </tabl>", 4,
      "not well-formed XML"),
-    (GOOD_TABLE + "\n  <service id='s' allowed='form,ssap.xml'>\n"
+    (GOOD_TABLE + "\n  <service id='s' allowed='form,sssap.xml'>\n"
      "    <dbCore queriedTable='main'/>\n  </service>", 5,
-     "<service> renderer(s) ssap.xml not known to DR"),
+     "<service> renderer(s) sssap.xml not known to DR or DaCHS"),
     (GOOD_TABLE + "\n  <service id='s'/>", 5, "<service> needs a core"),
     (GOOD_TABLE + "\n  <service id='s'>\n    <dbCore queriedTable='mane'/>\n"
      "  </service>", 6, "<dbCore> 'mane' is not a table of this RD"),

@@ -1,0 +1,3 @@
+<resource schema="t">
+  <table id="main" onDisk="maybe"/>
+</resource>

@@ -1,0 +1,3 @@
+<resource schema="t">
+  <table id="main" onDisk="True" adql="sometimes"/>
+</resource>

@@ -1,0 +1,3 @@
+<resource schema="my-schema">
+  <table id="main" onDisk="True"/>
+</resource>

@@ -1,0 +1,14 @@
+<resource schema="t">
+  <table id="main" onDisk="True">
+    <column name="a" type="integer"/>
+  </table>
+  <data id="d">
+    <sources pattern="*.csv"/>
+    <csvGrammar/>
+    <make table="main">
+      <rowmaker>
+        <map key="a">int(@a +)</map>
+      </rowmaker>
+    </make>
+  </data>
+</resource>

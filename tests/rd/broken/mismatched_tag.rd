@@ -1,0 +1,4 @@
+<resource schema="t">
+  <table id="main" onDisk="True">
+  </tabel>
+</resource>

@@ -1,0 +1,3 @@
+<resource>
+  <table id="main" onDisk="True"/>
+</resource>

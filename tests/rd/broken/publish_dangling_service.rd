@@ -1,0 +1,9 @@
+<resource schema="t">
+  <table id="main" onDisk="True">
+    <column name="a"/>
+  </table>
+  <service id="s" allowed="form">
+    <dbCore queriedTable="main"/>
+    <publish render="form" service="web"/>
+  </service>
+</resource>

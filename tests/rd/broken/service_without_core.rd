@@ -1,0 +1,3 @@
+<resource schema="t">
+  <service id="s" allowed="form"/>
+</resource>

@@ -1,0 +1,5 @@
+<resource schema="t">
+  <table onDisk="True">
+    <column name="a"/>
+  </table>
+</resource>

@@ -1,0 +1,11 @@
+<resource schema="t">
+  <table id="main" onDisk="True">
+    <column name="a" type="integer"/>
+  </table>
+  <data id="d">
+    <sources pattern="*.csv"/>
+    <csvGrammar/>
+    <csvGrammar delimiter=";"/>
+    <make table="main"/>
+  </data>
+</resource>

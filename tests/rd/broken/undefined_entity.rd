@@ -1,0 +1,3 @@
+<resource schema="t">
+  <meta name="title">Fish &amp; chips &unknown;</meta>
+</resource>

@@ -1,0 +1,3 @@
+<resource schema="t">
+  <tabel id="main" onDisk="True"/>
+</resource>

@@ -1,0 +1,3 @@
+<table id="main" onDisk="True">
+  <column name="a"/>
+</table>
