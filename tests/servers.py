@@ -76,13 +76,15 @@ def ensure_demo_data() -> None:
 
 
 def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
-                 more: str = "", imports: tuple[str, ...] = ("califa", "jplus")
-                 ) -> Server:
-    """Create ``dbname``, import the demo RDs ``imports`` and start ``dr serve`` on it.
+                 more: str = "", imports: tuple[str, ...] = ("califa", "jplus"),
+                 inputs: Path = INPUTS) -> Server:
+    """Create ``dbname``, import the RDs ``imports`` and start ``dr serve`` on it.
 
-    ``web`` adds lines to the [web] section, ``more`` whole sections.
+    ``inputs`` is the inputs directory (default: the demo's), ``web`` adds
+    lines to the [web] section, ``more`` whole sections.
     """
-    ensure_demo_data()
+    if inputs == INPUTS:
+        ensure_demo_data()
     admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
     admin.autocommit = True
     with admin.cursor() as cur:
@@ -92,7 +94,7 @@ def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
     port = free_port()
     config = home / "gavo.conf"
     config.write_text(
-        f"[general]\nstateDir = {home / 'state'}\ninputsDir = {INPUTS}\n"
+        f"[general]\nstateDir = {home / 'state'}\ninputsDir = {inputs}\n"
         f"[db]\ndsn = {dsn}\n"
         f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{port}\n"
         f"maxrec = 1000\n{web}\n{more}")

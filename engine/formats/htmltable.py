@@ -1,41 +1,99 @@
-"""Results as an HTML ``<table>`` fragment, for the browser form pages.
+"""Results as an HTML ``<table>`` fragment: RESPONSEFORMAT=html and the form pages.
 
-The page template embeds the fragment; it is not a document of its own.  The
-header cells carry the column name, its unit in brackets and the description
-as a tooltip; values are spelled as in :mod:`engine.formats.cells` and
-HTML-escaped.  The status follows the table as a paragraph of class
-``dr-overflow`` or ``dr-error``.
+This is DR's one HTML table writer; the form renderer embeds its fragment in
+the results page.  A header cell carries the column's label (its name unless
+the form gives a ``tablehead``), its unit in brackets and the description as
+a tooltip; the form adds a sort link and marker (``headers``).  Values are
+spelled as in :mod:`engine.formats.cells` and HTML-escaped, except that a
+float column's display hint (``sf=3``, ``type=hms``, ``type=dms``; option
+``hints``) decides its spelling.  The status follows the table as a
+paragraph of class ``dr-overflow`` or ``dr-error``.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
+
+import numpy as np
 
 from engine.formats.batch import Batch, ColumnLike, layout
 from engine.formats.cells import text_cells
 from engine.formats.writer import Status
 
 
-def _header(column: ColumnLike) -> str:
+@dataclass(frozen=True)
+class Header:
+    """How a form shows a column's header: its label, a link (to sort by it), a marker."""
+
+    label: str
+    url: str | None = None
+    marker: str = ""
+
+
+def _header(column: ColumnLike, header: Header | None) -> str:
     title = f' title="{html.escape(column.description)}"' if column.description else ""
+    label = html.escape(header.label if header else column.name)
+    if header and header.url:
+        label = f'<a href="{html.escape(header.url)}">{label}</a>'
+    if header and header.marker:
+        label += f" {html.escape(header.marker)}"
     unit = f" [{html.escape(column.unit)}]" if column.unit else ""
-    return f"<th{title}>{html.escape(column.name)}{unit}</th>"
+    return f"<th{title}>{label}{unit}</th>"
+
+
+def _hint(text: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in text.split(",") if "=" in item)
+
+
+def sexagesimal(value: float, hours: bool, places: int) -> str:
+    """Degrees as ``hh mm ss.s`` (``hours``) or ``±dd mm ss.s``."""
+    sign = "-" if value < 0 else ("+" if not hours else "")
+    value = abs(value) / 15 if hours else abs(value)
+    whole = int(value)
+    minutes = int((value - whole) * 60)
+    seconds = ((value - whole) * 60 - minutes) * 60
+    if round(seconds, places) >= 60:
+        seconds, minutes = 0.0, minutes + 1
+    if minutes >= 60:
+        minutes, whole = 0, whole + 1
+    width = places + 3 if places else 2
+    return f"{sign}{whole:02d} {minutes:02d} {seconds:0{width}.{places}f}"
+
+
+def _hinted(values: np.ma.MaskedArray, hint: dict[str, str]) -> list[str] | None:
+    """A float column's cells as its display hint asks, or None (no such hint)."""
+    kind = hint.get("type")
+    if kind in ("hms", "dms"):
+        places = int(hint.get("sf", "2" if kind == "hms" else "1"))
+        spell = lambda v: sexagesimal(v, kind == "hms", places)  # noqa: E731
+    elif "sf" in hint:
+        spell = f"{{:.{int(hint['sf'])}f}}".format
+    else:
+        return None
+    data = np.ma.getdata(values).tolist()
+    bad = (np.ma.getmaskarray(values) | ~np.isfinite(np.ma.getdata(values))).tolist()
+    return ["" if b else spell(v) for v, b in zip(data, bad)]
 
 
 class HTMLTableWriter:
     """One result as an HTML table fragment."""
 
     in_band_status: ClassVar[bool] = True
+    OPTIONS: ClassVar[tuple[str, ...]] = ("css_class", "headers", "hints")
 
-    def __init__(self, columns: Sequence[ColumnLike], *,
-                 css_class: str = "dr-results") -> None:
+    def __init__(self, columns: Sequence[ColumnLike], *, css_class: str = "dr-results",
+                 headers: Sequence[Header] | None = None,
+                 hints: Sequence[str] = ()) -> None:
         self.columns = list(columns)
         self._css_class = css_class
+        self._headers = list(headers or [None] * len(self.columns))
+        self._hints = [_hint(h) for h in hints] + [{}] * (len(self.columns) - len(hints))
 
     def head(self) -> bytes:
-        headers = "".join(_header(c) for c in self.columns)
+        headers = "".join(_header(c, h) for c, h in zip(self.columns, self._headers))
         return (f'<table class="{html.escape(self._css_class)}">\n'
                 f"<thead><tr>{headers}</tr></thead>\n<tbody>\n").encode()
 
@@ -43,9 +101,14 @@ class HTMLTableWriter:
         if not batch.length:
             return b""
         columns = []
-        for values, column in zip(batch.columns, self.columns):
-            cells, _ = text_cells(values, column)
-            if layout(column) in ("text", "timestamp"):
+        for values, column, hint in zip(batch.columns, self.columns, self._hints):
+            kind = layout(column)
+            cells = None
+            if hint and kind == "scalar" and column.datatype in ("float", "double"):
+                cells = _hinted(values, hint)
+            if cells is None:
+                cells, _ = text_cells(values, column)
+            if kind in ("text", "timestamp"):
                 cells = [html.escape(c, quote=False) for c in cells]
             columns.append(cells)
         rows = "</td></tr>\n<tr><td>".join(map("</td><td>".join, zip(*columns)))

@@ -1,12 +1,13 @@
-"""RESPONSEFORMAT values → output formats: which writer, which Content-Type.
+"""Output formats, each one :class:`Format` record holding every fact about it.
 
-:func:`lookup` takes the value as TAP/DALI clients send it — a short name
-(``votable``, ``csv``…) or a MIME type with parameters
+:func:`lookup` takes a RESPONSEFORMAT value as TAP/DALI clients send it — a
+short name (``votable``, ``csv``…) or a MIME type with parameters
 (``application/x-votable+xml;serialization=binary2``), compared without case,
 blanks or a ``charset=utf-8`` parameter — and returns a :class:`Format`; an
 unknown value raises a ValueError whose message lists what is accepted (the
-caller answers 400 with a DALI error).  :func:`accepted` lists the values,
-e.g. for capabilities.
+caller answers 400 with a DALI error).  TAP's capabilities
+(:func:`advertised`) and the downloads under form results
+(:func:`form_formats`) are derived from the same records.
 """
 
 from __future__ import annotations
@@ -24,11 +25,25 @@ from engine.formats.jsonformat import JSONWriter
 from engine.formats.votable import VOTableWriter
 
 VOTABLE_MIME = "application/x-votable+xml"
+TAPREGEXT = "ivo://ivoa.net/std/TAPRegExt"
+
+
+def _normalise(value: str) -> str:
+    """Lower case, no blanks, no charset parameter (all text DR writes is UTF-8, and
+    clients may send back the Content-Type they were given)."""
+    parts = "".join(value.split()).lower().split(";")
+    return ";".join(p for p in parts if p not in ("charset=utf-8", "charset=utf8"))
 
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its name, the Content-Type to send, and how to make its writer.
+    """An output format.
+
+    ``name`` is its short name (the RESPONSEFORMAT value DR advertises) and
+    ``content_type`` the Content-Type it is sent with; :func:`lookup` accepts
+    both and the other spellings in ``aliases``.  ``ivo_id`` is its TAPRegExt
+    identifier where there is one; ``advertised`` formats are listed in TAP's
+    capabilities; ``form_label`` offers it as a download under form results.
 
     ``spooled`` formats (FITS) are :class:`engine.formats.fits.FitsSpool`s:
     ``add(batch)`` each batch, then send ``finish(status)``; all others are
@@ -43,10 +58,19 @@ class Format:
     factory: Callable[..., Any] = field(repr=False)
     options: tuple[str, ...] = ()
     spooled: bool = False
+    aliases: tuple[str, ...] = ()
+    ivo_id: str | None = None
+    advertised: bool = True
+    form_label: str | None = None
 
     @property
     def is_votable(self) -> bool:
         return getattr(self.factory, "func", self.factory) is VOTableWriter
+
+    def spellings(self) -> list[str]:
+        """Every RESPONSEFORMAT value naming this format, normalised."""
+        return list(dict.fromkeys(_normalise(s) for s in
+                                  (self.name, self.content_type, *self.aliases)))
 
     def writer(self, columns: Sequence[ColumnLike], **options: Any) -> Any:
         """A writer (or spool) for a result with these columns."""
@@ -56,55 +80,36 @@ class Format:
 
 _VOTABLE_OPTIONS = ("infos", "params", "description", "table_name", "query_status")
 BINARY2 = Format("votable", VOTABLE_MIME, "vot",
-                 partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS)
+                 partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS,
+                 ivo_id=f"{TAPREGEXT}#output-votable-binary2", form_label="VOTable")
 FORMATS = {f.name: f for f in (
     BINARY2,
     Format("votable/td", f"{VOTABLE_MIME};serialization=tabledata", "vot",
-           partial(VOTableWriter, serialization="tabledata"), _VOTABLE_OPTIONS),
+           partial(VOTableWriter, serialization="tabledata"), _VOTABLE_OPTIONS,
+           aliases=("votable/tabledata", f"{VOTABLE_MIME};serialization=td"),
+           ivo_id=f"{TAPREGEXT}#output-votable-td"),
     Format("votable/b2", f"{VOTABLE_MIME};serialization=binary2", "vot",
-           partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS),
+           partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS,
+           aliases=("votable/binary2",)),
+    # What browsers and old clients ask for; not a format of its own.
     Format("text/xml", "text/xml", "xml",
-           partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS),
-    Format("csv", "text/csv;charset=utf-8;header=present", "csv", DelimitedWriter),
+           partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS,
+           advertised=False),
+    Format("csv", "text/csv;charset=utf-8;header=present", "csv", DelimitedWriter,
+           aliases=("text/csv",), form_label="CSV"),
     Format("tsv", "text/tab-separated-values;charset=utf-8", "tsv",
            partial(DelimitedWriter, delimiter="\t")),
-    Format("json", "application/json;charset=utf-8", "json", JSONWriter),
+    Format("json", "application/json;charset=utf-8", "json", JSONWriter,
+           form_label="JSON"),
     Format("fits", "application/fits", "fits", FitsSpool, ("directory", "spool_limit"),
            spooled=True),
-    Format("html", "text/html;charset=utf-8", "html", HTMLTableWriter),
+    Format("html", "text/html;charset=utf-8", "html", HTMLTableWriter,
+           HTMLTableWriter.OPTIONS),
 )}
 
-# Every accepted spelling (lower case, no blanks) and the format it names.
-ALIASES: dict[str, str] = {
-    "votable": "votable",
-    VOTABLE_MIME: "votable",
-    "text/xml": "text/xml",
-    "votable/b2": "votable/b2",
-    "votable/binary2": "votable/b2",
-    f"{VOTABLE_MIME};serialization=binary2": "votable/b2",
-    "votable/td": "votable/td",
-    "votable/tabledata": "votable/td",
-    f"{VOTABLE_MIME};serialization=tabledata": "votable/td",
-    f"{VOTABLE_MIME};serialization=td": "votable/td",
-    "csv": "csv",
-    "text/csv": "csv",
-    "text/csv;header=present": "csv",
-    "tsv": "tsv",
-    "text/tab-separated-values": "tsv",
-    "json": "json",
-    "application/json": "json",
-    "fits": "fits",
-    "application/fits": "fits",
-    "html": "html",
-    "text/html": "html",
-}
-
-
-def _normalise(value: str) -> str:
-    """Lower case, no blanks, no charset parameter (all text DR writes is UTF-8, and
-    clients may send back the Content-Type they were given)."""
-    parts = "".join(value.split()).lower().split(";")
-    return ";".join(p for p in parts if p not in ("charset=utf-8", "charset=utf8"))
+# Every accepted spelling (normalised) and the format it names.
+ALIASES: dict[str, str] = {spelling: f.name for f in FORMATS.values()
+                           for spelling in f.spellings()}
 
 
 def lookup(responseformat: str | None) -> Format:
@@ -121,3 +126,13 @@ def lookup(responseformat: str | None) -> Format:
 def accepted() -> list[str]:
     """Every RESPONSEFORMAT value :func:`lookup` accepts."""
     return list(ALIASES)
+
+
+def advertised() -> list[Format]:
+    """The formats TAP's capabilities list, in this order."""
+    return [f for f in FORMATS.values() if f.advertised]
+
+
+def form_formats() -> list[Format]:
+    """The formats offered as downloads under form results."""
+    return [f for f in FORMATS.values() if f.form_label]

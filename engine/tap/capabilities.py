@@ -6,16 +6,8 @@ from lxml import etree
 
 from adql import features
 from engine.config import Config
-from engine.formats.registry import FORMATS
+from engine.formats.registry import TAPREGEXT, advertised
 from engine.vosi import Capability, vosi_capabilities
-
-TAPREGEXT = "ivo://ivoa.net/std/TAPRegExt"
-# Output formats with a TAPRegExt identifier; the others carry MIME type and alias.
-FORMAT_IVOIDS = {"votable": f"{TAPREGEXT}#output-votable-binary2",
-                 "votable/td": f"{TAPREGEXT}#output-votable-td"}
-FORMAT_ALIASES = {"votable": "votable", "votable/td": "votable/td",
-                  "votable/b2": "votable/b2", "csv": "csv", "tsv": "tsv", "json": "json",
-                  "fits": "fits", "html": "html"}
 
 
 def _el(tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -52,14 +44,12 @@ def _language() -> etree._Element:
 
 
 def _output_formats() -> list[etree._Element]:
+    """One outputFormat per advertised format (engine.formats.registry)."""
     out = []
-    for name, fmt in FORMATS.items():
-        if name not in FORMAT_ALIASES:
-            continue
-        el = _el("outputFormat", **({"ivo-id": FORMAT_IVOIDS[name]}
-                                    if name in FORMAT_IVOIDS else {}))
+    for fmt in advertised():
+        el = _el("outputFormat", **{"ivo-id": fmt.ivo_id})
         _child(el, "mime", fmt.content_type)
-        _child(el, "alias", FORMAT_ALIASES[name])
+        _child(el, "alias", fmt.name)
         out.append(el)
     return out
 

@@ -12,6 +12,7 @@ from typing import Any
 from twisted.internet.defer import Deferred
 
 from engine.config import Config
+from engine.web.access import withheld
 from engine.web.dbpool import DBPool
 from engine.web.state import SiteState, load_state
 from engine.web.templates import make_environment
@@ -45,6 +46,11 @@ class App:
             log.info("loaded %d RDs, %d services, %d tables (%d broken)",
                      len(state.rds), len(state.services), len(state.tables),
                      len(state.broken))
+            restricted = withheld(state)
+            if restricted:
+                log.warning("withholding %d restricted resource(s): there are no user "
+                            "accounts yet, so they are served to nobody: %s",
+                            len(restricted), "; ".join(restricted))
             return state
 
         def failed(failure):

@@ -26,6 +26,7 @@ from twisted.web import http, server
 
 from engine.errors import ProtocolError
 from engine.web import limits
+from engine.web.context import ANONYMOUS, RequestContext
 from engine.web.formdata import check_utf8, form_args
 
 log = logging.getLogger("dr.web")
@@ -104,10 +105,13 @@ class _Discard:
 
 
 class Request(server.Request):
-    """A request whose body is bounded and whose parameters DR parses itself."""
+    """A request whose body is bounded and whose parameters DR parses itself.
+
+    ``context`` is its caller, set by the site before routing."""
 
     body_limit: int | None = None
     gone = False
+    context: RequestContext = ANONYMOUS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from engine.errors import ProtocolError
 from engine.web import errors
+
+# The error formats a resource may answer in (engine.web.resource.Endpoint).
+ERROR_FORMATS = ("html", "dali", "scs", "text")
+TEXT = b"text/plain; charset=utf-8"
 
 
 def client_gone(request: Any) -> bool:
@@ -38,3 +43,28 @@ def votable_error(request: Any, status: int, message: str, *, scs: bool = False)
     request.setResponseCode(status)
     request.setHeader(b"content-type", b"application/x-votable+xml; charset=utf-8")
     return errors.scs_error(message) if scs else errors.dali_error(message)
+
+
+def text_error(request: Any, status: int, message: str) -> bytes:
+    request.setResponseCode(status)
+    request.setHeader(b"content-type", TEXT)
+    return (message + "\n").encode("utf-8")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def error_document(app: Any, request: Any, error_format: str, exc: ProtocolError,
+                   title: str | None = None) -> bytes:
+    """``exc`` answered in one of ERROR_FORMATS, with its status and headers."""
+    error_headers(request, exc)
+    if error_format == "html":
+        return html_error(app, request, exc.status, title or _phrase(exc.status),
+                          exc.message)
+    if error_format in ("dali", "scs"):
+        return votable_error(request, exc.status, exc.message, scs=error_format == "scs")
+    return text_error(request, exc.status, exc.message)

@@ -104,7 +104,8 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
     from engine.uws.kinds import register_kind
     from engine.uws.runner import start_runner
     from engine.web.app import App
-    from engine.web.site import Root, Site
+    from engine.web.routes import Root
+    from engine.web.site import Site
 
     register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
     app = App(cfg, dsn)

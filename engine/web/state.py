@@ -2,7 +2,10 @@
 
 Built at start-up and on reload (in a worker thread, then swapped in on the
 reactor), so a reload never leaves requests half-served.  A broken RD is
-logged and left out; the others keep working.
+logged and left out; the others keep working.  A service DR cannot serve (a
+core or renderers DaCHS has and DR lacks, or one that fails to bind) is left
+out of ``services`` and listed in ``unavailable`` with the reason, for the
+root page and its VOSI availability; the rest of its RD works.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class SiteState:
     rds: dict[str, Resource] = field(default_factory=dict)
     services: dict[tuple[str, str], BoundService] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)  # rd path -> error
+    # (rd id, service id) -> why DR cannot serve it
+    unavailable: dict[tuple[str, str], str] = field(default_factory=dict)
     imported: dict[str, dict] = field(default_factory=dict)  # table name -> dc.tables row
     tables: dict[str, Table] = field(default_factory=dict)  # imported RD tables
     name_sources: list[NameSource] = field(default_factory=list)
@@ -40,6 +45,10 @@ class SiteState:
 
     def service(self, rd_id: str, service_id: str) -> BoundService | None:
         return self.services.get((rd_id, service_id))
+
+    def unavailable_reason(self, rd_id: str, service_id: str) -> str | None:
+        """Why a service of a loaded RD is not served (None: served or unknown)."""
+        return self.unavailable.get((rd_id, service_id))
 
     def table_meta(self) -> dict[str, TableMeta]:
         return {name: served_metadata(t, self.imported.get(name))
@@ -97,6 +106,11 @@ def load_state(config: Config, conn) -> SiteState:
             if table.qualified_name.lower() in state.imported:
                 state.tables[table.qualified_name.lower()] = table
         for service in rd.services:
+            if service.unavailable is not None:
+                state.unavailable[(rd_id, service.id)] = service.unavailable
+                log.warning("service %s/%s unavailable: %s", rd_id, service.id,
+                            service.unavailable)
+                continue
             try:
                 queried = service.resolve_core().queried_table
                 core_table = rd.resolve_table(queried, service) if queried else None
@@ -107,9 +121,12 @@ def load_state(config: Config, conn) -> SiteState:
                                                                    meta)
             except DRError as exc:
                 state.broken[f"{path}#{service.id}"] = str(exc)
+                state.unavailable[(rd_id, service.id)] = str(exc)
                 log.error("service %s/%s not loaded: %s", rd_id, service.id, exc)
     conn.rollback()
-    adql_tables = [t.metadata() for t in state.tables.values() if t.adql == "True"]
+    # Restricted tables lend no names: that would leak their rows to everyone.
+    adql_tables = [t.metadata() for t in state.tables.values()
+                   if t.adql == "True" and not t.read_groups]
     state.name_sources = name_sources(adql_tables)
     queryable = queryable_tables(state.rds.values(), state.imported)
     state.tap_tables = [served_metadata(t, state.imported.get(t.qualified_name.lower()))

@@ -345,6 +345,13 @@ class QueryStream:
                 close()
 
 
+def display_hints(plan: QueryPlan) -> list[str]:
+    """The displayHint of each result column, for HTML tables; columns the core adds
+    (a cone's distance) get five decimals."""
+    hints = [spec.display_hint for spec in plan.outputs]
+    return hints + ["sf=5"] * (len(plan.columns) - len(hints))
+
+
 def stream_service(app: App, request: Any, bound: BoundService, params: Params, *,
                    renderer: str, fmt: str, errors: str, verb: int | None = None) -> Any:
     """Answer ``request`` with the service's result in ``fmt`` (reactor thread)."""
@@ -362,6 +369,8 @@ def stream_service(app: App, request: Any, bound: BoundService, params: Params, 
     def plan(conn) -> QueryPlan:
         with conn.cursor() as cur:
             ctx = Context(cur, app.state.name_sources)
-            return bound.build_query(params, renderer, ctx, limit=maxrec, verb=verb)
+            built = bound.build_query(params, renderer, ctx, limit=maxrec, verb=verb)
+        built.writer_options.setdefault("hints", display_hints(built))
+        return built
 
     return QueryStream(app, request, plan, fmt=format_, errors=errors).start()

@@ -7,19 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import ProtocolError
-from engine.services.core import BoundService
+from engine import vosi
 from engine.services.params import Params
 from engine.web import streaming
-from engine.web.app import App
-from engine.web.respond import votable_error
+from engine.web.resource import ServiceRenderer
 
 
-def render(app: App, request: Any, bound: BoundService) -> Any:
-    try:
+class API(ServiceRenderer):
+    error_format = "dali"
+
+    @classmethod
+    def capability(cls, app: Any, bound: Any, url: str) -> vosi.Capability:
+        params = [vosi.ParamDesc(f.name, f.description, f.unit) for f in bound.fields("api")]
+        return vosi.Capability(None, url + "?", use="base", params=params,
+                               result_type="application/x-votable+xml")
+
+    def render_GET(self, request: Any) -> Any:
         params = Params.from_twisted(request.args)
         fmt = params.get("RESPONSEFORMAT") or "votable"
-    except ProtocolError as exc:
-        return votable_error(request, exc.status, exc.message)
-    return streaming.stream_service(app, request, bound, params, renderer="api", fmt=fmt,
-                                    errors="dali")
+        return streaming.stream_service(self.app, request, self.bound, params,
+                                        renderer="api", fmt=fmt, errors="dali")
+
+    render_POST = render_GET

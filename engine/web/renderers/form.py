@@ -1,62 +1,36 @@
 """The ``form`` renderer: an HTML form built from the condDescs, results as a paged table.
 
-Results pages link the same query as VOTable, CSV and JSON (the form renderer
-with RESPONSEFORMAT, streamed like any other result).
+The results table is written by the HTML table writer every RESPONSEFORMAT=html
+answer uses, with sort links in the headers.  Results pages link the same
+query in the formats the registry labels for forms (the form renderer with
+RESPONSEFORMAT, streamed like any other result).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from markupsafe import Markup
 from twisted.web.server import NOT_DONE_YET
 
+from engine import vosi
 from engine.errors import ProtocolError
+from engine.formats import Batch, Status, lookup
+from engine.formats.htmltable import Header
+from engine.formats.registry import form_formats
 from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
 from engine.web import streaming, urls
 from engine.web.app import App
+from engine.web.resource import ServiceRenderer
 from engine.web.respond import error_headers, finish
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 5000
 PAGING = ("MAXREC", "_OFFSET", "_SORT", "_DIR", "RESPONSEFORMAT")
 RUN = "_run"  # sent by the form's button: run the query even with no field filled
-FORMATS = (("VOTable", "votable"), ("CSV", "csv"), ("JSON", "json"))
-
-
-def _sexagesimal(value: float, hours: bool, places: int) -> str:
-    sign = "-" if value < 0 else ("+" if not hours else "")
-    value = abs(value) / 15 if hours else abs(value)
-    whole = int(value)
-    minutes = int((value - whole) * 60)
-    seconds = ((value - whole) * 60 - minutes) * 60
-    if round(seconds, places) >= 60:
-        seconds, minutes = 0.0, minutes + 1
-    if minutes >= 60:
-        minutes, whole = 0, whole + 1
-    width = places + 3 if places else 2
-    return f"{sign}{whole:02d} {minutes:02d} {seconds:0{width}.{places}f}"
-
-
-def format_cell(value: Any, hint: str) -> str:
-    """A value as the column's displayHint asks (sf=2, type=hms, type=dms)."""
-    if value is None:
-        return ""
-    hints = dict(item.split("=", 1) for item in hint.split(",") if "=" in item)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_cell(v, "") for v in value) + "]"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        kind = hints.get("type")
-        if kind in ("hms", "dms"):
-            return _sexagesimal(value, kind == "hms", int(hints.get("sf", "2" if
-                                                                     kind == "hms" else "1")))
-        if "sf" in hints:
-            return f"{value:.{int(hints['sf'])}f}"
-    return str(value)
+HTML = lookup("html")
 
 
 def _page_links(action: str, params: Params, offset: int, size: int, more: bool
@@ -69,36 +43,41 @@ def _page_links(action: str, params: Params, offset: int, size: int, more: bool
     return prev, nxt
 
 
-def _result(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
-            sort: str | None, descending: bool) -> dict:
-    more = len(rows) > plan.limit
-    rows = rows[:plan.limit]
-    keep = [(k, v) for k, v in params.pairs() if k.upper() not in PAGING]
-    columns = []
+def _headers(action: str, keep: list[tuple[str, str]], plan: QueryPlan,
+             sort: str | None, descending: bool) -> list[Header]:
+    """Column headers linking to the results sorted by that column."""
+    headers = []
     for spec in plan.outputs or []:
         name = spec.column.name
         flip = not descending if sort == name else False
-        columns.append({
-            "label": (spec.source.tablehead if spec.source is not None
-                      and spec.source.tablehead else name),
-            "unit": spec.column.unit, "description": spec.column.description,
-            "sorted": ("▼" if descending else "▲") if sort == name else "",
-            "sort_url": urls.with_params(action, keep + [
-                ("MAXREC", str(plan.limit)), ("_SORT", name),
-                ("_DIR", "desc" if flip else "asc")])})
-    hints = [s.display_hint for s in plan.outputs]
-    for extra in plan.columns[len(plan.outputs):]:
-        columns.append({"label": extra.name, "unit": extra.unit, "sorted": "",
-                        "description": extra.description, "sort_url": "#"})
-        hints.append("sf=5")
+        headers.append(Header(
+            spec.source.tablehead if spec.source is not None and spec.source.tablehead
+            else name,
+            urls.with_params(action, keep + [("MAXREC", str(plan.limit)), ("_SORT", name),
+                                             ("_DIR", "desc" if flip else "asc")]),
+            ("▼" if descending else "▲") if sort == name else ""))
+    return headers + [Header(c.name) for c in plan.columns[len(plan.outputs):]]
+
+
+def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
+           sort: str | None, descending: bool) -> dict:
+    """The results part of the page; the table from the HTML table writer (worker
+    thread)."""
+    more = len(rows) > plan.limit
+    rows = rows[:plan.limit]
+    keep = [(k, v) for k, v in params.pairs() if k.upper() not in PAGING]
+    writer = HTML.writer(plan.columns, css_class="results",
+                         headers=_headers(action, keep, plan, sort, descending),
+                         hints=streaming.display_hints(plan))
+    table = (writer.head() + writer.batch(Batch.from_rows(plan.columns, rows))
+             + writer.tail(Status.ok()))
     prev, nxt = _page_links(action, params, plan.offset, plan.limit, more)
     first = plan.offset + 1
     summary = (f"Rows {first}–{plan.offset + len(rows)}" if rows else "No matching rows")
-    return {"columns": columns, "summary": summary,
-            "rows": [[format_cell(v, h) for v, h in zip(row, hints)] for row in rows],
+    return {"table": Markup(table.decode("utf-8")), "summary": summary,
             "previous": prev, "next": nxt,
-            "formats": [(label, urls.with_params(action, keep + [("RESPONSEFORMAT", f)]))
-                        for label, f in FORMATS]}
+            "formats": [(f.form_label, urls.with_params(action, keep + [
+                ("RESPONSEFORMAT", f.name)])) for f in form_formats()]}
 
 
 def _own(params: Params, bound: BoundService) -> Params:
@@ -109,54 +88,63 @@ def _own(params: Params, bound: BoundService) -> Params:
     return Params((k, v) for k, v in params.pairs() if k.lower() in known)
 
 
-def render(app: App, request: Any, bound: BoundService) -> Any:
-    params = _own(Params.from_twisted(request.args), bound)
-    fmt = params.get("RESPONSEFORMAT")
-    if fmt and fmt.lower() not in ("html", "text/html"):
-        return streaming.stream_service(app, request, bound, params, renderer="form",
-                                        fmt=fmt, errors="html")
-    action = urls.service(bound.rd.rd_id, bound.id, "form")
-    page = {"title": bound.title, "action": action, "fields": bound.fields("form"),
-            "description": bound.service.meta.get("description"),
-            "values": {k: params.all(k) for k in
-                       {n for n, _ in params.pairs()}}, "page_size": PAGE_SIZE,
-            "error": None, "result": None}
-    if not params.pairs():
-        request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        return app.render_page("form.html", **page)
+class Form(ServiceRenderer):
+    error_format = "html"
 
-    try:
-        size = params.integer("MAXREC", PAGE_SIZE, minimum=1)
-        size = min(size, MAX_PAGE_SIZE)
-        offset = params.integer("_OFFSET", 0)
-        sort = params.get("_SORT")
-        descending = (params.get("_DIR") or "asc").lower() == "desc"
-    except ProtocolError as exc:
-        return _answer_error(app, request, page, exc)
-    page["page_size"] = size
+    @classmethod
+    def capability(cls, app: Any, bound: Any, url: str) -> vosi.Capability:
+        return vosi.Capability(None, url, interface="vr:WebBrowser")
 
-    def run(conn) -> tuple[QueryPlan, list[tuple]]:
-        with conn.cursor() as cur:
-            ctx = Context(cur, app.state.name_sources)
-            plan = bound.build_query(params, "form", ctx, limit=size, offset=offset,
-                                     sort=sort, descending=descending)
-            cur.execute("SET LOCAL statement_timeout = '60s'")
-            cur.execute(plan.sql, plan.values)
-            return plan, cur.fetchall()
+    def render_GET(self, request: Any) -> Any:
+        app, bound = self.app, self.bound
+        params = _own(Params.from_twisted(request.args), bound)
+        fmt = params.get("RESPONSEFORMAT")
+        if fmt and fmt.lower() not in ("html", "text/html"):
+            return streaming.stream_service(app, request, bound, params, renderer="form",
+                                            fmt=fmt, errors="html")
+        action = urls.service(bound.rd.rd_id, bound.id, "form")
+        page = {"title": bound.title, "action": action, "fields": bound.fields("form"),
+                "description": bound.service.meta.get("description"),
+                "values": {k: params.all(k) for k in {n for n, _ in params.pairs()}},
+                "page_size": PAGE_SIZE, "error": None, "result": None}
+        if not params.pairs():
+            request.setHeader(b"content-type", b"text/html; charset=utf-8")
+            return app.render_page("form.html", **page)
 
-    def done(outcome: tuple[QueryPlan, list[tuple]]) -> None:
-        plan, rows = outcome
-        page["result"] = _result(action, params, plan, rows, sort, descending)
-        request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        finish(request, app.render_page("form.html", **page))
+        try:
+            size = min(params.integer("MAXREC", PAGE_SIZE, minimum=1), MAX_PAGE_SIZE)
+            offset = params.integer("_OFFSET", 0)
+            sort = params.get("_SORT")
+            descending = (params.get("_DIR") or "asc").lower() == "desc"
+        except ProtocolError as exc:
+            return _answer_error(app, request, page, exc)
+        page["page_size"] = size
 
-    def failed(failure) -> None:
-        exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
-        error_headers(request, exc)
-        finish(request, _answer_error(app, request, page, exc))
+        def run(conn) -> dict:
+            """The query and the results table (worker thread)."""
+            with conn.cursor() as cur:
+                ctx = Context(cur, app.state.name_sources)
+                plan = bound.build_query(params, "form", ctx, limit=size, offset=offset,
+                                         sort=sort, descending=descending)
+                cur.execute("SET LOCAL statement_timeout = '60s'")
+                cur.execute(plan.sql, plan.values)
+                rows = cur.fetchall()
+            return _table(action, params, plan, rows, sort, descending)
 
-    app.pool.run_with_connection(run).addCallbacks(done, failed)
-    return NOT_DONE_YET
+        def done(result: dict) -> None:
+            page["result"] = result
+            request.setHeader(b"content-type", b"text/html; charset=utf-8")
+            finish(request, app.render_page("form.html", **page))
+
+        def failed(failure) -> None:
+            exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
+            error_headers(request, exc)
+            finish(request, _answer_error(app, request, page, exc))
+
+        app.pool.run_with_connection(run).addCallbacks(done, failed)
+        return NOT_DONE_YET
+
+    render_POST = render_GET
 
 
 def _answer_error(app: App, request: Any, page: dict, exc: ProtocolError) -> bytes:

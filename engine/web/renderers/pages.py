@@ -1,11 +1,18 @@
-"""Browser pages that are not services: the root page, table pages, static files."""
+"""Browser pages that are not services: the root page, table pages, static files.
+
+Restricted services and tables (:mod:`engine.web.access`) are left off the
+root page: until accounts exist nobody could follow such a link, and what a
+publisher restricts may include its description.  ``dr serve`` logs them.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from engine.config import CHECKOUT_ROOT
-from engine.web import urls
-from engine.web.app import App
-from engine.web.respond import html_error
+from engine.web import access, urls
+from engine.web.resource import Collection, Endpoint, refused
 
 STATIC_DIR = CHECKOUT_ROOT / "templates" / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript",
@@ -16,60 +23,96 @@ PROVENANCE_LABELS = {"AUTHOR": "Author", "SOURCE": "Source", "DATE": "Date",
                      "PUBAPRV": "Approved for the public by"}
 
 
-def root_page(app: App, request) -> bytes:
-    state = app.state
-    resources = []
-    for rd_id, rd in sorted(state.rds.items()):
-        services = []
-        for svc in rd.services:
-            bound = state.service(rd_id, svc.id)
-            if bound is None:
-                continue
-            renderers = [(r, urls.service(rd_id, svc.id, r)) for r in svc.allowed]
-            main = svc.default_renderer or ("form" if "form" in svc.allowed
-                                            else svc.allowed[0])
-            services.append({
-                "title": bound.title, "renderers": renderers,
-                "description": svc.meta.get("description", inherit=False),
-                "main_url": urls.service(rd_id, svc.id, main)})
-        tables = [{"name": t.qualified_name.lower(), "description": t.description,
-                   "nrows": state.imported[t.qualified_name.lower()]["nrows"]}
-                  for t in rd.tables if t.qualified_name.lower() in state.tables]
-        if services or tables:
-            resources.append({"title": rd.meta.get("title") or rd_id,
-                              "description": rd.meta.get("description"),
-                              "services": services, "tables": tables})
-    return app.render_page("root.html", title="Data and services", resources=resources)
+class RootPage(Endpoint):
+    """/: every service and table the caller may use, by resource."""
+
+    def render_GET(self, request: Any) -> bytes:
+        state, context = self.app.state, request.context
+        resources = []
+        for rd_id, rd in sorted(state.rds.items()):
+            services = []
+            for svc in rd.services:
+                bound = state.service(rd_id, svc.id)
+                if bound is None or access.service_refusal(context, state, bound):
+                    continue
+                renderers = [(r, urls.service(rd_id, svc.id, r)) for r in svc.allowed]
+                main = svc.default_renderer or ("form" if "form" in svc.allowed
+                                                else svc.allowed[0])
+                services.append({
+                    "title": bound.title, "renderers": renderers,
+                    "description": svc.meta.get("description", inherit=False),
+                    "main_url": urls.service(rd_id, svc.id, main)})
+            tables = [{"name": t.qualified_name.lower(), "description": t.description,
+                       "nrows": state.imported[t.qualified_name.lower()]["nrows"]}
+                      for t in rd.tables if t.qualified_name.lower() in state.tables
+                      and not access.table_refusal(context, t)]
+            unavailable = [{"title": svc.meta.get("title", inherit=False) or svc.id,
+                            "reason": reason} for svc in rd.services
+                           if (reason := state.unavailable_reason(rd_id, svc.id))
+                           and not svc.limit_to]
+            if services or tables or unavailable:
+                resources.append({"title": rd.meta.get("title") or rd_id,
+                                  "description": rd.meta.get("description"),
+                                  "services": services, "tables": tables,
+                                  "unavailable": unavailable})
+        request.setHeader(b"content-type", b"text/html; charset=utf-8")
+        return self.app.render_page("root.html", title="Data and services",
+                                    resources=resources)
 
 
-def table_page(app: App, request, name: str) -> bytes:
-    state = app.state
-    table = state.tables.get(name.lower())
-    row = state.imported.get(name.lower())
-    if table is None or row is None:
-        return html_error(app, request, 404, "No such table",
-                          f"There is no table {name!r} here.")
-    provenance = [(PROVENANCE_LABELS.get(k, k), v)
-                  for k, v in (row.get("source_meta") or {}).items()]
-    order = list(PROVENANCE_LABELS.values())
-    provenance.sort(key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
-    columns = [{"name": c.name, "type": c.type, "unit": c.unit, "ucd": c.ucd,
-                "description": c.description} for c in table.columns if not c.hidden]
-    return app.render_page(
-        "table.html", title=f"Table {table.qualified_name}",
-        table_name=table.qualified_name, description=table.description,
-        nrows=row.get("nrows"), rd_id=row.get("rd_id"), adql=table.adql == "True",
-        updated=row.get("updated"), provenance=provenance, columns=columns)
+class TableInfo(Collection):
+    """/tableinfo/<schema.table>: a table's columns and provenance."""
+
+    def child(self, name: str, request: Any) -> Endpoint | None:
+        table = self.app.state.tables.get(name.lower())
+        if table is None or name.lower() not in self.app.state.imported:
+            return None
+        page = TablePage(self.app, table)
+        why = access.table_refusal(request.context, table)
+        return page if why is None else refused(page, why)
 
 
-def static_file(app: App, request, name: str) -> bytes:
-    if "\x00" in name or "/" in name:
-        return html_error(app, request, 404, "Not found", f"No file {name!r}.")
-    path = (STATIC_DIR / name).resolve()
-    if STATIC_DIR.resolve() not in path.parents or not path.is_file():
-        return html_error(app, request, 404, "Not found", f"No file {name!r}.")
-    request.setHeader(b"content-type",
-                      STATIC_TYPES.get(path.suffix, "application/octet-stream").encode())
-    request.setHeader(b"cache-control", b"max-age=3600")
-    return path.read_bytes()
+class TablePage(Endpoint):
+    def __init__(self, app: Any, table: Any) -> None:
+        super().__init__(app)
+        self.table = table
 
+    def render_GET(self, request: Any) -> bytes:
+        table = self.table
+        row = self.app.state.imported.get(table.qualified_name.lower()) or {}
+        provenance = [(PROVENANCE_LABELS.get(k, k), v)
+                      for k, v in (row.get("source_meta") or {}).items()]
+        order = list(PROVENANCE_LABELS.values())
+        provenance.sort(key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+        columns = [{"name": c.name, "type": c.type, "unit": c.unit, "ucd": c.ucd,
+                    "description": c.description} for c in table.columns if not c.hidden]
+        request.setHeader(b"content-type", b"text/html; charset=utf-8")
+        return self.app.render_page(
+            "table.html", title=f"Table {table.qualified_name}",
+            table_name=table.qualified_name, description=table.description,
+            nrows=row.get("nrows"), rd_id=row.get("rd_id"), adql=table.adql == "True",
+            updated=row.get("updated"), provenance=provenance, columns=columns)
+
+
+class StaticFiles(Collection):
+    """/static/<file>: the files of templates/static (no subdirectories)."""
+
+    def child(self, name: str, request: Any) -> Endpoint | None:
+        if "\x00" in name:
+            return None
+        path = (STATIC_DIR / name).resolve()
+        if path.parent != STATIC_DIR.resolve() or not path.is_file():
+            return None
+        return StaticFile(self.app, path)
+
+
+class StaticFile(Endpoint):
+    def __init__(self, app: Any, path: Path) -> None:
+        super().__init__(app)
+        self.path = path
+
+    def render_GET(self, request: Any) -> bytes:
+        request.setHeader(b"content-type", STATIC_TYPES.get(
+            self.path.suffix, "application/octet-stream").encode())
+        request.setHeader(b"cache-control", b"max-age=3600")
+        return self.path.read_bytes()

@@ -1,4 +1,6 @@
-"""VOSI endpoints of each service: availability, capabilities, tables."""
+"""VOSI endpoints of each service (and /tap/availability): availability, capabilities,
+tables.  A service's capabilities are the VOSI ones plus what each renderer it
+allows says of itself (``ServiceRenderer.capability``)."""
 
 from __future__ import annotations
 
@@ -8,78 +10,84 @@ from typing import Any
 from twisted.web.server import NOT_DONE_YET
 
 from engine import vosi
-from engine.services.core import BoundService
 from engine.web import urls
-from engine.web.app import App
+from engine.web.resource import Endpoint, ServiceRenderer
 from engine.web.respond import finish
 
-VOSI = ("availability", "capabilities", "tables", "tableMetadata")
 STARTED = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 XML = b"text/xml; charset=utf-8"
 
 
-def _base(app: App, bound: BoundService) -> str:
-    return app.config.web.server_url.rstrip("/") + urls.service(bound.rd.rd_id, bound.id)
+class Availability(ServiceRenderer):
+    """Available while the database answers (of a service, or of TAP without one)."""
+
+    implicit = True
+
+    def render_GET(self, request: Any) -> Any:
+        def check(conn) -> bool:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1")
+                return cur.fetchone() == (1,)
+
+        def answer(ok: bool) -> None:
+            request.setHeader(b"content-type", XML)
+            note = ("the service is accepting queries" if ok
+                    else "the database is unreachable")
+            finish(request, vosi.availability(ok, note, STARTED))
+
+        def failed(_failure) -> None:
+            answer(False)
+
+        self.app.pool.run_with_connection(check).addCallbacks(answer, failed)
+        return NOT_DONE_YET
+
+    render_POST = render_GET
 
 
-def availability(app: App, request: Any, bound: BoundService | None = None) -> Any:
-    """VOSI availability: available while the database answers (of a service or /tap)."""
+class Capabilities(ServiceRenderer):
+    implicit = True
 
-    def check(conn) -> bool:
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1")
-            return cur.fetchone() == (1,)
-
-    def answer(ok: bool) -> None:
+    def render_GET(self, request: Any) -> bytes:
+        bound = self.bound
+        base = (self.app.config.web.server_url.rstrip("/")
+                + urls.service(bound.rd.rd_id, bound.id))
+        caps = vosi.vosi_capabilities(base)
+        for name in bound.service.allowed:
+            renderer = self.renderers.get(name)
+            cap = renderer.capability(self.app, bound, f"{base}/{name}") if renderer \
+                else None
+            if cap is not None:
+                caps.append(cap)
         request.setHeader(b"content-type", XML)
-        note = "the service is accepting queries" if ok else "the database is unreachable"
-        finish(request, vosi.availability(ok, note, STARTED))
+        return vosi.capabilities(caps)
 
-    def failed(_failure) -> None:
-        answer(False)
-
-    app.pool.run_with_connection(check).addCallbacks(answer, failed)
-    return NOT_DONE_YET
+    render_POST = render_GET
 
 
-def service_capabilities(app: App, bound: BoundService) -> list[vosi.Capability]:
-    base = _base(app, bound)
-    caps = vosi.vosi_capabilities(base)
-    svc = bound.service
-    for renderer in svc.allowed:
-        url = f"{base}/{renderer}"
-        if renderer == "scs.xml":
-            params = [vosi.ParamDesc(f.name, f.description, f.unit,
-                                     {"RA": "pos.eq.ra", "DEC": "pos.eq.dec"}.get(f.name, ""),
-                                     "double", True)
-                      for f in bound.fields("scs.xml") if f.name in ("RA", "DEC", "SR")]
-            test = {k: svc.meta.get(f"testQuery.{k}") for k in ("ra", "dec", "sr")}
-            caps.append(vosi.Capability(
-                "ivo://ivoa.net/std/ConeSearch", url + "?", use="base", role="std",
-                params=params, result_type="application/x-votable+xml",
-                capability_type="cs:ConeSearch",
-                extra=(("maxSR", "180"), ("maxRecords", str(app.config.web.hard_maxrec)),
-                       ("verbosity", "true")),
-                test_query={k: v for k, v in test.items() if v}))
-        elif renderer == "form":
-            caps.append(vosi.Capability(None, url, interface="vr:WebBrowser"))
-        elif renderer == "api":
-            params = [vosi.ParamDesc(f.name, f.description, f.unit)
-                      for f in bound.fields("api")]
-            caps.append(vosi.Capability(None, url + "?", use="base", params=params,
-                                        result_type="application/x-votable+xml"))
-    return caps
+class Tables(ServiceRenderer):
+    implicit = True
+
+    def render_GET(self, request: Any) -> bytes:
+        schemas: dict = {}
+        if self.bound.table is not None:
+            meta = self.bound.table_meta
+            schemas[meta.schema] = (self.bound.rd.meta.get("description"), [meta])
+        request.setHeader(b"content-type", XML)
+        return vosi.tableset(schemas)
+
+    render_POST = render_GET
 
 
-def capabilities(app: App, request: Any, bound: BoundService) -> bytes:
-    request.setHeader(b"content-type", XML)
-    return vosi.capabilities(service_capabilities(app, bound))
+class Unavailable(Endpoint):
+    """The availability of a service DR cannot serve: not available, and why."""
 
+    def __init__(self, app: Any, reason: str) -> None:
+        super().__init__(app)
+        self.reason = reason
 
-def tables(app: App, request: Any, bound: BoundService) -> bytes:
-    request.setHeader(b"content-type", XML)
-    schemas: dict = {}
-    if bound.table is not None:
-        meta = bound.table_meta
-        schemas[meta.schema] = (bound.rd.meta.get("description"), [meta])
-    return vosi.tableset(schemas)
+    def render_GET(self, request: Any) -> bytes:
+        request.setHeader(b"content-type", XML)
+        return vosi.availability(False, f"DR cannot serve this service yet: {self.reason}",
+                                 STARTED)
+
+    render_POST = render_GET

@@ -1,9 +1,12 @@
-"""The UWS 1.1 REST binding of one job kind's job list, e.g. ``/tap/async``.
+"""The UWS 1.1 REST binding of one job kind's job list (e.g. ``/tap/async``): a resource tree.
 
-The site's dispatcher calls :meth:`UWSResource.render` with the path segments
-after the list's own path: ``[]`` is the job list, ``[id]`` a job,
-``[id, "phase"]`` one of its children, and so on.  Database work runs in the
-DB pool; the request is touched only on the reactor thread, and every answer
+:class:`JobList` is the list; below it each job (:class:`JobResource`) and the job's
+parts (``phase``, ``executionduration``… in :data:`JOB_PARTS`), results and
+parameters are small resources whose ``render_GET``/``render_POST``/
+``render_DELETE`` call the list's handlers, so 405 + ``Allow`` and HEAD come
+from :class:`engine.web.resource.Endpoint`.  The job's owner is the caller of
+the request context (``request.context.user``).  Database work runs in the DB
+pool; the request is touched only on the reactor thread, and every answer
 finishes it exactly once.  Bad values answer 400, unknown jobs 404 (as does
 anything that cannot be a job id, before the database sees it) and other
 people's jobs 403, all as text/plain; unexpected errors are logged and answer
@@ -31,7 +34,8 @@ from engine.uws import documents, model, params, store
 from engine.uws.model import Job
 from engine.uws.runner import runner_for
 from engine.web.errors import dali_error
-from engine.web.respond import client_gone, error_headers, finish
+from engine.web.resource import Endpoint, NotFound
+from engine.web.respond import client_gone, finish
 
 log = logging.getLogger("dr.uws")
 XML = "text/xml; charset=utf-8"
@@ -39,6 +43,7 @@ TEXT = "text/plain; charset=utf-8"
 VOTABLE = "application/x-votable+xml; charset=utf-8"
 LIST_CAP = 1000       # longer job lists redirect to LAST=LIST_CAP (UWS 1.1 allows it)
 _POSITION = re.compile(r"[0-9]{1,9}")
+Handler = Callable[..., Any]
 
 
 @dataclass
@@ -62,64 +67,36 @@ def text(value: str) -> Answer:
     return Answer(value.encode("utf-8"), TEXT)
 
 
-class UWSResource:
+class JobList(Endpoint):
     """The jobs of kind ``kind_name`` under ``base_url_path`` (reactor thread)."""
 
+    error_format = "text"
+
     def __init__(self, app: Any, kind_name: str, base_url_path: str) -> None:
-        self.app, self.kind, self.pool = app, kind_name, app.pool
+        super().__init__(app)
+        self.kind, self.pool = kind_name, app.pool
         self.base = (app.config.web.server_url.rstrip("/") + "/"
                      + base_url_path.strip("/"))
         self.runner = runner_for(app)
 
-    def render(self, request: Any, segments: list[str]) -> Any:
-        """Answer a request for ``<base>/<segments…>``; always NOT_DONE_YET."""
-        method = ("GET" if request.method == b"HEAD"
-                  else request.method.decode("ascii", "replace"))
-        handlers = self._route(segments)
-        if handlers is None:
-            self._failed(Failure(ProtocolError(
-                f"there is nothing at {self.base}/{'/'.join(segments)}", status=404)),
-                request)
-            return NOT_DONE_YET
-        if segments and not model.could_be_job_id(segments[0]):
-            self._failed(Failure(ProtocolError("there is no job of that id", status=404)),
-                         request)
-            return NOT_DONE_YET
-        handler = handlers.get(method)
-        if handler is None:
-            request.setResponseCode(405)
-            request.setHeader(b"allow", ", ".join(handlers).encode())
-            finish(request, b"")
-            return NOT_DONE_YET
-        d = maybeDeferred(handler, request, *segments[:1], *segments[2:])
-        d.addCallback(self._answer, request).addErrback(self._failed, request)
-        return NOT_DONE_YET
+    def child(self, name: str, request: Any) -> Endpoint:
+        if not model.could_be_job_id(name):
+            return NotFound(self.app, "text", "there is no job of that id")
+        return JobResource(self, name)
 
-    def _route(self, segments: list[str]) -> dict[str, Callable[..., Any]] | None:
-        if not segments:
-            return {"GET": self.get_list, "POST": self.create}
-        if len(segments) == 1:
-            return {"GET": self.get_job, "POST": self.post_job, "DELETE": self.delete}
-        child = segments[1]
-        if len(segments) == 2:
-            return {
-                "phase": {"GET": self.get_phase, "POST": self.post_phase},
-                "executionduration": {"GET": self.get_duration,
-                                      "POST": self.post_duration},
-                "destruction": {"GET": self.get_destruction,
-                                "POST": self.post_destruction},
-                "quote": {"GET": self.get_quote},
-                "error": {"GET": self.get_error},
-                "owner": {"GET": self.get_owner},
-                "results": {"GET": self.get_results},
-                "parameters": {"GET": self.get_parameters, "POST": self.post_parameters},
-            }.get(child)
-        if len(segments) == 3:
-            return {"results": {"GET": self.get_result},
-                    "parameters": {"GET": self.get_parameter}}.get(child)
-        return None
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.get_list)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.respond(request, self.create)
 
     # -- answering -------------------------------------------------------------------
+
+    def respond(self, request: Any, handler: Handler, *args: str) -> Any:
+        """Answer with what ``handler(request, *args)`` gives (or its Deferred gives)."""
+        d = maybeDeferred(handler, request, *args)
+        d.addCallback(self._answer, request).addErrback(self._failed, request)
+        return NOT_DONE_YET
 
     def _answer(self, answer: Answer | SeeOther | FileAnswer, request: Any) -> None:
         if isinstance(answer, SeeOther):
@@ -151,19 +128,14 @@ class UWSResource:
         if failure.check(CancelledError):
             return
         exc = failure.value
-        if isinstance(exc, ProtocolError):
-            status, message = exc.status, exc.message
-        else:
+        if not isinstance(exc, ProtocolError):
             log.error("uws: error serving %s\n%s",
                       request.uri.decode("utf-8", "replace"), failure.getTraceback())
-            status, message = 500, "something went wrong on the server; it has been logged"
+            exc = ProtocolError("something went wrong on the server; it has been logged",
+                                status=500)
         if request.finished or client_gone(request):
             return
-        request.setResponseCode(status)
-        if isinstance(exc, ProtocolError):
-            error_headers(request, exc)
-        request.setHeader(b"content-type", TEXT.encode())
-        finish(request, (message + "\n").encode("utf-8"))
+        finish(request, self.error(request, exc))
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -171,11 +143,11 @@ class UWSResource:
         return f"{self.base}/{job_id}"
 
     def _fetch(self, request: Any, job_id: str) -> Deferred:
-        return self.pool.run_with_connection(store.fetch_job, job_id, _user(request))
+        return self.pool.run_with_connection(store.fetch_job, job_id, request.context.user)
 
     def _update(self, request: Any, job_id: str, changes: model.Changes) -> Deferred:
         """Apply ``changes`` to the job, then 303 to it."""
-        d = self.pool.run_with_connection(store.update_job, job_id, _user(request),
+        d = self.pool.run_with_connection(store.update_job, job_id, request.context.user,
                                           changes, self.app.config.async_.max_destruction)
         return d.addCallback(lambda _: SeeOther(self.job_url(job_id)))
 
@@ -185,7 +157,7 @@ class UWSResource:
         """The user's jobs; an anonymous job list is empty, since anonymous jobs
         are reachable only through their URLs."""
         filt = params.list_filter(Params.from_twisted(request.args))
-        user = _user(request)
+        user = request.context.user
         if user is None:
             return Answer(documents.job_list([], self.base))
         # One more than the cap tells a list that is too long.
@@ -212,7 +184,7 @@ class UWSResource:
                     else job.execution_duration)
         d = self.pool.run_with_connection(
             lambda conn: store.create_job(
-                conn, kind=self.kind, owner=_user(request), run_id=job.run_id,
+                conn, kind=self.kind, owner=request.context.user, run_id=job.run_id,
                 parameters=job.parameters, execution_duration=duration,
                 lifetime=cfg.default_destruction, max_lifetime=cfg.max_destruction,
                 destruction=job.destruction, queue=creation.run))
@@ -261,7 +233,7 @@ class UWSResource:
 
     def delete(self, request: Any, job_id: str) -> Deferred:
         def work(conn) -> None:
-            store.delete_job(conn, job_id, _user(request))
+            store.delete_job(conn, job_id, request.context.user)
             self.runner.remove_dirs([job_id])
 
         def deleted(_: Any) -> SeeOther:
@@ -279,7 +251,7 @@ class UWSResource:
     def post_phase(self, request: Any, job_id: str) -> Deferred:
         action = params.phase_action(Params.from_twisted(request.args))
         fn = store.queue_job if action == "RUN" else store.abort_job
-        d = self.pool.run_with_connection(fn, job_id, _user(request))
+        d = self.pool.run_with_connection(fn, job_id, request.context.user)
 
         def changed(_: Any) -> SeeOther:
             if action == "ABORT":
@@ -370,5 +342,110 @@ class UWSResource:
         return self._fetch(request, job_id).addCallback(answer)
 
 
-def _user(request: Any) -> str | None:
-    return getattr(request, "dr_user", None)
+# -- the resources below the list ----------------------------------------------------
+
+
+class _Part(Endpoint):
+    """A resource of one job (``args``: the job id, then a result or parameter name)."""
+
+    error_format = "text"
+
+    def __init__(self, jobs: JobList, *args: str) -> None:
+        super().__init__(jobs.app)
+        self.jobs, self.args = jobs, args
+
+    def respond(self, request: Any, handler: Handler) -> Any:
+        return self.jobs.respond(request, handler, *self.args)
+
+
+class JobResource(_Part):
+    def child(self, name: str, request: Any) -> Endpoint:
+        part = JOB_PARTS.get(name)
+        if part is None:
+            return NotFound(self.app, "text",
+                            f"there is nothing at {self.jobs.job_url(self.args[0])}/{name}")
+        return part(self.jobs, *self.args)
+
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_job)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.post_job)
+
+    def render_DELETE(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.delete)
+
+
+class Phase(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_phase)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.post_phase)
+
+
+class ExecutionDuration(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_duration)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.post_duration)
+
+
+class Destruction(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_destruction)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.post_destruction)
+
+
+class Quote(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_quote)
+
+
+class ErrorSummary(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_error)
+
+
+class Owner(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_owner)
+
+
+class Results(_Part):
+    def child(self, name: str, request: Any) -> Endpoint:
+        return ResultFile(self.jobs, *self.args, name)
+
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_results)
+
+
+class ResultFile(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_result)
+
+
+class Parameters(_Part):
+    def child(self, name: str, request: Any) -> Endpoint:
+        return Parameter(self.jobs, *self.args, name)
+
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_parameters)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.post_parameters)
+
+
+class Parameter(_Part):
+    def render_GET(self, request: Any) -> Any:
+        return self.respond(request, self.jobs.get_parameter)
+
+
+JOB_PARTS: dict[str, type[_Part]] = {
+    "phase": Phase, "executionduration": ExecutionDuration, "destruction": Destruction,
+    "quote": Quote, "error": ErrorSummary, "owner": Owner, "results": Results,
+    "parameters": Parameters,
+}

@@ -1,0 +1,181 @@
+"""Every path the server answers, in one place: the site's resource tree.
+
+::
+
+    /                                 pages.RootPage (this module's Root)
+    /static/<file>                    pages.StaticFiles
+    /tableinfo/<schema.table>         pages.TableInfo
+    /tap, /tap/<endpoint>             TAP_ENDPOINTS (renderers/tap.py)
+    /tap/async[/<job>[/phase…]]       uws.JobList of the job kind ``tap``
+    /<rd id>/<service id>             a redirect to the service's default renderer
+    /<rd id>/<service id>/<renderer>  SERVICE_RENDERERS (UnavailableService for a
+                                      service DR cannot serve)
+
+RD ids may contain slashes (``califa/fits``): below the root, segments are
+collected until the path so far is an RD id and the next segment one of its
+services.  Lookups use the site's current state, so ``dr serve reload`` needs
+no new tree.  Restrictions are checked here, once, when a request reaches a
+service (:mod:`engine.web.access`): a restricted service answers 403 to every
+renderer, in that renderer's error format.
+
+Adding a renderer (say ``siap.xml``): write ``engine/web/renderers/siap.py``
+with one class::
+
+    class SIAP(ServiceRenderer):
+        '''Simple Image Access 1.0 (...).'''
+
+        error_format = "dali"            # errors as DALI VOTables
+
+        @classmethod
+        def capability(cls, app, bound, url):  # optional: its VOSI capability
+            return vosi.Capability("ivo://ivoa.net/std/SIA", url + "?", ...)
+
+        def render_GET(self, request):   # self.app, self.bound
+            ...
+
+and add ``"siap.xml": siap.SIAP`` to SERVICE_RENDERERS below.  405 + Allow,
+HEAD, 404s, 403s for restricted services and errors in its format come from
+here and from :class:`engine.web.resource.Endpoint`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.web import resource
+
+from engine.errors import ProtocolError
+from engine.tap import job as tap_job
+from engine.web import access, urls, uws
+from engine.web.app import App
+from engine.web.renderers import api, form, pages, scs, tap, vosi
+from engine.web.resource import (
+    Collection,
+    Endpoint,
+    Failing,
+    NotFound,
+    ServiceRenderer,
+    refused,
+)
+
+# Renderers of RD services, by the name RDs give in ``allowed`` and URLs end in.
+SERVICE_RENDERERS: dict[str, type[ServiceRenderer]] = {
+    "form": form.Form,
+    "scs.xml": scs.ConeSearch,
+    "api": api.API,
+    "availability": vosi.Availability,
+    "capabilities": vosi.Capabilities,
+    "tables": vosi.Tables,
+    "tableMetadata": vosi.Tables,
+}
+# /tap/<name>; /tap itself is tap.TapPage and /tap/async the job list.
+TAP_ENDPOINTS: dict[str, type[Endpoint]] = {
+    "sync": tap.Sync,
+    "capabilities": tap.Capabilities,
+    "availability": vosi.Availability,
+    "tables": tap.Tables,
+    "examples": tap.Examples,
+}
+SITE_PAGES: dict[str, type[Endpoint]] = {
+    "static": pages.StaticFiles,
+    "tableinfo": pages.TableInfo,
+}
+
+
+def tap_tree(app: App) -> Endpoint:
+    root = tap.TapPage(app)
+    for name, endpoint in TAP_ENDPOINTS.items():
+        root.putChild(name.encode(), endpoint(app))
+    root.putChild(b"async", uws.JobList(app, tap_job.KIND, tap.BASE_PATH + "/async"))
+    return root
+
+
+class Root(pages.RootPage):
+    """The site: fixed children, then the RDs' services."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        for name, page in SITE_PAGES.items():
+            self.putChild(name.encode(), page(app))
+        self.putChild(b"tap", tap_tree(app))
+
+    def child(self, name: str, request: Any) -> resource.Resource:
+        return RDPath(self.app, [name])
+
+
+class RDPath(Collection):
+    """A path that is not (yet) an RD id plus a service: 404 unless it goes on to one."""
+
+    def __init__(self, app: App, parts: list[str]) -> None:
+        super().__init__(app)
+        self.parts = parts
+
+    def child(self, name: str, request: Any) -> resource.Resource:
+        state = self.app.state
+        rd_id = "/".join(self.parts)
+        bound = state.service(rd_id, name)
+        if bound is None:
+            reason = state.unavailable_reason(rd_id, name)
+            if reason is not None:
+                return UnavailableService(self.app, f"{rd_id}/{name}", reason)
+            return RDPath(self.app, [*self.parts, name])
+        # The one check of restrictions for everything a service serves.
+        return ServiceNode(self.app, bound,
+                           access.service_refusal(request.context, state, bound))
+
+
+class ServiceNode(Endpoint):
+    """/<rd id>/<service id>: its renderers below it; itself redirects to the default.
+
+    ``refusal`` (why the caller may not use the service) turns every answer into a
+    403 in the error format of the renderer asked for.
+    """
+
+    def __init__(self, app: App, bound: Any, refusal: str | None) -> None:
+        super().__init__(app)
+        self.bound, self.refusal = bound, refusal
+
+    def child(self, name: str, request: Any) -> resource.Resource:
+        svc = self.bound.service
+        renderer = SERVICE_RENDERERS.get(name)
+        if name not in svc.allowed and not (renderer and renderer.implicit):
+            return NotFound(self.app, "html", f"Service {self.bound.rd.rd_id}/{svc.id} "
+                            f"offers {', '.join(svc.allowed)}, not {name!r}.")
+        if renderer is None:
+            return NotFound(self.app, "html", f"DR has no renderer {name!r}.")
+        endpoint = renderer(self.app, self.bound, SERVICE_RENDERERS)
+        return endpoint if self.refusal is None else refused(endpoint, self.refusal)
+
+    def render_GET(self, request: Any) -> bytes:
+        if self.refusal is not None:
+            return refused(self, self.refusal).render(request)
+        svc = self.bound.service
+        default = svc.default_renderer or ("form" if "form" in svc.allowed
+                                           else svc.allowed[0])
+        request.redirect(urls.service(self.bound.rd.rd_id, svc.id, default).encode())
+        return b""
+
+    render_POST = render_GET
+
+
+class UnavailableService(Endpoint):
+    """A service of a loaded RD that DR cannot serve (a core or renderers it lacks):
+    its VOSI availability says why, everything else answers 503 saying so."""
+
+    def __init__(self, app: App, name: str, reason: str) -> None:
+        super().__init__(app)
+        self.name, self.reason = name, reason
+
+    def _failing(self, error_format: str) -> Failing:
+        return Failing(self.app, error_format, ProtocolError(
+            f"DR cannot serve the service {self.name} yet: {self.reason}", status=503),
+            "Service unavailable")
+
+    def child(self, name: str, request: Any) -> resource.Resource:
+        if name == "availability":
+            return vosi.Unavailable(self.app, self.reason)
+        renderer = SERVICE_RENDERERS.get(name)
+        return self._failing(renderer.error_format if renderer else "html")
+
+    def render(self, request: Any) -> bytes:
+        return self._failing("html").render(request)
