@@ -63,6 +63,13 @@ def user_error(exc: BaseException, timeout: int | None = None) -> ProtocolError:
         # than 90 degrees): say so in those words.
         return ProtocolError(f"the query failed on the data: {exc.diag.message_primary}",
                              status=400)
+    if isinstance(exc, psycopg2.ProgrammingError) and getattr(exc, "pgcode", None):
+        # PostgreSQL refused the SQL a request was translated to (a type
+        # mismatch ADQL's checker let through, say): the request cannot be
+        # run as written.  Logged, since the translator should have said so.
+        log.warning("PostgreSQL refused a translated query: %s", str(exc).strip())
+        return ProtocolError(f"the query cannot be run: {exc.diag.message_primary}",
+                             status=400)
     log.error("query failed: %r", exc)
     return ProtocolError("the query failed on the server; the error has been logged",
                          status=500)

@@ -216,3 +216,16 @@ def test_a_query_running_over_the_sync_time_limit_is_a_400_saying_so(strict_serv
         "LANG": "ADQL", "QUERY": query})
     assert response.status_code == 400
     assert "time limit of 2 s" in response.text
+
+
+def test_sql_postgresql_refuses_after_translation_is_a_400_not_a_500(server):
+    # The checker lets a boolean be compared with a computed integer; PostgreSQL
+    # does not (operator does not exist: boolean = integer).
+    upload = (b'<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">'
+              b'<RESOURCE><TABLE><FIELD name="b" datatype="boolean"/><DATA><TABLEDATA>'
+              b'<TR><TD>T</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>')
+    response = requests.post(f"{server.url}/tap/sync", timeout=30, files={
+        "LANG": (None, "ADQL"), "UPLOAD": (None, "t,param:t"), "t": ("t.xml", upload),
+        "QUERY": (None, "SELECT * FROM TAP_UPLOAD.t WHERE b = 1*1")})
+    assert response.status_code == 400, response.text
+    assert "cannot be run" in response.text
