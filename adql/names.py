@@ -1,13 +1,17 @@
-"""ADQL identifiers: names as written, and how they match the names in table metadata.
+"""ADQL identifiers: names as written, how they match the names in table metadata,
+and how ADQL must write a name from table metadata.
 
 Regular identifiers compare case-insensitively; delimited ones ("Like This")
-exactly.  Below the syntax tree and the checker's findings, which both use it.
+exactly.  Below the syntax tree and the checker's findings, which both use it,
+and the engine's TAP_SCHEMA and VOSI writers (through engine.db.identifiers).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from adql.reserved import is_reserved
 
 _REGULAR = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
@@ -55,3 +59,16 @@ def column_sql_name(name: str, sql_name: str) -> str:
     if sql_name:
         return sql_name
     return name.lower() if _REGULAR.match(name) else name
+
+
+def adql_spelling(name: str, sql_name: str = "") -> str:
+    """How an ADQL query must write the column ``name`` of table metadata.
+
+    In double quotes when it is no regular ADQL identifier (``B-V``, ``_x``),
+    a reserved word (``select``, ``size``) or a case-sensitive delimited name
+    (``Mixed``: metadata keeps regular names in lower case, so a name with
+    capitals, or one declared with its own ``sql_name``, is delimited).
+    """
+    if needs_delimiting(name, sql_name or name) or is_reserved(name):
+        return str(Name(name, True))
+    return name

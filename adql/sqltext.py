@@ -29,10 +29,15 @@ user using variadic verbose when where window with
 
 def identifier(name: str) -> str:
     """``name`` as a PostgreSQL identifier, quoted where needed."""
-    if "\x00" in name:
-        raise ValueError("identifiers cannot contain NUL")
     if _PLAIN.match(name) and name not in _PG_RESERVED:
         return name
+    return quoted(name)
+
+
+def quoted(name: str) -> str:
+    """``name`` as a PostgreSQL delimited identifier: always quoted, case kept."""
+    if "\x00" in name:
+        raise ValueError("identifiers cannot contain NUL")
     return '"' + name.replace('"', '""') + '"'
 
 

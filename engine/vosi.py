@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from adql.reserved import is_reserved
+from engine.db.identifiers import adql_name
 from rd.tablemeta import TableMeta
 from rd.types import parse_type
 
@@ -123,14 +123,9 @@ def capabilities(caps: Iterable[Capability]) -> bytes:
     return _bytes(root)
 
 
-def delimited(name: str) -> str:
-    """A column name as TAP metadata writes it: ADQL reserved words in double quotes."""
-    return f'"{name}"' if is_reserved(name) else name
-
-
 def _column(parent: etree._Element, col, primary: bool) -> None:
     el = _sub(parent, "column")
-    _sub(el, "name", delimited(col.name))
+    _sub(el, "name", adql_name(col.name, col.sql_name))
     for tag in ("description", "unit", "ucd", "utype"):
         _optional(el, tag, getattr(col, tag))
     vo = parse_type(col.type).votable()
@@ -169,8 +164,8 @@ def _fill_table(tel: etree._Element, table: TableMeta) -> None:
         _sub(fel, "targetTable", fk.target_table)
         for a, b in zip(fk.columns, fk.target_columns):
             pair = _sub(fel, "fkColumn")
-            _sub(pair, "fromColumn", a)
-            _sub(pair, "targetColumn", b)
+            _sub(pair, "fromColumn", adql_name(a))
+            _sub(pair, "targetColumn", adql_name(b))
 
 
 def table_document(table: TableMeta) -> bytes:

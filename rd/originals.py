@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from rd.elements.table import QUOTED_PREFIX
 from rd.errors import RDError
 from rd.references import SYSTEM_PREFIX, Unavailable, split_reference
 from rd.structure import Position, parse_list
@@ -55,7 +56,9 @@ class Originals:
     def resolve(self, ref: str, pos: Position, tag: str) -> etree._Element:
         """The XML an ``original`` reference names (an id, a name, rd#id, table.column)."""
         rd_id, ident = split_reference(ref)
-        container, _, name = ident.partition(".") if "." in ident else (ident, "", "")
+        # a delimited column name (quoted/nufnu_0.5keV) may hold dots itself
+        container, _, name = ident.partition(".") \
+            if "." in ident and not ident.startswith(QUOTED_PREFIX) else (ident, "", "")
         if rd_id is not None:
             assert self.reader.library is not None
             if rd_id.startswith(SYSTEM_PREFIX):
@@ -159,7 +162,16 @@ def _present(*candidates: etree._Element | None) -> etree._Element | None:
 
 
 def _named_child(container: etree._Element, name: str) -> etree._Element | None:
+    """The child with this id or name; a delimited column (quoted/B-V) also answers
+    to its bare name, as in DaCHS."""
     for child in container:
-        if isinstance(child.tag, str) and name in (child.get("name"), child.get("id")):
+        if isinstance(child.tag, str) and name in (child.get("name"), child.get("id"),
+                                                   _bare(child.get("name"))):
             return child
+    return None
+
+
+def _bare(name: str | None) -> str | None:
+    if name is not None and name.startswith(QUOTED_PREFIX):
+        return name[len(QUOTED_PREFIX):]
     return None

@@ -20,7 +20,8 @@ import copy
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,8 @@ class Reader:
     _stack: list[tuple[Element, etree._Element, etree._Element]] = field(
         default_factory=list)
     _origins: list[str] = field(default_factory=list)
+    # The STREAMs being replayed, outermost first: (RD id#id, as written).
+    _replaying: list[tuple[str, str]] = field(default_factory=list)
     _in_mixin: int = 0
     _mixin_params: dict[Element, dict[str, dict[str, str]]] = field(default_factory=dict)
     _procs: list[ProcApp] = field(default_factory=list)
@@ -282,8 +285,9 @@ class Reader:
                 if isinstance(child.tag, str) and child.tag != "events":
                     self.warn(pos, tag, f"<{child.tag}> inside FEED (editing the replayed "
                                         "stream) is not implemented by DR yet; ignored")
-            self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **params},
-                        mode)
+            with self.replaying(attrs.get("source"), pos, tag):
+                self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **params},
+                            mode)
         else:
             self.loop(obj, xml, attrs, path, macros, pos, mode)
 
@@ -300,6 +304,30 @@ class Reader:
 
     def current_origin(self) -> str | None:
         return self._origins[-1] if self._origins else None
+
+    @contextmanager
+    def replaying(self, ref: str | None, pos: Position, tag: str) -> Iterator[None]:
+        """Around replaying the STREAM ``ref`` (None: inline events): a STREAM
+        already being replayed, here or in another RD, would replay itself for
+        ever."""
+        if not ref:
+            yield
+            return
+        rd_id, ident = split_reference(ref)
+        key = f"{rd_id or self.current_origin() or self.rd_id}#{ident}"
+        keys = [k for k, _ in self._replaying]
+        if key in keys:
+            chain = [shown for _, shown in self._replaying[keys.index(key):]] + [ref]
+            through = f" (through {' -> '.join(chain)})" if len(chain) > 2 else ""
+            raise RDError(f"STREAM {ref!r} replays itself{through}", path=pos.path,
+                          line=pos.line, element=tag,
+                          hint="a stream may FEED other streams, but none of them "
+                               "may lead back to it")
+        self._replaying.append((key, ref))
+        try:
+            yield
+        finally:
+            self._replaying.pop()
 
     def find_fragment(self, ref: str, pos: Position, tag: str) -> Fragment | None:
         """The STREAM ``ref`` names: here, in a system RD or in another RD."""
@@ -350,8 +378,10 @@ class Reader:
         else:
             raise RDError("needs listItems, csvItems or codeItems", path=pos.path,
                           line=pos.line, element="LOOP")
-        for row in rows:
-            self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **row}, mode)
+        with self.replaying(attrs.get("source"), pos, "LOOP"):
+            for row in rows:
+                self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **row},
+                            mode)
 
     def code_items(self, code: str, obj: Element, pos: Position) -> list[dict[str, str]]:
         """LOOP codeItems: a Python generator body yielding dicts (the RD is trusted)."""

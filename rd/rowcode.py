@@ -18,7 +18,7 @@ from typing import Any
 from rd import rmkfuncs
 from rd.elements.procs import RowFilter, SourceFields
 from rd.elements.rowmaker import IgnoreOn, Map, Rowmaker, Var
-from rd.elements.table import Table
+from rd.elements.table import Table, split_column_name
 from rd.errors import DRError, RDError
 from rd.importing import ROW_ITER, ProcError
 from rd.macros import expand_at
@@ -30,7 +30,7 @@ from rd.structure import Element
 class CompiledRowmaker:
     """A rowmaker bound to its table: output columns and the per-row function."""
 
-    columns: tuple[str, ...]
+    columns: tuple[str, ...]  # the table's column names (``B-V`` for quoted/B-V)
     function: Callable[[dict[str, Any]], tuple | None]
     # column -> field when every column is a plain copy of a field, else None:
     # the engine may then skip per-row Python entirely.
@@ -41,6 +41,13 @@ class CompiledRowmaker:
     filename: str = ""
     # code filenames of the compiled applies -> their elements
     procs: dict[str, Element] = field(default_factory=dict)
+    # column name -> its name in the database (what COPY lists)
+    sql_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sql_columns(self) -> tuple[str, ...]:
+        """The SQL names of ``columns``, in order."""
+        return tuple(self.sql_names.get(name, name) for name in self.columns)
 
     def element_for(self, tb: TracebackType | None) -> Element | None:
         """The RD element whose code raised, from a traceback through our function."""
@@ -132,13 +139,12 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
 
     ``extra_ignore`` are the grammar's ignoreOn triggers, checked first.
     """
-    column_names = [c.name for c in table.columns]
     assignments: dict[str, tuple[str, Element | None]] = {}
     plain: dict[str, str] = {}
     required: set[str] = set()
 
     for pattern in rowmaker.idmaps:
-        matched = [n for n in column_names if fnmatch.fnmatch(n.lower(), pattern.lower())]
+        matched = _idmapped(table, pattern)
         if not matched:
             raise rowmaker.error(f"idmaps {pattern!r} matches no column of table "
                                  f"{table.id!r}")
@@ -213,7 +219,18 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
                 and not extra_ignore
                 and set(plain) == set(columns))
     return CompiledRowmaker(columns, namespace["__rowmaker"], plain if is_plain else None,
-                            frozenset(required), src.spans, filename, procs)
+                            frozenset(required), src.spans, filename, procs,
+                            {c.name: c.sql_name for c in table.columns})
+
+
+def _idmapped(table: Table, pattern: str) -> list[str]:
+    """Names of the columns an idmaps item names: a column (``quoted/B-V`` too) or
+    a glob over the names, ignoring case."""
+    if not any(ch in pattern for ch in "*?["):
+        col = table.column(pattern)
+        return [col.name] if col is not None else []
+    glob = split_column_name(pattern)[0].lower()
+    return [c.name for c in table.columns if fnmatch.fnmatchcase(c.name.lower(), glob)]
 
 
 def _column(table: Table, name: str, at: Element) -> str:

@@ -21,7 +21,12 @@ def pos_index_expression(ra_sql: str, dec_sql: str) -> str:
 
 @dataclass(frozen=True)
 class ColumnMeta:
-    """One column: its name (as ADQL and SQL see it), type and VO annotation."""
+    """One column: its name (as ADQL and SQL see it), type and VO annotation.
+
+    ``name`` is what results call the column; a regular identifier is in lower
+    case, a delimited one (DaCHS's ``quoted/B-V``) as declared, with
+    ``sql_name`` set to it: ADQL matches such names case-sensitively.
+    """
 
     name: str
     type: str  # the RD type, e.g. "double precision", "real[]", "spoint"
@@ -48,12 +53,8 @@ class ColumnMeta:
 class PositionIndex:
     """The main position columns of a table, indexed as pos_index_expression(ra, dec)."""
 
-    ra: str
+    ra: str  # the columns' SQL names
     dec: str
-
-    def expression(self, qualifier: str | None = None) -> str:
-        prefix = f"{qualifier}." if qualifier else ""
-        return pos_index_expression(prefix + self.ra, prefix + self.dec)
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,10 @@ class TableMeta:
         return self.sql_name or self.qualified_name
 
     def column(self, name: str) -> ColumnMeta | None:
-        """The column named ``name``, compared case-insensitively (regular identifiers)."""
+        """The column named exactly ``name``, else one named so ignoring case."""
         lowered = name.lower()
-        for col in self.columns:
-            if col.name.lower() == lowered:
-                return col
-        return None
+        exact = next((col for col in self.columns if col.name == name), None)
+        return exact or next((c for c in self.columns if c.name.lower() == lowered), None)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from engine.config import shared_dir
 from engine.db.cluster import Cluster
 from engine.db.dsn import with_dbname
 from engine.db.extensions import ensure_extensions
-from engine.db.system import install_system_schema
+from engine.install import install_system_schema
 from tests.support import make_world_traversable_tmpdir
 
 TEMPLATE_DB = "dr_template"

@@ -9,8 +9,8 @@ import shutil
 from engine.config import Config
 from engine.db.connect import open_database
 from engine.db.extensions import ensure_extensions
-from engine.db.system import install_system_schema
 from engine.errors import DatabaseError
+from engine.install import install_system_schema
 
 
 def cmd_init(cfg: Config, args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from engine.db.connect import open_database
 from engine.ingest.drop import drop_rd
 from engine.ingest.importer import import_rd
 from engine.ingest.progress import Progress
+from engine.install import install_system_schema
 from rd.errors import DRError, RDError
 from rd.loader import all_rd_files, load_rd, load_rd_file, resolve_reference
 
@@ -26,6 +27,7 @@ def cmd_imp(cfg: Config, args: argparse.Namespace) -> int:
     db = open_database(cfg)
     conn = db.connect()
     try:
+        install_system_schema(conn)
         report = import_rd(conn, rd, args.data, Progress())
     finally:
         conn.close()
@@ -44,6 +46,7 @@ def cmd_drop(cfg: Config, args: argparse.Namespace) -> int:
     rd = load_rd(args.rd, cfg.inputs_dir)
     conn = open_database(cfg).connect()
     try:
+        install_system_schema(conn)
         dropped = drop_rd(conn, rd)
     finally:
         conn.close()
@@ -78,6 +81,9 @@ def _rds_to_check(cfg: Config, refs: list[str]) -> list[tuple[str, Path | None, 
 def cmd_val(cfg: Config, args: argparse.Namespace) -> int:
     """One line per RD: ok or N warnings (stdout), error: ... (stderr); exit status 1
     if any RD has an error."""
+    # Here, not at the top: every dr command would pay for importing the server.
+    from engine.web.routes import SERVICE_RENDERERS
+
     failed = 0
     checked = _rds_to_check(cfg, args.rds)
     for label, path, rd_id, inputs in checked:
@@ -85,6 +91,8 @@ def cmd_val(cfg: Config, args: argparse.Namespace) -> int:
             if path is None:
                 resolve_reference(label, cfg.inputs_dir)  # raises, saying what it tried
             rd = load_rd_file(path, rd_id, inputs)
+            for service in rd.services:  # as dr serve binds them
+                service.serve_renderers(SERVICE_RENDERERS)
         except DRError as exc:
             failed += 1
             message = exc.message if isinstance(exc, RDError) else str(exc)

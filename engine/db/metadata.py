@@ -16,9 +16,9 @@ from typing import Any
 
 from psycopg2.extras import execute_values
 
-from engine.vosi import delimited
+from engine.db.identifiers import adql_name
 from rd.elements.resource import Resource
-from rd.elements.table import Table
+from rd.elements.table import Column, Table
 from rd.tablemeta import TableMeta
 from rd.types import parse_type
 
@@ -44,7 +44,7 @@ def served_metadata(table: Table, row: Mapping[str, Any] | None) -> TableMeta:
     """
     recorded = row.get("unicode_columns") if row else None
     if recorded is None:
-        recorded = [c.name for c in table.columns if c.sql_type.is_text]
+        recorded = [c.sql_name for c in table.columns if c.sql_type.is_text]
     return table.metadata(unicode_columns=recorded)
 
 
@@ -120,11 +120,16 @@ def _write_dc(cur, rd: Resource, table: Table, source_meta: dict[str, str],
     execute_values(cur, "INSERT INTO dc.columns (table_name, column_name, column_index, "
                    "type, unit, ucd, utype, xtype, description, tablehead, verb_level, "
                    "display_hint, principal, indexed, std, required, hidden) VALUES %s", [
-                       (name, c.name.lower(), i, c.type, c.unit, c.ucd, c.utype, c.xtype,
-                        c.description, c.tablehead, c.verb_level, c.display_hint,
-                        c.metadata().principal, c.name.lower() in indexed, c.std,
+                       (name, _adql_name(c), i, c.type, c.unit, c.ucd, c.utype,
+                        c.xtype, c.description, c.tablehead, c.verb_level, c.display_hint,
+                        c.metadata().principal, c.sql_name in indexed, c.std,
                         c.required, c.hidden)
                        for i, c in enumerate(table.columns)])
+
+
+def _adql_name(column: Column) -> str:
+    meta = column.metadata()
+    return adql_name(meta.name, meta.sql_name)
 
 
 def _write_tap_schema(cur, rd: Resource, tables: list[Table],
@@ -152,8 +157,9 @@ def _write_tap_schema(cur, rd: Resource, tables: list[Table],
         for i, col in enumerate(md.columns):
             vo = parse_type(col.type).votable()
             size = int(vo.arraysize) if vo.arraysize.isdigit() else None
-            rows_out.append((name, delimited(col.name), vo.datatype, vo.arraysize or None,
-                             col.xtype or vo.xtype or None, size, col.description,
+            rows_out.append((name, adql_name(col.name, col.sql_name), vo.datatype,
+                             vo.arraysize or None, col.xtype or vo.xtype or None, size,
+                             col.description,
                              col.utype or None, col.unit or None, col.ucd or None,
                              _flag(col.indexed), _flag(col.principal), _flag(col.std), i))
         execute_values(cur, 'INSERT INTO tap_schema.columns (table_name, column_name, '
@@ -165,5 +171,5 @@ def _write_tap_schema(cur, rd: Resource, tables: list[Table],
                         "VALUES (%s, %s, %s)", (key_id, name, fk.target_table.lower()))
             execute_values(cur, "INSERT INTO tap_schema.key_columns (key_id, from_column, "
                            "target_column) VALUES %s",
-                           [(key_id, delimited(a), delimited(b))
+                           [(key_id, adql_name(a), adql_name(b))
                             for a, b in zip(fk.columns, fk.target_columns)])

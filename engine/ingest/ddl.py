@@ -1,27 +1,19 @@
 """SQL DDL for RD tables: CREATE TABLE, indexes (incl. the position index), keys.
 
-Identifiers are lower-cased and always quoted, so reserved words such as
-``size`` are fine as column names.
+Identifiers are always quoted (:mod:`engine.db.identifiers`), so reserved words
+such as ``size`` are fine as column names; columns go by their SQL names,
+regular ones lower-cased, DaCHS's delimited ones (``quoted/B-V``) exactly.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from engine.db.identifiers import column_list, position_expression, q, qualified
 from rd.elements.table import Index, Table
-from rd.tablemeta import pos_index_expression
 
 # The hidden column of updating tables: which dc.sources row a row came from.
 SOURCE_COLUMN = "dr_srcid"
-
-
-def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def qualified(schema: str, name: str) -> str:
-    return f"{q(schema)}.{q(name.lower())}"
 
 
 def create_table(table: Table, name: str | None = None, *, source_column: bool = False
@@ -29,7 +21,7 @@ def create_table(table: Table, name: str | None = None, *, source_column: bool =
     """CREATE TABLE for ``table`` (optionally under another name, e.g. for staging)."""
     cols = []
     for col in table.columns:
-        line = f"{q(col.name.lower())} {col.sql_type.sql}"
+        line = f"{q(col.sql_name)} {col.sql_type.sql}"
         if col.required:
             line += " NOT NULL"
         cols.append(line)
@@ -51,7 +43,7 @@ def index_name(table: Table, index: Index, number: int) -> str:
         return _short(f"{table.id.lower()}_{index.name.lower()}")
     if index.kind == "position":
         return _short(f"{table.id.lower()}_pos_idx")
-    suffix = "_".join(c.lower() for c in index.columns) or f"expr{number}"
+    suffix = "_".join(table.sql_names(index.columns)).lower() or f"expr{number}"
     return _short(f"{table.id.lower()}_{suffix}_idx")
 
 
@@ -69,8 +61,7 @@ def index_statements(table: Table, on_name: str | None = None,
             continue
         name = _short(index_name(table, index, number) + name_suffix)
         if index.kind == "position":
-            pos = table.position_columns(index)
-            expr = pos_index_expression(q(pos.ra), q(pos.dec))
+            expr = position_expression(table.position_columns(index))
             method, what = "gist", f"({expr})"
         elif index.expression and index.expression.strip():
             # DaCHS's rule: the text is the index's key list as written
@@ -78,7 +69,7 @@ def index_statements(table: Table, on_name: str | None = None,
             method, what = index.method or "btree", " ".join(index.expression.split())
         else:
             method = index.method or "btree"
-            what = ", ".join(q(c.lower()) for c in index.columns)
+            what = column_list(table.sql_names(index.columns))
         sql = f"CREATE INDEX {q(name)} ON {target} USING {method} ({what})"
         if index.clauses:
             sql += " " + index.clauses
@@ -100,7 +91,7 @@ def primary_key_statement(table: Table, on_name: str | None = None,
     if not table.primary:
         return None
     name = _short(primary_key_name(table) + name_suffix)
-    cols = ", ".join(q(c.lower()) for c in table.primary)
+    cols = column_list(table.sql_names(table.primary))
     return name, (f"ALTER TABLE {qualified(table.schema, on_name or table.id)} "
                   f"ADD CONSTRAINT {q(name)} PRIMARY KEY ({cols})")
 
@@ -115,8 +106,8 @@ def foreign_key_name(table: Table, number: int) -> str:
 
 
 def foreign_key_statement(table: Table, fk, target: Table, name: str) -> str:
-    src = ", ".join(q(c.lower()) for c in fk.source)
-    dest = ", ".join(q(c.lower()) for c in fk.dest)
+    src = column_list(table.sql_names(fk.source))
+    dest = column_list(target.sql_names(fk.dest))
     return (f"ALTER TABLE {qualified(table.schema, table.id)} ADD CONSTRAINT {q(name)} "
             f"FOREIGN KEY ({src}) REFERENCES {qualified(target.schema, target.id)} "
             f"({dest})")

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from engine.db import metadata
-from engine.db.system import install_system_schema
-from engine.ingest import ddl
+from engine.db.identifiers import q, qualified
 from engine.ingest.scripts import run_scripts
 from rd.elements.resource import Resource
 
 
 def drop_rd(conn, rd: Resource) -> list[str]:
     """Drop the RD's on-disk tables in one transaction; returns the names dropped."""
-    install_system_schema(conn)
     dropped = []
     try:
         with conn.cursor() as cur:
             for table in rd.tables:
                 if not table.on_disk or table.system:
                     continue
-                live = ddl.qualified(table.schema, table.id)
+                live = qualified(table.schema, table.id)
                 cur.execute("SELECT to_regclass(%s)", (live,))
                 if cur.fetchone()[0] is not None:
                     scripts = [s for data in rd.data for make in data.makes
@@ -35,7 +33,7 @@ def drop_rd(conn, rd: Resource) -> list[str]:
             cur.execute("SELECT 1 FROM pg_class c JOIN pg_namespace n ON "
                         "n.oid = c.relnamespace WHERE n.nspname = %s LIMIT 1", (rd.schema,))
             if cur.fetchone() is None and rd.schema not in ("dc", "tap_schema", "public"):
-                cur.execute(f"DROP SCHEMA IF EXISTS {ddl.q(rd.schema)}")
+                cur.execute(f"DROP SCHEMA IF EXISTS {q(rd.schema)}")
         conn.commit()
     except BaseException:
         conn.rollback()

@@ -33,7 +33,7 @@ from importlib import metadata as pkg_metadata
 import psycopg2
 
 from engine.db import metadata
-from engine.db.system import install_system_schema
+from engine.db.identifiers import q, qualified
 from engine.ingest import ddl
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.progress import Progress
@@ -138,7 +138,6 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
               progress: Progress | None = None) -> ImportReport:
     """Import the chosen (default: auto) data elements of ``rd``; commit or roll back."""
     progress = progress or Progress(enabled=False)
-    install_system_schema(conn)
     report = ImportReport()
     datas = select_data(rd, data_ids, report.data_skipped)
     started = datetime.datetime.now(datetime.UTC)
@@ -146,7 +145,7 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)",
                         (zlib.crc32(rd.rd_id.encode()),))
-            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {ddl.q(rd.schema)}")
+            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {q(rd.schema)}")
             cur.execute(
                 "INSERT INTO dc.imports (rd_id, rd_path, rd_sha256, data_ids, os_user, "
                 "host, dr_version, started) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
@@ -184,7 +183,7 @@ class _ImportRun:
     # -- helpers -------------------------------------------------------------
 
     def exists(self, table: Table, name: str | None = None) -> bool:
-        self.cur.execute("SELECT to_regclass(%s)", (ddl.qualified(table.schema,
+        self.cur.execute("SELECT to_regclass(%s)", (qualified(table.schema,
                                                                    name or table.id),))
         return self.cur.fetchone()[0] is not None
 
@@ -273,7 +272,7 @@ class _ImportRun:
     def find_unicode(self, table: Table, on_name: str) -> None:
         """Record which text columns of the loaded table hold non-ASCII (one scan)."""
         self.unicode_columns[table.qualified_name.lower()] = non_ascii_columns(
-            self.cur, table, ddl.qualified(table.schema, on_name))
+            self.cur, table, qualified(table.schema, on_name))
 
     def count_source(self, source_id: int, rows_in: int, rejected: int) -> None:
         self.cur.execute("UPDATE dc.sources SET rows_in = %s, rows_rejected = %s "
@@ -327,7 +326,7 @@ class _ImportRun:
         table, _ = make.resolve()
         scripts = make.all_scripts
         name = table.id.lower() if scripts else table.id.lower() + STAGING_SUFFIX
-        target = ddl.qualified(table.schema, name)
+        target = qualified(table.schema, name)
         if scripts:
             self.drop_live(table, scripts)
         else:
@@ -360,14 +359,14 @@ class _ImportRun:
     def drop_live(self, table: Table, scripts) -> None:
         """Drop the live table for a rebuild in place, running beforeDrop first."""
         if self.exists(table):
-            live = ddl.qualified(table.schema, table.id)
+            live = qualified(table.schema, table.id)
             run_scripts(self.cur, scripts, "beforeDrop", table, live)
             self.cur.execute(f"DROP TABLE {live} CASCADE")
 
     def after_meta(self) -> None:
         for make, table in self.made:
             run_scripts(self.cur, make.all_scripts, "afterMeta", table,
-                        ddl.qualified(table.schema, table.id))
+                        qualified(table.schema, table.id))
 
     def build_indexes(self, table: Table, on_name: str, suffix: str) -> None:
         pk = ddl.primary_key_statement(table, on_name, suffix)
@@ -377,26 +376,26 @@ class _ImportRun:
             self.cur.execute(sql)
         for sql in ddl.cluster_statements(table, on_name, suffix):
             self.cur.execute(sql)
-        self.cur.execute(f"ANALYZE {ddl.qualified(table.schema, on_name)}")
+        self.cur.execute(f"ANALYZE {qualified(table.schema, on_name)}")
 
     def swap_in(self) -> None:
         """Replace live tables by their staged versions (the only exclusive lock)."""
         staged, self.staged = self.staged, []
         for table in staged:
-            live = ddl.qualified(table.schema, table.id)
+            live = qualified(table.schema, table.id)
             if self.exists(table):
                 self.cur.execute(f"DROP TABLE {live} CASCADE")
             staging = table.id.lower() + STAGING_SUFFIX
-            self.cur.execute(f"ALTER TABLE {ddl.qualified(table.schema, staging)} "
-                             f"RENAME TO {ddl.q(table.id.lower())}")
+            self.cur.execute(f"ALTER TABLE {qualified(table.schema, staging)} "
+                             f"RENAME TO {q(table.id.lower())}")
             pk = ddl.primary_key_statement(table)
             if pk:
                 self.cur.execute(f"ALTER TABLE {live} RENAME CONSTRAINT "
-                                 f"{ddl.q(pk[0] + STAGING_SUFFIX)} TO {ddl.q(pk[0])}")
+                                 f"{q(pk[0] + STAGING_SUFFIX)} TO {q(pk[0])}")
             for name, _ in ddl.index_statements(table):
-                self.cur.execute(f"ALTER INDEX {ddl.q(table.schema)}."
-                                 f"{ddl.q(ddl.index_name_with(name, STAGING_SUFFIX))} "
-                                 f"RENAME TO {ddl.q(name)}")
+                self.cur.execute(f"ALTER INDEX {q(table.schema)}."
+                                 f"{q(ddl.index_name_with(name, STAGING_SUFFIX))} "
+                                 f"RENAME TO {q(name)}")
 
     def ensure_foreign_keys(self) -> None:
         """Declared foreign keys of this RD's existing tables (dropped by swaps)."""
@@ -412,7 +411,7 @@ class _ImportRun:
                 name = ddl.foreign_key_name(table, number)
                 self.cur.execute("SELECT 1 FROM pg_constraint WHERE conname = %s AND "
                                  "conrelid = to_regclass(%s)",
-                                 (name, ddl.qualified(table.schema, table.id)))
+                                 (name, qualified(table.schema, table.id)))
                 if self.cur.fetchone():
                     continue
                 self.cur.execute(ddl.foreign_key_statement(table, fk, target, name))
@@ -426,7 +425,7 @@ class _ImportRun:
         changed = False  # whether rows came or went, so text columns need a new look
         for make in self.on_disk_makes(data):
             table, _ = make.resolve()
-            live = ddl.qualified(table.schema, table.id)
+            live = qualified(table.schema, table.id)
             if not self.exists(table):
                 changed = True
                 run_scripts(self.cur, make.all_scripts, "preCreation", table, live)
@@ -435,8 +434,8 @@ class _ImportRun:
                 run_scripts(self.cur, make.all_scripts, "postCreation", table, live)
             else:
                 self.cur.execute(
-                    f"ALTER TABLE {ddl.qualified(table.schema, table.id)} ADD COLUMN IF "
-                    f"NOT EXISTS {ddl.q(ddl.SOURCE_COLUMN)} integer")
+                    f"ALTER TABLE {qualified(table.schema, table.id)} ADD COLUMN IF "
+                    f"NOT EXISTS {q(ddl.SOURCE_COLUMN)} integer")
             tables.append((make, table))
         for src in sources:
             self.cur.execute(
@@ -450,17 +449,17 @@ class _ImportRun:
                 continue
             for make, table in tables:
                 run_scripts(self.cur, make.all_scripts, "newSource", table,
-                            ddl.qualified(table.schema, table.id),
+                            qualified(table.schema, table.id),
                             sourceToken=str(src.path))
             header = grammar.header(src.path).meta
             source_id = self.record_source(data, src, header,
                                            [t.qualified_name for _, t in tables])
             totals = (0, 0)
             for make, table in tables:
-                live = ddl.qualified(table.schema, table.id)
+                live = qualified(table.schema, table.id)
                 if known:
                     self.cur.execute(f"DELETE FROM {live} WHERE "
-                                     f"{ddl.q(ddl.SOURCE_COLUMN)} = %s", (known[0],))
+                                     f"{q(ddl.SOURCE_COLUMN)} = %s", (known[0],))
                 job = LoadJob(live, self.rowmaker_for(data, make), source_id,
                               ddl.SOURCE_COLUMN, role=make.role)
                 totals = self.load(grammar, src, table, job, header)
@@ -472,10 +471,10 @@ class _ImportRun:
             changed = True
             for make, table in tables:
                 run_scripts(self.cur, make.all_scripts, "sourceDone", table,
-                            ddl.qualified(table.schema, table.id),
+                            qualified(table.schema, table.id),
                             sourceToken=str(src.path), feeder=Feeder())
         for make, table in tables:
-            live = ddl.qualified(table.schema, table.id)
+            live = qualified(table.schema, table.id)
             if changed:
                 self.find_unicode(table, table.id.lower())
             self.cur.execute(f"ANALYZE {live}")

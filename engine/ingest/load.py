@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.db.identifiers import column_list, q
 from engine.ingest.copyformat import format_column, rows_to_copy
 from engine.ingest.copyin import copy_from_chunks
-from engine.ingest.ddl import q
 from engine.ingest.progress import Progress
 from grammars.base import Grammar, RowBatch
 from rd.errors import SourceError
@@ -67,7 +67,9 @@ def _try_passthrough(cursor, grammar: Grammar, path: Path, shown: str, job: Load
         field_to_col = {f: c for c, f in job.rowmaker.plain_copy.items()}
         if set(plan.names) != set(field_to_col) or len(plan.names) != len(field_to_col):
             return None
-        cols = [q(field_to_col[name].lower()) for name in plan.names]
+        sql_names = job.rowmaker.sql_names
+        cols = [q(sql_names.get(field_to_col[name], field_to_col[name]))
+                for name in plan.names]
         sql = (f"COPY {job.target} ({', '.join(cols)}) FROM STDIN WITH "
                f"{plan.options_sql(cols)}")
 
@@ -106,11 +108,10 @@ def _load_batches(cursor, grammar: Grammar, path: Path, shown: str, job: LoadJob
     rowmaker = job.rowmaker
     result = LoadResult()
     lines = array("q")
-    columns = list(rowmaker.columns)
+    columns = list(rowmaker.sql_columns)
     if job.source_id is not None:
         columns.append(job.source_column)
-    col_sql = ", ".join(q(c.lower()) for c in columns)
-    sql = f"COPY {job.target} ({col_sql}) FROM STDIN"
+    sql = f"COPY {job.target} ({column_list(columns)}) FROM STDIN"
 
     def chunks() -> Iterator[bytes]:
         for batch in grammar.batches(path):

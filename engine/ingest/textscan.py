@@ -12,12 +12,12 @@ the answer in ``dc.tables.unicode_columns``
 
 from __future__ import annotations
 
-from engine.ingest.ddl import q
+from engine.db.identifiers import q
 from rd.elements.table import Table
 
 
 def non_ascii_columns(cur, table: Table, sql_name: str) -> list[str]:
-    """The names (lower case) of ``table``'s text columns holding any non-ASCII
+    """The SQL names of ``table``'s text columns holding any non-ASCII
     character in the table ``sql_name`` (qualified, quoted).
 
     Columns already declared ``unicode`` and hidden columns are not looked at.
@@ -25,7 +25,7 @@ def non_ascii_columns(cur, table: Table, sql_name: str) -> list[str]:
     UTF-8, DR's database encoding, so octet and character lengths differ; in
     a database of another encoding every text column counts as non-ASCII.
     """
-    names = [c.name.lower() for c in table.columns
+    names = [c.sql_name for c in table.columns
              if c.sql_type.is_text and c.sql_type.base != "unicode" and not c.hidden]
     if not names:
         return []

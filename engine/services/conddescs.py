@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.db.identifiers import position_expression, q
 from engine.errors import ProtocolError
-from engine.ingest.ddl import q
 from engine.services.params import Params
 from engine.services.position import parse_position
 from engine.services.resolver import NameSource, resolve
@@ -39,6 +39,13 @@ class InputField:
     options: list[str] | None = None  # a selection instead of free text
     required: bool = False
     hint: str = ""
+
+    @property
+    def html_id(self) -> str:
+        """The id of the field's input element: ``f_`` and the name, characters an
+        id may not hold (a delimited column's space, say) spelled ``_xx_``."""
+        return "f_" + "".join(c if c.isascii() and (c.isalnum() or c in "_-") else
+                              f"_{ord(c):x}_" for c in self.name)
 
 
 @dataclass
@@ -102,7 +109,7 @@ class ColumnCondDesc(BoundCondDesc):
                            hint="" if self.options else hint)]
 
     def condition(self, params: Params, ctx: Context) -> Condition | None:
-        col_sql = q(self.column.name.lower())
+        col_sql = q(self.column.sql_name)
         if self.options is not None:
             chosen = [v for v in params.all(self.name) if v.strip()]
             if not chosen:
@@ -128,7 +135,7 @@ def cone_condition(table: Table, ra: float, dec: float, sr: float) -> Condition:
     The values always include ``_cone_ra`` and ``_cone_dec`` (the centre), which
     the cone core's distance column uses too.
     """
-    expr = table.position_columns().expression()
+    expr = position_expression(table.position_columns())
     values = {"_cone_ra": ra, "_cone_dec": dec, "_cone_sr": sr}
     if sr >= 180:
         return Condition("TRUE", values)

@@ -11,9 +11,9 @@ import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine.db.identifiers import column_list, position_expression, q, qualified
 from engine.db.metadata import served_metadata
 from engine.errors import ProtocolError
-from engine.ingest.ddl import q, qualified
 from engine.services.conddescs import (
     BoundCondDesc,
     Context,
@@ -64,7 +64,7 @@ class QueryPlan:
 
 def select_expression(col: Column) -> str:
     """SQL giving the column's value as the writers want it (geometry as DALI arrays)."""
-    name = q(col.name.lower())
+    name = q(col.sql_name)
     base = col.sql_type.base
     if base == "spoint":
         return f"ARRAY[degrees(long({name})), degrees(lat({name}))]"
@@ -129,7 +129,7 @@ class BoundService:
             specs += [self._spec(c) for c in table.columns
                       if c.verb_level <= chosen.verb_level and not c.hidden]
         for fld in chosen.fields:
-            source = table.column(fld.name) if table else None
+            source = table.column(fld.reference) if table else None
             if getattr(fld, "select", None):
                 specs.append(OutputSpec(fld.select, _computed_column(fld), fld.verb_level,
                                         fld.display_hint, fld))
@@ -138,7 +138,7 @@ class BoundService:
                                         else None))
             elif table is None:
                 # A fixed query's own result column, described by the field.
-                specs.append(OutputSpec(q(fld.name.lower()), _computed_column(fld),
+                specs.append(OutputSpec(q(fld.sql_name), _computed_column(fld),
                                         fld.verb_level, fld.display_hint, fld))
             else:
                 raise fld.error(f"{fld.name!r} is not a column of the queried table; "
@@ -171,7 +171,7 @@ class BoundService:
     def _result_column(self, col: Column) -> ResultColumn:
         """A column of the queried table as results describe it (unicode where it
         holds non-ASCII)."""
-        served = self.table_meta.column(col.name) if self.table_meta else None
+        served = self.table_meta.column(col.sql_name) if self.table_meta else None
         return ResultColumn.from_column(served or col.metadata())
 
     def outputs_for(self, renderer: str, verb: int | None = None) -> list[OutputSpec]:
@@ -216,9 +216,9 @@ class BoundService:
         columns = [s.column for s in outputs]
         order = ""
         if isinstance(self.core, SCSCore) and cone is not None:
-            pos = self.table.position_columns()
+            pos = position_expression(self.table.position_columns())
             selects.append(
-                f"degrees({pos.expression()} <-> spoint(radians(%(_cone_ra)s), "
+                f"degrees({pos} <-> spoint(radians(%(_cone_ra)s), "
                 f"radians(%(_cone_dec)s))) AS \"_r\"")
             columns.append(ResultColumn("_r", "double", unit="deg",
                                         ucd="pos.angDistance",
@@ -231,8 +231,8 @@ class BoundService:
                                     param="_SORT")
             order = f" ORDER BY {q(sort)} {'DESC' if descending else 'ASC'} NULLS LAST"
         elif not order and self.core.sort_key:
-            order = " ORDER BY " + ", ".join(q(k.strip().lower())
-                                             for k in self.core.sort_key.split(","))
+            keys = [k.strip() for k in self.core.sort_key.split(",")]
+            order = " ORDER BY " + column_list(self.table.sql_names(keys))
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         distinct = "DISTINCT " if self.core.distinct else ""
         sql = (f"SELECT {distinct}{', '.join(selects)} FROM "

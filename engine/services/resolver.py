@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.ingest.ddl import q
+from engine.db.identifiers import q
 from rd.tablemeta import TableMeta
 from rd.types import parse_type
 

@@ -10,12 +10,14 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from engine.db.metadata import served_metadata
-from engine.db.system import TAP_RD_ID
 from rd.elements.resource import Resource
 from rd.elements.table import Table
-from rd.loader import load_rd_file
+from rd.errors import DRError
+from rd.loader import all_rd_files, load_rd_file
 from rd.reader import SYSTEM_DIR
 from rd.tablemeta import TableMeta
+
+TAP_RD_ID = "__system__/tap"
 
 
 @cache
@@ -47,9 +49,6 @@ def load_tap_tables(inputs_dir, conn) -> list[TableMeta]:
 
     RDs that fail to load are left out, as the server leaves them out.
     """
-    from rd.errors import DRError
-    from rd.loader import all_rd_files
-
     with conn.cursor() as cur:
         cur.execute("SELECT table_name, unicode_columns FROM dc.tables")
         imported = {row[0]: {"unicode_columns": row[1]} for row in cur.fetchall()}

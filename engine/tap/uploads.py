@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import psycopg2
 from astropy.io.votable import parse_single_table
 
+from engine.db.identifiers import q
 from engine.errors import ProtocolError
 from engine.ingest.copyformat import format_column, rows_to_copy
-from engine.ingest.ddl import q
 from rd.tablemeta import ColumnMeta, TableMeta
 from rd.types import parse_type
 

@@ -1,9 +1,10 @@
 """The job store's schema ``uws``: installed and upgraded by numbered, idempotent steps.
 
-As for ``dc`` (engine/db/system.py): each step runs once, in order, in a
+As for ``dc`` (engine/install.py): each step runs once, in order, in a
 transaction of its own; ``uws.schema_version`` records how far we got, and a
-released step is never edited.  ``dr serve`` and ``dr init`` call
-:func:`install_uws_schema`; running it again is harmless.
+released step is never edited.  engine/install.py calls
+:func:`install_uws_schema` with the other system schemas; running it again is
+harmless.
 """
 
 from __future__ import annotations

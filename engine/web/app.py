@@ -7,6 +7,7 @@ reactor thread; requests already running keep the state they started with.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from twisted.internet.defer import Deferred
@@ -15,7 +16,7 @@ from engine.config import Config
 from engine.web.access import withheld
 from engine.web.dbpool import DBPool
 from engine.web.state import SiteState, load_state
-from engine.web.templates import make_environment
+from engine.web.templates import make_environment, render
 
 log = logging.getLogger("dr.web")
 
@@ -23,8 +24,10 @@ log = logging.getLogger("dr.web")
 class App:
     """Shared by all requests; touched only from the reactor thread (except the pool)."""
 
-    def __init__(self, config: Config, dsn: str, reactor: Any = None) -> None:
+    def __init__(self, config: Config, dsn: str, reactor: Any = None, *,
+                 renderers: Collection[str]) -> None:
         self.config = config
+        self.renderers = renderers  # the service renderers DR serves, by name
         web = config.web
         self.pool = DBPool(dsn, connections=web.db_connections, wait=web.db_wait,
                            reactor=reactor, statement_timeout=web.sync_timeout)
@@ -39,7 +42,8 @@ class App:
 
     def reload(self) -> Deferred:
         """Re-read every RD (in a worker thread) and swap the new state in."""
-        d = self.pool.run_with_connection(lambda conn: load_state(self.config, conn))
+        d = self.pool.run_with_connection(
+            lambda conn: load_state(self.config, conn, self.renderers))
 
         def swap(state: SiteState) -> SiteState:
             self.state = state
@@ -61,6 +65,4 @@ class App:
         return d.addCallbacks(swap, failed)
 
     def render_page(self, name: str, **context: Any) -> bytes:
-        from engine.web.templates import render
-
         return render(self.templates, name, site_name=self.site_name, **context)

@@ -33,9 +33,12 @@ with one class::
         def render_GET(self, request):   # self.app, self.bound
             ...
 
-and add ``"siap.xml": siap.SIAP`` to SERVICE_RENDERERS below.  405 + Allow,
-HEAD, 404s, 403s for restricted services and errors in its format come from
-here and from :class:`engine.web.resource.Endpoint`.
+and add ``"siap.xml": siap.SIAP`` to SERVICE_RENDERERS below: that one line
+is all.  The server binds services to these names (engine/web/state.py) and
+``dr val`` checks RDs against them; rd itself knows only DaCHS's renderer
+vocabulary (rd/vocabulary.py), so a name DaCHS lacks is an RD error.  405 +
+Allow, HEAD, 404s, 403s for restricted services and errors in its format come
+from here and from :class:`engine.web.resource.Endpoint`.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ from engine.web.resource import (
     refused,
 )
 
-# Renderers of RD services, by the name RDs give in ``allowed`` and URLs end in.
+# Renderers of RD services, by the name RDs give in ``allowed`` and URLs end in:
+# the one list of what DR serves (each name one of DaCHS's renderers).
 SERVICE_RENDERERS: dict[str, type[ServiceRenderer]] = {
     "form": form.Form,
     "scs.xml": scs.ConeSearch,

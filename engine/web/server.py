@@ -20,8 +20,8 @@ from pathlib import Path
 
 from engine.config import Config
 from engine.db.connect import open_database
-from engine.db.system import install_system_schema
 from engine.errors import DatabaseError
+from engine.install import install_system_schema
 
 log = logging.getLogger("dr.web")
 
@@ -104,11 +104,11 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
     from engine.uws.kinds import register_kind
     from engine.uws.runner import start_runner
     from engine.web.app import App
-    from engine.web.routes import Root
+    from engine.web.routes import SERVICE_RENDERERS, Root
     from engine.web.site import Site
 
     register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
-    app = App(cfg, dsn)
+    app = App(cfg, dsn, renderers=SERVICE_RENDERERS)
     access_log = open(log_dir / "access.log", "a", encoding="utf-8")
     site = Site(Root(app), cfg, access_log)
     port = reactor.adoptStreamPort(sock.fileno(), socket.AF_INET, site)

@@ -5,12 +5,15 @@ reactor), so a reload never leaves requests half-served.  A broken RD is
 logged and left out; the others keep working.  A service DR cannot serve (a
 core or renderers DaCHS has and DR lacks, or one that fails to bind) is left
 out of ``services`` and listed in ``unavailable`` with the reason, for the
-root page and its VOSI availability; the rest of its RD works.
+root page and its VOSI availability; the rest of its RD works.  Which renderers
+DR serves is the caller's to say (the names of routes.SERVICE_RENDERERS): rd
+knows only DaCHS's vocabulary.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from engine.config import Config
@@ -89,8 +92,9 @@ def _enumerations(conn, table: Table) -> dict[str, list[str]]:
     return out
 
 
-def load_state(config: Config, conn) -> SiteState:
-    """Read every RD under the inputs directory and bind its services (blocking)."""
+def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
+    """Read every RD under the inputs directory and bind its services to the
+    ``renderers`` DR serves (blocking)."""
     state = SiteState(config)
     state.imported = _read_imported(conn)
     for path in all_rd_files(config.inputs_dir):
@@ -106,6 +110,7 @@ def load_state(config: Config, conn) -> SiteState:
             if table.qualified_name.lower() in state.imported:
                 state.tables[table.qualified_name.lower()] = table
         for service in rd.services:
+            service.serve_renderers(renderers)
             if service.unavailable is not None:
                 state.unavailable[(rd_id, service.id)] = service.unavailable
                 log.warning("service %s/%s unavailable: %s", rd_id, service.id,

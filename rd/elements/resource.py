@@ -147,7 +147,7 @@ class Resource(HasMeta, HasProperties):
             for pub in service.children_of(Publish):
                 if pub.service:
                     other = self._check_service(pub.service, pub)
-                    if pub.render not in other.allowed + other.unserved:
+                    if pub.render not in other.allowed:
                         raise pub.error(f"service {pub.service!r} does not allow "
                                         f"renderer {pub.render!r}")
             for output in (*service.children_of(OutputTable), *core.children_of(OutputTable)):

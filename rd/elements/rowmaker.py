@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rd.elements.procs import ProcApp
+from rd.elements.table import split_column_name
 from rd.structure import Attr, Element, element, parse_bool, parse_list
 
 
@@ -98,7 +99,8 @@ class IgnoreOn(Combinator):
 
 
 _MAPPING_ATTRS = (
-    Attr("key", doc="the destination (a column for map, a variable for var)"),
+    Attr("key", doc="the destination (a column for map, quoted/B-V for a delimited "
+                    "name; a variable for var)"),
     Attr("dest", doc="same as key (DaCHS alias)"),
     Attr("name", doc="same as key (DaCHS alias)"),
     Attr("source", doc="the grammar field (or var) to copy"),
@@ -123,8 +125,8 @@ class MappingRule(Element):
         code = self.code if self.code and self.code.strip() else None
         if code and self.source:
             raise self.error("has both source and an expression; give one")
-        if not code and not self.source:
-            self.source = self.key
+        if not code and not self.source:  # the field of the column's (bare) name
+            self.source = split_column_name(self.key)[0]
         self.code = code
 
 

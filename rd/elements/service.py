@@ -3,11 +3,15 @@
 
 A service DR cannot serve yet (a core it lacks, only renderers it lacks)
 loads with a warning and :attr:`Service.unavailable` saying why; the rest of
-its RD works.  Renderers DR lacks are dropped from ``allowed`` with a warning.
+its RD works.  ``rd`` knows DaCHS's renderers (rd/vocabulary.py); which of them
+DR serves is the engine's to say (:meth:`Service.serve_renderers`), and those it
+lacks are dropped from ``allowed`` with a warning.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from dataclasses import replace
 
 from rd.elements.table import _COLUMN_ATTRS, Column, Description, Values
@@ -23,9 +27,6 @@ from rd.structure import (
     parse_list,
 )
 from rd.vocabulary import DACHS_CORES, DACHS_RENDERERS
-
-RENDERERS = ("form", "scs.xml", "api", "availability", "capabilities", "tables",
-             "tableMetadata", "examples")
 
 __all__ = ["HasProperties", "Property"]  # also importable from here, as before
 
@@ -243,26 +244,15 @@ class Service(HasMeta):
         super().finish()
         if self.id is None:
             raise self.error("a service needs an id (its name in URLs)")
-        unknown = [r for r in self.allowed if r not in RENDERERS
-                   and r not in DACHS_RENDERERS]
+        unknown = [r for r in (*self.allowed, self.default_renderer)
+                   if r and r not in DACHS_RENDERERS]
         if unknown:
-            raise self.error(f"renderer(s) {', '.join(unknown)} not known to DR or DaCHS "
-                             f"(DR serves: {', '.join(RENDERERS)})")
-        written = self.allowed
-        self.unserved = tuple(r for r in written if r not in RENDERERS)
-        self.allowed = tuple(r for r in written if r in RENDERERS)
-        if self.unserved:
-            if self.allowed:
-                self.warn(f"renderer(s) {', '.join(self.unserved)} not implemented by DR "
-                          f"yet; served as {', '.join(self.allowed)} only")
-            else:
-                self.mark_unavailable(
-                    f"DR does not implement its renderer(s) {', '.join(written)} yet")
-        if self.default_renderer and self.default_renderer not in RENDERERS:
-            self.warn(f"default renderer {self.default_renderer!r} is not implemented by "
-                      "DR yet; ignored")
-            self.default_renderer = ""
-        elif self.default_renderer and self.default_renderer not in self.allowed:
+            close = [m for r in unknown
+                     for m in difflib.get_close_matches(r, DACHS_RENDERERS, 1)]
+            raise self.error(f"renderer(s) {', '.join(unknown)} not known to DR or DaCHS",
+                             hint=(f"did you mean {', '.join(close)}?" if close else
+                                   f"DaCHS's renderers: {', '.join(sorted(DACHS_RENDERERS))}"))
+        if self.default_renderer and self.default_renderer not in self.allowed:
             self.allowed += (self.default_renderer,)
         if self.inline_core is None and not self.core:
             raise self.error("needs a core (dbCore, scsCore, fixedQueryCore or core=)")
@@ -271,12 +261,38 @@ class Service(HasMeta):
         for pub in self.children_of(Publish):
             if pub.service:
                 continue  # another service's renderer; checked by the resource
-            if pub.render in self.unserved:
-                pub.warn(f"renderer {pub.render!r} is not implemented by DR yet; not "
-                         "published")
-            elif pub.render not in self.allowed:
+            if pub.render not in self.allowed:
                 raise pub.error(f"publishes renderer {pub.render!r}, which the service "
                                 "does not allow")
+
+    def serve_renderers(self, served: Collection[str]) -> None:
+        """Narrow ``allowed`` to the renderers of it the engine serves, ``served``.
+
+        The engine calls this when it binds the service (and ``dr val`` as it
+        would); the renderers dropped warn with file and line, and so do their
+        publications; a service left with none is unavailable.  Calling it again
+        changes nothing.
+        """
+        lacking = tuple(r for r in self.allowed if r not in served)
+        if not lacking:
+            return
+        written = self.allowed
+        self.unserved += lacking
+        self.allowed = tuple(r for r in written if r in served)
+        if self.allowed:
+            self.warn(f"renderer(s) {', '.join(lacking)} not implemented by DR yet; "
+                      f"served as {', '.join(self.allowed)} only")
+        else:
+            self.mark_unavailable(
+                f"DR does not implement its renderer(s) {', '.join(written)} yet")
+        if self.default_renderer in lacking:
+            self.warn(f"default renderer {self.default_renderer!r} is not implemented by "
+                      "DR yet; ignored")
+            self.default_renderer = ""
+        for pub in self.children_of(Publish):
+            if not pub.service and pub.render in lacking:
+                pub.warn(f"renderer {pub.render!r} is not implemented by DR yet; not "
+                         "published")
 
     def mark_unavailable(self, reason: str) -> None:
         """Load the service, but as one DR cannot serve (the first reason counts)."""

@@ -1,5 +1,11 @@
 """Table definitions: table, column, param, values, index, foreignKey, publish.
 
+Column names are SQL regular identifiers (case-insensitive, lower-cased in the
+database), or, as in DaCHS, ``quoted/`` and any text: a delimited identifier,
+kept exactly (``quoted/B-V``, ``quoted/Mixed Case``).  Elsewhere in an RD
+(keys, indexes, rowmakers, buildFrom) a column is named by ``quoted/B-V`` or
+by its name; :meth:`Table.column` resolves both.
+
 Column notes are DaCHS's: ``note="1"`` on a column refers to the table's
 ``<meta name="note" tag="1">``; :attr:`Table.notes` maps tags to them.
 """
@@ -31,8 +37,18 @@ def dr_provides(ref: str) -> bool:
     return path.is_file() and f'id="{ident}"' in path.read_text(encoding="utf-8")
 
 
-# PostgreSQL's identifiers DR accepts for tables and columns without quoting.
+# SQL regular identifiers: the names DR accepts for tables, and for columns
+# without DaCHS's quoted/ prefix.
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+QUOTED_PREFIX = "quoted/"
+MAX_NAME_BYTES = 63  # PostgreSQL cuts longer names (NAMEDATALEN - 1)
+
+
+def split_column_name(text: str) -> tuple[str, bool]:
+    """(name, delimited) of a column name as an RD writes it (``quoted/B-V``)."""
+    if text.startswith(QUOTED_PREFIX):
+        return text[len(QUOTED_PREFIX):], True
+    return text, False
 
 
 @element
@@ -66,7 +82,9 @@ class Values(Element):
 
 
 _COLUMN_ATTRS = (
-    Attr("name", required=True, doc="the column name (a SQL identifier)"),
+    Attr("name", required=True,
+         doc="the column name: a SQL regular identifier, or quoted/ and any text "
+             "for a delimited identifier (case-sensitive), e.g. quoted/B-V"),
     Attr("type", default="real", doc="SQL type: integer, real, double precision, text, "
                                      "real[], spoint, ..."),
     Attr("unit", default="", doc="VOUnit of the values"),
@@ -103,15 +121,40 @@ class Column(HasProperties):
     def finish(self) -> None:
         super().finish()
         self.description = " ".join(self.description.split())
-        if not NAME_RE.match(self.name):
-            raise self.error(f"{self.name!r} is not a valid column name",
-                             hint="use letters, digits and underscores, not starting "
-                                  "with a digit")
+        self.name, self.quoted = split_column_name(self.name)
+        self._check_name()
         try:
             self.sql_type: SQLType = parse_type(self.type)
         except DRError as exc:
             raise self.error(exc.message, hint=exc.hint) from None
         self.note_item: MetaItem | None = None  # resolved by the table
+
+    def _check_name(self) -> None:
+        if self.quoted:
+            if not self.name.strip() or "\x00" in self.name:
+                raise self.error(f"{QUOTED_PREFIX + self.name!r} is not a valid column "
+                                 "name", hint=f"{QUOTED_PREFIX} needs a name after it "
+                                              "(any characters but NUL)")
+        elif not NAME_RE.match(self.name):
+            raise self.error(
+                f"{self.name!r} is not a valid column name (not an SQL regular "
+                "identifier)", hint="use letters, digits and underscores, not starting "
+                f"with a digit, or, as in DaCHS, {QUOTED_PREFIX}{self.name} for a "
+                "delimited identifier")
+        if len(self.sql_name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise self.error(f"column name {self.name!r} is longer than PostgreSQL's "
+                             f"{MAX_NAME_BYTES} bytes")
+
+    @property
+    def sql_name(self) -> str:
+        """The name in the database and in results: a delimited name as written,
+        a regular one in lower case (SQL always quotes it)."""
+        return self.name if self.quoted else self.name.lower()
+
+    @property
+    def reference(self) -> str:
+        """How an RD names this column elsewhere (``quoted/B-V`` or ``ra``)."""
+        return QUOTED_PREFIX + self.name if self.quoted else self.name
 
     @property
     def note_text(self) -> str:
@@ -127,7 +170,8 @@ class Column(HasProperties):
         (DR learns that at import), which its type then says."""
         principal = self.principal if self.principal is not None else self.verb_level <= 10
         return ColumnMeta(
-            name=self.name.lower(), type=as_unicode(self.type) if unicode else self.type,
+            name=self.sql_name, sql_name=self.name if self.quoted else "",
+            type=as_unicode(self.type) if unicode else self.type,
             unit=self.unit, ucd=self.ucd,
             utype=self.utype, xtype=self.xtype, description=self.description,
             principal=principal, indexed=indexed, std=self.std,
@@ -271,7 +315,9 @@ class Table(HasMeta, HasProperties):
         if isinstance(child, Param):
             self.params.append(child)
         elif isinstance(child, Column):
-            if any(c.name.lower() == child.name.lower() for c in self.columns):
+            # rowmakers key their rows by the name, the database by the SQL name
+            if any(c.sql_name == child.sql_name or c.name == child.name
+                   for c in self.columns):
                 raise child.error(f"column {child.name!r} is defined twice")
             self.columns.append(child)
         elif isinstance(child, Index):
@@ -316,6 +362,11 @@ class Table(HasMeta, HasProperties):
                         hint=f'add <meta name="note" tag="{col.note}">...</meta> to '
                              "the table")
 
+    def _foreign_key(self, fk: ForeignKeyElement) -> ForeignKey:
+        target = self.rd.resolve_table(fk.in_table, fk)
+        return ForeignKey(self.sql_names(fk.source), target.qualified_name,
+                          target.sql_names(fk.dest))
+
     @property
     def publications(self) -> list[DataPublish]:
         return list(self.children_of(DataPublish))  # type: ignore[arg-type]
@@ -347,8 +398,23 @@ class Table(HasMeta, HasProperties):
         return f"{self.schema}.{self.id}"
 
     def column(self, name: str) -> Column | None:
+        """The column an RD names: ``quoted/X`` is the column SQL knows as X; a
+        regular name matches ignoring case (as SQL folds it), or else a delimited
+        column of exactly that name (DaCHS compares those with plain names)."""
+        name, quoted = split_column_name(name.strip())
+        if quoted or not NAME_RE.match(name):
+            return next((c for c in self.columns if c.sql_name == name), None)
         lowered = name.lower()
-        return next((c for c in self.columns if c.name.lower() == lowered), None)
+        return (next((c for c in self.columns if c.sql_name == lowered), None)
+                or next((c for c in self.columns if c.quoted and c.name == name), None))
+
+    def sql_names(self, names: Collection[str]) -> tuple[str, ...]:
+        """The SQL names of the columns ``names`` (RD references) name (one not
+        declared here, e.g. a foreign key's column of a table DR cannot check,
+        as SQL would fold it)."""
+        return tuple(c.sql_name if (c := self.column(name)) is not None
+                     else split_column_name(name)[0] if name.startswith(QUOTED_PREFIX)
+                     else name.lower() for name in names)
 
     def column_by_ucd(self, ucd: str) -> Column | None:
         return next((c for c in self.columns if c.ucd.lower() == ucd.lower()), None)
@@ -361,7 +427,7 @@ class Table(HasMeta, HasProperties):
             raise (at or self).error(
                 f"table {self.id!r} needs columns with the UCDs pos.eq.ra;meta.main and "
                 "pos.eq.dec;meta.main for a position index")
-        return PositionIndex(ra.name.lower(), dec.name.lower())
+        return PositionIndex(ra.sql_name, dec.sql_name)
 
     @property
     def position_index(self) -> PositionIndex | None:
@@ -371,10 +437,10 @@ class Table(HasMeta, HasProperties):
         return None
 
     def indexed_columns(self) -> set[str]:
-        names = {n.lower() for n in self.primary}
+        """SQL names of the columns an index starts with (TAP_SCHEMA's indexed)."""
+        names = set(self.sql_names(self.primary))
         for index in self.indexes:
-            if index.columns:
-                names.add(index.columns[0].lower())
+            names.update(self.sql_names(index.columns[:1]))
         pos = self.position_index
         if pos:
             names.update((pos.ra, pos.dec))
@@ -383,23 +449,19 @@ class Table(HasMeta, HasProperties):
     def metadata(self, unicode_columns: Collection[str] = ()) -> TableMeta:
         """This table as the plain metadata adql/ and the writers use.
 
-        ``unicode_columns`` names the text columns that hold non-ASCII (as
-        the import found, ``dc.tables.unicode_columns``).
+        ``unicode_columns`` names (by SQL name) the text columns that hold
+        non-ASCII (as the import found, ``dc.tables.unicode_columns``).
         """
         indexed = self.indexed_columns()
-        wide = {name.lower() for name in unicode_columns}
+        wide = set(unicode_columns)
         return TableMeta(
             schema=self.schema, name=self.id.lower(),
-            columns=tuple(c.metadata(c.name.lower() in indexed, c.name.lower() in wide)
+            columns=tuple(c.metadata(c.sql_name in indexed, c.sql_name in wide)
                           for c in self.columns if not c.hidden),
             description=self.description,
             title=self.meta.get("title", inherit=False),
-            primary_key=tuple(n.lower() for n in self.primary),
-            foreign_keys=tuple(
-                ForeignKey(tuple(s.lower() for s in fk.source),
-                           self.rd.resolve_table(fk.in_table, fk).qualified_name,
-                           tuple(d.lower() for d in fk.dest))
-                for fk in self.foreign_keys),
+            primary_key=self.sql_names(self.primary),
+            foreign_keys=tuple(self._foreign_key(fk) for fk in self.foreign_keys),
             position=self.position_index,
             read_groups=frozenset(self.read_groups),
             meta=self.meta.as_dict(),

@@ -15,6 +15,7 @@ from engine.db.fetch import fetch_batches
 from engine.formats import Status, lookup
 from engine.tap.tables import load_tap_tables, table_map
 from engine.vosi import tableset
+from engine.web.routes import SERVICE_RENDERERS
 from engine.web.state import load_state
 
 TABLE = """
@@ -121,7 +122,7 @@ def test_the_server_and_async_workers_describe_the_columns_alike(db, inputs, con
     expected = {"name": ("unicodeChar", "*"), "code": ("unicodeChar", "*"),
                 "plain": ("char", "*"), "declared": ("unicodeChar", "*")}
     with db.connect() as conn:
-        state = load_state(config, conn)
+        state = load_state(config, conn, SERVICE_RENDERERS)
         worker = table_map(load_tap_tables(config.inputs_dir, conn))
     tap = {t.qualified_name: t for t in state.tap_tables}["uni.main"]
     assert _served_types(translate("SELECT * FROM uni.main", {"uni.main": tap}).columns) \
@@ -141,7 +142,7 @@ def test_tables_imported_before_dr_looked_count_as_non_ascii(db, inputs, config)
             cur.execute("UPDATE dc.tables SET unicode_columns = NULL "
                         "WHERE table_name = 'uni.main'")
         conn.commit()
-        state = load_state(config, conn)
+        state = load_state(config, conn, SERVICE_RENDERERS)
     tap = {t.qualified_name: t for t in state.tap_tables}["uni.main"]
     assert {c.name: c.type for c in tap.columns if c.name in TEXT_COLUMNS} == {
         "name": "unicode", "code": "unicode(4)", "plain": "unicode", "declared": "unicode"}
@@ -161,7 +162,7 @@ def test_non_ascii_text_and_tap_schema_descriptions_read_back_exactly(db, inputs
                                        "Name in the observer’s language (Ångström)"))
     assert db.cli("imp", "uni").status == 0
     with db.connect() as conn:
-        tables = table_map(load_state(config, conn).tap_tables)
+        tables = table_map(load_state(config, conn, SERVICE_RENDERERS).tap_tables)
         conn.rollback()
         query = translate("SELECT id, name, code, plain FROM uni.main ORDER BY id", tables)
         table = parse_votable(io.BytesIO(_binary2(conn, query.sql, query.columns)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 
 from engine.config import load_config
+from engine.web.routes import SERVICE_RENDERERS
 from engine.web.state import load_state
 from tests.ingest.resources import CATALOG_TABLE, CSV_DATA, catalog_rows, write_resource
 
@@ -61,10 +62,10 @@ def test_a_service_dr_cannot_serve_is_unavailable_and_the_rest_works(db):
     assert "cat.main: 3 rows" in result.out
     config = load_config(db.env)
     with contextlib.closing(db.connect()) as conn:
-        state = load_state(config, conn)
+        state = load_state(config, conn, SERVICE_RENDERERS)
     assert state.service("cat/q", "cone") is not None
     assert state.service("cat/q", "ssa") is None
     assert state.unavailable_reason("cat/q", "ssa") == \
-        "DR does not implement its renderer(s) ssap.xml yet"
+        "DR does not implement <ssapCore> yet"
     assert state.unavailable_reason("cat/q", "cone") is None
     assert "cat.main" in state.tables

@@ -99,13 +99,6 @@ EXPECTED = {
                                                              "not implement <pdsGrammar>"),
 }
 
-# Mistakes whose report does not yet name a line, with whose part of DR that is.
-PENDING = {
-    "stream_feeds_itself.rd": "the reader does not notice a STREAM feeding itself yet "
-                              "(RD references); today: file named, no line",
-}
-
-
 def test_the_corpus_and_the_expectations_list_the_same_files():
     assert sorted(p.name for p in BROKEN.glob("*.rd")) == sorted(EXPECTED)
     assert len(EXPECTED) >= 40
@@ -130,9 +123,6 @@ def test_a_broken_rd_is_reported_with_file_line_and_element(db, name):
     rd = resdir / "q.rd"
     shutil.copy(BROKEN / name, rd)
     val = db.cli("val", "broken")
-    if name in PENDING:  # no traceback and the file named, at least
-        assert val.status == 1 and "Traceback" not in val.err and str(rd) in val.err
-        pytest.xfail(PENDING[name])
     if phase == "load":
         _check(val, rd, line, element, what)
     else:

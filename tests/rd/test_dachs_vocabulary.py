@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.services.core import BoundService
+from engine.web.routes import SERVICE_RENDERERS
 from rd.loader import load_rd
 from rd.vocabulary import DACHS_ATTRIBUTES, DACHS_ELEMENTS
 
@@ -40,6 +41,13 @@ def load(tmp_path: Path, body: str, schema: str = "t"):
     path.write_text(f'<resource schema="{schema}">' + textwrap.dedent(body)
                     + "\n</resource>\n")
     return load_rd(str(path), tmp_path)
+
+
+def served(rd):
+    """``rd`` with its services bound to DR's renderers, as dr serve and dr val do."""
+    for service in rd.services:
+        service.serve_renderers(SERVICE_RENDERERS)
+    return rd
 
 
 def test_column_notes_refer_to_tagged_notes_of_their_table(tmp_path):
@@ -113,10 +121,12 @@ def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
       <datalinkCore id="dlcore"><descriptorGenerator procDef="//soda#sdm_genDesc"/>
       </datalinkCore>
       <service id="dl" allowed="dlget,dlmeta" core="dlcore"/>
-      <service id="web" allowed="form"><dbCore queriedTable="main"/></service>""")
-    ssa, dl, web = rd.services
+      <service id="web" allowed="form"><dbCore queriedTable="main"/></service>
+      <service id="sl" allowed="slap.xml"><dbCore queriedTable="main"/></service>""")
+    ssa, dl, web, sl = served(rd).services
     assert ssa.unavailable == "DR does not implement <ssapCore> yet"
-    assert dl.unavailable == "DR does not implement its renderer(s) dlget, dlmeta yet"
+    assert dl.unavailable == "DR does not implement <datalinkCore> yet"
+    assert sl.unavailable == "DR does not implement its renderer(s) slap.xml yet"
     assert web.unavailable is None
     assert BoundService(rd, web).table.id == "main"
     joined = "\n".join(rd.warnings)
@@ -137,7 +147,8 @@ def test_renderers_dr_lacks_are_dropped_with_their_publications(tmp_path):
         <publish render="form" sets="local" service="i"/>
         <dbCore queriedTable="main"/>
       </service>""")
-    i, web = rd.services
+    assert rd.services[0].allowed == ("form", "siap.xml")  # rd knows DaCHS's renderers
+    i, web = served(rd).services
     assert i.allowed == ("form",) and i.unserved == ("siap.xml",)
     assert i.default_renderer == ""
     assert [p.render for p in i.publications] == ["form"]

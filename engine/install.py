@@ -1,14 +1,27 @@
-"""DR's system schema ``dc``: created and upgraded by numbered, idempotent steps.
+"""Installing DR's system schemas: ``dc``, TAP_SCHEMA, the ADQL helper functions, ``uws``.
 
-Each step is SQL run once, in order, in one transaction per step; the version
-reached is kept in ``dc.schema_version``.  Later features append steps; a step
-already released is never edited.
+``dc`` is created and upgraded by numbered, idempotent steps: each step is SQL
+run once, in order, in one transaction per step; the version reached is kept in
+``dc.schema_version``.  Later features append steps; a step already released is
+never edited.  TAP_SCHEMA's tables come from rd/system/tap.rd and the helper
+functions from adql.UDF_SQL, each reinstalled when its digest in
+``dc.installed`` changes; ``uws`` has its own steps (engine/uws/schema.py).
+
+This module sits above ``db``, ``ingest``, ``tap`` and ``uws``, whose schemas it
+puts together; ``dr init``, ``dr imp``, ``dr drop`` and ``dr serve`` call
+:func:`install_system_schema` (running it again is harmless).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+
+from adql import UDF_SQL
+from engine.db import metadata
+from engine.ingest import ddl
+from engine.tap.tables import tap_schema_rd
+from engine.uws.schema import install_uws_schema
 
 # A fixed key for pg_advisory_xact_lock so concurrent installers queue up.
 _INSTALL_LOCK = 0x44520001
@@ -102,6 +115,7 @@ STEPS: Sequence[str] = (
 
 
 def current_version(conn) -> int:
+    """The last step of ``dc`` installed (0: none)."""
     with conn.cursor() as cur:
         cur.execute("SELECT to_regclass('dc.schema_version')")
         if cur.fetchone()[0] is None:
@@ -111,7 +125,8 @@ def current_version(conn) -> int:
 
 
 def install_system_schema(conn) -> int:
-    """Bring ``dc`` up to the newest step and create TAP_SCHEMA; returns the version."""
+    """Bring ``dc`` up to the newest step, then TAP_SCHEMA, the ADQL helper functions
+    and ``uws``; returns the version of ``dc``.  Commits as it goes."""
     for number, sql in enumerate(STEPS, start=1):
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
@@ -123,16 +138,12 @@ def install_system_schema(conn) -> int:
         conn.commit()
     _ensure_tap_schema(conn)
     _ensure_udfs(conn)
-    from engine.uws.schema import install_uws_schema
-
     install_uws_schema(conn)
     return len(STEPS)
 
 
 def _ensure_udfs(conn) -> None:
     """The SQL functions translated ADQL calls (adql.UDF_SQL), reinstalled when changed."""
-    from adql import UDF_SQL
-
     digest = hashlib.sha256(UDF_SQL.encode()).hexdigest()
     with conn.cursor() as cur:
         if _installed(cur, "adql-udfs") == digest:
@@ -144,27 +155,17 @@ def _ensure_udfs(conn) -> None:
     conn.commit()
 
 
-TAP_RD_ID = "__system__/tap"
-
-
 def _ensure_tap_schema(conn) -> None:
     """Create TAP_SCHEMA's tables from rd/system/tap.rd, described in themselves."""
-    from engine.db import metadata
-    from engine.ingest import ddl
-    from rd.loader import load_rd_file
-    from rd.reader import SYSTEM_DIR
-
-    source = (SYSTEM_DIR / "tap.rd").read_bytes()
-    digest = hashlib.sha256(source).hexdigest()
+    rd = tap_schema_rd()
     with conn.cursor() as cur:
-        if _installed(cur, "tap-schema") == digest:
+        if _installed(cur, "tap-schema") == rd.sha256:
             conn.commit()
             return
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
-        if _installed(cur, "tap-schema") == digest:
+        if _installed(cur, "tap-schema") == rd.sha256:
             conn.commit()
             return
-        rd = load_rd_file(SYSTEM_DIR / "tap.rd", TAP_RD_ID)
         cur.execute("CREATE SCHEMA IF NOT EXISTS tap_schema")
         for table in rd.tables:
             cur.execute("SELECT to_regclass(%s)", (table.qualified_name,))
@@ -176,7 +177,7 @@ def _ensure_tap_schema(conn) -> None:
         # tap.rd declares its free-text columns unicode itself: nothing to learn.
         metadata.publish(cur, rd, rd.tables,
                          unicode_columns={t.qualified_name: [] for t in rd.tables})
-        _record(cur, "tap-schema", digest)
+        _record(cur, "tap-schema", rd.sha256)
     conn.commit()
 
 
