@@ -26,6 +26,21 @@ MAX_NESTING = 40
 
 _QUOTED_OR_PAREN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[()]")
 
+# pyparsing streamlines a grammar — rewrites its tree — on the first parse
+# through each part; parses racing in several threads at that moment corrupt
+# one another (TAP translates in worker threads).  So the grammar is
+# streamlined and exercised here, while the module is imported, in one thread.
+statement.streamline()
+for _warm_up in ("SELECT TOP 1 a, COUNT(*) AS n FROM s.t AS x JOIN u ON x.a = u.b "
+                 "WHERE 1 = CONTAINS(POINT('ICRS', a, b), CIRCLE('ICRS', 1, 2, 3)) "
+                 "AND NOT c < -1.5e3 OR d IN (SELECT e FROM f) GROUP BY a "
+                 "HAVING COUNT(*) > 1 ORDER BY 1 DESC OFFSET 2",
+                 "SELECT a || 'x', CASE WHEN b IS NULL THEN 1 ELSE 2 END FROM t "
+                 "UNION SELECT DISTINCT c, d FROM u WHERE e LIKE 'x%' "
+                 "AND f BETWEEN 1 AND 2",
+                 "WITH w AS (SELECT a FROM t) SELECT * FROM w"):
+    statement.parse_string(_warm_up, parse_all=True)
+
 _TOKEN = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|[A-Za-z_][A-Za-z0-9_]*"
                     r"|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\|\||<=|>=|<>|!=|\S")
 

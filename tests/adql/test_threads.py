@@ -11,7 +11,9 @@ def test_fresh_parsers_translate_correctly_from_many_threads_at_once():
     # A fresh interpreter, so that no parse action has been called before: the
     # first calls race, which is where pyparsing's arity guessing used to break.
     script = textwrap.dedent("""
+        import sys
         import threading
+        sys.setswitchinterval(1e-6)  # switch threads as often as possible
         from adql import translate
         from tests.adql.schema import TABLES
         queries = [
