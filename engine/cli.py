@@ -41,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dr: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in DR, not in what the user gave it
+        if args.traceback:
+            traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"dr: internal error (a bug in DR, please report it): "
+              f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno}; "
+              "--traceback shows all)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

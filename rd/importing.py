@@ -29,7 +29,7 @@ _COMPRESSED = (".gz", ".xz", ".bz2", ".Z", ".z")
 
 @dataclass(frozen=True)
 class ImportState:
-    path: Path
+    path: Path | None  # None: a grammar running without sources
     inputs_dir: Path
     resdir: Path
     query: Callable[[str, Any], list[dict[str, Any]]] | None = None
@@ -52,6 +52,15 @@ def state() -> ImportState:
         raise NotImporting("this code needs the source being imported, and no import "
                            "is running")
     return current
+
+
+def source_path() -> Path:
+    """The file being imported; an error when the grammar runs without sources."""
+    path = state().path
+    if path is None:
+        raise NotImporting("this code needs a source file, and the grammar runs "
+                           "without sources")
+    return path
 
 
 def relative_to(path: Path | str, root: Path, liberal: bool = True) -> str:
@@ -85,32 +94,30 @@ class SourceAccess:
     """``_source_`` in RD code: facts about the source file being imported."""
 
     def full_path(self) -> str:
-        return str(state().path)
+        return str(source_path())
 
     def input_relative_path(self, liberal: bool = True) -> str:
-        current = state()
-        return relative_to(current.path, current.inputs_dir, liberal)
+        return relative_to(source_path(), state().inputs_dir, liberal)
 
     def rootless_path(self) -> str:
-        current = state()
-        return relative_to(current.path, current.resdir)
+        return relative_to(source_path(), state().resdir)
 
     def stem(self) -> str:
-        return file_stem(str(state().path))
+        return file_stem(str(source_path()))
 
     def size(self) -> int:
-        return state().path.stat().st_size
+        return source_path().stat().st_size
 
     def date(self) -> datetime.datetime:
-        return datetime.datetime.fromtimestamp(state().path.stat().st_mtime,
+        return datetime.datetime.fromtimestamp(source_path().stat().st_mtime,
                                                datetime.UTC).replace(tzinfo=None)
 
     def cdate(self) -> datetime.datetime:
-        return datetime.datetime.fromtimestamp(state().path.stat().st_ctime,
+        return datetime.datetime.fromtimestamp(source_path().stat().st_ctime,
                                                datetime.UTC).replace(tzinfo=None)
 
     def last_elements(self, count: int) -> str:
-        return "/".join(state().path.parts[-count:])
+        return "/".join(source_path().parts[-count:])
 
     def standard_pubdid(self, vars: dict[str, Any]) -> str:
         accref = vars.get("prodtblAccref") or self.input_relative_path()
@@ -132,7 +139,7 @@ class RowIterView:
 
     @property
     def sourceToken(self) -> str:  # noqa: N802 (DaCHS's name)
-        return str(state().path)
+        return str(source_path())
 
 
 ROW_ITER = RowIterView()
@@ -168,7 +175,8 @@ class ImportGrammar:
 
     def batches(self, path: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
         previous = _STATE.get()
-        _STATE.set(ImportState(Path(path), self.inputs_dir, self.resdir, self.query))
+        _STATE.set(ImportState(None if path is None else Path(path), self.inputs_dir,
+                               self.resdir, self.query))
         try:
             extra: dict[str, Any] = {}
             for fields in self.source_fields:

@@ -38,7 +38,7 @@ from engine.ingest import ddl
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.progress import Progress
 from engine.ingest.scripts import Feeder, run_scripts
-from engine.ingest.sources import SourceFile, describe_source
+from engine.ingest.sources import SourceFile, describe_source, no_source
 from engine.ingest.textscan import non_ascii_columns
 from grammars import make_grammar
 from rd.elements.data import Data, Make, is_listed
@@ -200,6 +200,8 @@ class _ImportRun:
 
     def sources_of(self, data: Data) -> list[SourceFile]:
         if data.sources is None:
+            if data.grammar is not None and data.grammar.runs_without_sources:
+                return [no_source()]  # the grammar's code makes the rows (DaCHS)
             raise RDError("has no sources to import", path=data.pos.path,
                           line=data.pos.line, element="data")
         resdir = self.rd.resdir_path

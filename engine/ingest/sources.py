@@ -10,7 +10,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class SourceFile:
-    path: Path
+    path: Path | None  # None: no source at all (see no_source)
     relpath: str  # relative to the resource directory
     size: int
     sha256: str
@@ -33,3 +33,9 @@ def describe_source(path: Path, resdir: Path) -> SourceFile:
         rel = str(path)
     return SourceFile(path, rel, stat.st_size, digest.hexdigest(),
                       datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC))
+
+
+def no_source() -> SourceFile:
+    """The one "source" of a grammar run without sources: its token is None."""
+    return SourceFile(None, "", 0, hashlib.sha256(b"").hexdigest(),
+                      datetime.datetime.now(datetime.UTC))

@@ -34,6 +34,9 @@ class GrammarElement(Element):
     implemented = True
     wants_rd = False
     yields_rows = True  # False: the data element's tables are made empty
+    # True: with no <sources>, the grammar runs once with no source (DaCHS's
+    # sourceToken None), for grammars whose code makes the rows itself.
+    runs_without_sources = False
 
     def params(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -316,6 +319,7 @@ class EmbeddedGrammar(GrammarElement):
     )
     children = {**_BASIC, "iterator": Iterator, "pargetter": Pargetter}
     wants_rd = True
+    runs_without_sources = True
 
     def finish(self) -> None:
         super().finish()
@@ -335,6 +339,7 @@ class CustomGrammar(GrammarElement):
     )
     children = _BASIC
     wants_rd = True
+    runs_without_sources = True
 
 
 @element

@@ -140,3 +140,19 @@ def test_source_items_reach_the_iterator_verbatim(db, inputs):
     assert result.status == 0, result.err
     assert db.query("SELECT name, count(*) FROM items.t GROUP BY name ORDER BY name") == [
         ("2", 2), ("3", 3)]
+
+
+def test_an_embedded_grammar_without_sources_runs_once_with_no_source_token(db, inputs):
+    write_resource(inputs, "gen", TABLE + """
+      <data id="import">
+        <embeddedGrammar><iterator><code>
+          assert self.sourceToken is None
+          for i in range(3):
+              yield {"id": i, "name": f"made {i}", "mag": None}
+        </code></iterator></embeddedGrammar>
+        <make table="t"><rowmaker idmaps="*"/></make>
+      </data>""")
+    result = db.cli("imp", "gen")
+    assert result.status == 0, result.err
+    assert db.query("SELECT id, name FROM gen.t ORDER BY id") == [
+        (0, "made 0"), (1, "made 1"), (2, "made 2")]
