@@ -152,10 +152,3 @@ DACHS_SYSTEM_IDS = frozenset("""
     //ssap#plainlocation //ssap#sdm-instance //ssap#setMeta //ssap#setMixcMeta
     //ssap#simpleCoverage //ssap#view //systems#icrs //timeseries#phot-0
 """.split())
-
-# DaCHS macros DR does not expand; they are left as written, with a warning.
-DACHS_MACROS = frozenset("""
-    getConfig metaString internallink nameForUCD nameForUCDs inputRelativePath
-    standardPubDID dlMetaURI sqlquote fullPath splitPosIndex quote
-    RSTservicelink RSTtable RSTccby magic test upper decapitalize
-""".split())

@@ -92,6 +92,18 @@ def test_table_macros_name_the_table_and_its_columns(tmp_path):
     assert rd.warnings == []
 
 
+def test_table_macros_write_delimited_column_names_as_sql_does(tmp_path):
+    rd = load(tmp_path, r"""
+  <table id="main" onDisk="True">
+    <column name="quoted/B-V" type="real" ucd="phot.color"/>
+    <column name="quoted/say &quot;hi&quot;" type="text"/>
+    <column name="mag" type="real"/>
+    <meta name="description">\colNames; colour \nameForUCD{phot.color}</meta>
+  </table>""")
+    assert rd.table("main").meta.get("description") == (
+        '"B-V", "say ""hi""", mag; colour "B-V"')
+
+
 def test_unknown_and_misplaced_macros_warn_with_file_and_line_and_stay(tmp_path):
     rd = load(tmp_path, r"""
   <meta name="title">T</meta>
