@@ -63,10 +63,10 @@ def source_path() -> Path:
     return path
 
 
-def relative_to(path: Path | str, root: Path, liberal: bool = True) -> str:
+def relative_to(path: Path | str, root: Path | str, liberal: bool = True) -> str:
     """``path`` below ``root`` (DaCHS's getRelativePath); ValueError if it is not."""
     try:
-        rest = Path(path).resolve().relative_to(root.resolve()).as_posix()
+        rest = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         raise ValueError(f"{path} is not below {root}") from None
     if not liberal and not _SAFE_PATH.match(rest):

@@ -181,7 +181,7 @@ class Scope:
         return []
 
     def _service_url(self, service_id: str, renderer: str) -> str:
-        return f"{self.site.server_url}/{self.rd.rd_id}/{service_id}/{renderer}"
+        return self.site.url(f"{self.rd.rd_id}/{service_id}/{renderer}")
 
     # -- text macros -------------------------------------------------------------
 
@@ -206,7 +206,7 @@ class Scope:
         return value
 
     def macro_internallink(self, rel_path: str) -> str:
-        return f"{self.site.server_url}/{rel_path.lstrip('/')}"
+        return self.site.url(rel_path)
 
     def macro_RSTservicelink(self, service_id: str, title: str | None = None) -> str:
         return f"`{title or service_id} </{service_id.lstrip('/')}>`_"

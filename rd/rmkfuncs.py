@@ -1,8 +1,14 @@
-"""Functions rowmaker expressions can call (DaCHS's rmkfuncs, as publishers know them)."""
+"""Functions rowmaker expressions can call (DaCHS's rmkfuncs, as publishers know them).
+
+This module is their namespace and holds the small ones; angles, times,
+accrefs and WCS axes have modules of their own.
+"""
 
 from __future__ import annotations
 
 import datetime
+import importlib.machinery
+import importlib.util
 import math
 import os
 import quopri
@@ -11,11 +17,12 @@ import sys
 import time
 import types
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rd import importing, site
+from rd import accrefs, importing, sexagesimal, site, timefuncs, wcsaxis
+from rd.errors import DRError
 
 
 def parseWithNull(value: Any, parser: Callable[[Any], Any], null_value: Any = None,
@@ -35,91 +42,6 @@ def parseInt(value: Any) -> int | None:
 
 def parseFloat(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
-
-
-def _sexagesimal(text: str) -> tuple[float, float]:
-    """(sign, value) of 'd m s' / 'd:m:s' text, in the first unit."""
-    text = text.strip()
-    sign = -1.0 if text.startswith("-") else 1.0
-    parts = [p for p in re.split(r"[\s:hdms°'\"]+", text.lstrip("+-")) if p]
-    if not 1 <= len(parts) <= 3:
-        raise ValueError(f"{text!r} is not a sexagesimal value")
-    value = 0.0
-    for i, part in enumerate(parts):
-        value += float(part) / (60 ** i)
-    return sign, value
-
-
-def hmsToDeg(value: str | None, sepChar: str | None = None) -> float | None:
-    """Right ascension 'hh mm ss.s' (or hh:mm:ss) to degrees."""
-    if value is None or not str(value).strip():
-        return None
-    if sepChar:
-        value = value.replace(sepChar, " ")
-    sign, hours = _sexagesimal(value)
-    return sign * hours * 15.0
-
-
-def dmsToDeg(value: str | None, sepChar: str | None = None) -> float | None:
-    """Declination '+dd mm ss.s' (or dd:mm:ss) to degrees."""
-    if value is None or not str(value).strip():
-        return None
-    if sepChar:
-        value = value.replace(sepChar, " ")
-    sign, degrees = _sexagesimal(value)
-    return sign * degrees
-
-
-def parseTimestamp(value: str | None, format: str = "%Y-%m-%dT%H:%M:%S"
-                   ) -> datetime.datetime | None:
-    if value is None or not str(value).strip():
-        return None
-    if format == "%Y-%m-%dT%H:%M:%S":
-        return datetime.datetime.fromisoformat(value.strip())
-    return datetime.datetime.strptime(value.strip(), format)
-
-
-def parseDate(value: str | None, format: str = "%Y-%m-%d") -> datetime.date | None:
-    if value is None or not str(value).strip():
-        return None
-    return datetime.datetime.strptime(value.strip(), format).date()
-
-
-MJD_EPOCH = datetime.datetime(1858, 11, 17)
-
-
-def toMJD(value: datetime.datetime | datetime.date | None) -> float | None:
-    """Modified Julian Date of a (naive, UTC) datetime or date."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime.datetime):
-        value = datetime.datetime(value.year, value.month, value.day)
-    return (value.replace(tzinfo=None) - MJD_EPOCH) / datetime.timedelta(days=1)
-
-
-def mjdToDateTime(mjd: float) -> datetime.datetime:
-    return MJD_EPOCH + datetime.timedelta(days=mjd)
-
-
-def jdnToDateTime(jd: float) -> datetime.datetime:
-    return mjdToDateTime(jd - 2400000.5)
-
-
-def dateTimeToJdn(value: datetime.datetime) -> float:
-    return toMJD(value) + 2400000.5
-
-
-def parseTime(value: str | None, format: str = "%H:%M:%S") -> datetime.timedelta | None:
-    if value is None or not str(value).strip():
-        return None
-    parsed = datetime.datetime.strptime(value.strip(), format)
-    return datetime.timedelta(hours=parsed.hour, minutes=parsed.minute,
-                              seconds=parsed.second, microseconds=parsed.microsecond)
-
-
-def makeTimestamp(date: datetime.date, time_of_day: datetime.timedelta
-                  ) -> datetime.datetime:
-    return datetime.datetime(date.year, date.month, date.day) + time_of_day
 
 
 def parseBooleanLiteral(value: Any) -> bool | None:
@@ -143,6 +65,12 @@ def scale(value: float | None, factor: float, offset: float = 0) -> float | None
 
 def lastSourceElements(path: str, numElements: int) -> str:
     return "/".join(Path(path).parts[-int(numElements):])
+
+
+def getRelativePath(fullPath: str, rootPath: str, liberalChars: bool = True) -> str:
+    """``fullPath`` below ``rootPath``; a ValueError if it is not there, or (unless
+    ``liberalChars``) if it has characters hazardous in URLs."""
+    return importing.relative_to(fullPath, rootPath, liberalChars)
 
 
 def getInputsRelativePath(path: str, liberalChars: bool = True) -> str:
@@ -210,6 +138,75 @@ class _NotGiven:
 NotGiven = _NotGiven()
 
 
+def requireValue(val: Any, fieldName: str) -> Any:
+    """``val``, or a ValidationError for ``fieldName`` when it is None."""
+    if val is None:
+        raise ValidationError("is mandatory but has no value", fieldName)
+    return val
+
+
+def iterSimpleText(f: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a simple text file: lines stripped, blank lines and
+    # comments skipped, a line ending in a backslash joined with the next one.
+
+    The number is that of the physical line a joined line starts on.
+    """
+    pending, start = None, 0
+    for number, raw in enumerate(f, 1):
+        line = raw.strip()
+        if pending is not None:
+            line, number = pending + line, start
+            pending = None
+        if line.endswith("\\"):
+            pending, start = line[:-1], number
+            continue
+        if line and not line.startswith("#"):
+            yield number, line
+    if pending and not pending.startswith("#"):
+        yield start, pending
+
+
+def loadPythonModule(fqName: str, relativeTo: str | None = None
+                     ) -> tuple[types.ModuleType, importlib.machinery.ModuleSpec]:
+    """(module, spec) of the Python file ``fqName`` (a path without .py).
+
+    ``relativeTo`` (a file, usually ``__file__``) makes ``fqName`` relative
+    to its directory.  The module is named after its last three path
+    components (inputs/foo/bar/mod.py is ``foo_bar_mod``), so ``import mod``
+    never finds it by accident; its directory is on sys.path while it runs.
+    """
+    if relativeTo is not None:
+        fqName = os.path.join(os.path.dirname(relativeTo), fqName)
+    fqName = fqName.removesuffix(".py")
+    name = "_".join(Path(fqName).parts[-3:])
+    spec = importlib.util.spec_from_file_location(name, fqName + ".py")
+    if spec is None or not os.path.exists(fqName + ".py"):
+        raise ImportError(f"no Python module at {fqName}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickle look modules up there
+    sys.path.insert(0, os.path.dirname(fqName))
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    finally:
+        sys.path.remove(os.path.dirname(fqName))
+    return module, spec
+
+
+class Unsupported(DRError):
+    """RD code called a DaCHS function whose machinery DR does not have."""
+
+
+def getQueryMeta() -> Any:
+    """DaCHS finds the query of the service running a rowmaker up the stack; DR
+    runs rowmakers only in imports, where there is no query."""
+    raise Unsupported("getQueryMeta(): DR runs rowmakers only in imports (dr imp), "
+                      "where there is no query; service cores with rowmakers "
+                      "are not there yet")
+
+
 def _get_config(section: str, key: str | None = None) -> str | None:
     if key is None:
         section, key = "general", section
@@ -220,32 +217,59 @@ def _notify(*args: Any, **kwargs: Any) -> None:
     print(*args, file=sys.stderr)
 
 
+# What rowmaker code calls by name.  DaCHS names, so no snake_case here.
+FUNCTIONS: dict[str, Any] = dict(
+    parseWithNull=parseWithNull, parseInt=parseInt, parseFloat=parseFloat,
+    parseBooleanLiteral=parseBooleanLiteral, killBlanks=killBlanks, scale=scale,
+    requireValue=requireValue, computeMean=timefuncs.computeMean,
+    # angles
+    hmsToDeg=sexagesimal.hmsToDeg, dmsToDeg=sexagesimal.dmsToDeg,
+    degToHms=sexagesimal.degToHms, degToDms=sexagesimal.degToDms,
+    hoursToHms=sexagesimal.hoursToHms, parseAngle=sexagesimal.parseAngle,
+    makeIAUId=sexagesimal.makeIAUId, getWCSAxis=wcsaxis.getWCSAxis,
+    # times
+    parseTimestamp=timefuncs.parseTimestamp, parseISODT=timefuncs.parseISODT,
+    parseDate=timefuncs.parseDate, parseTime=timefuncs.parseTime,
+    makeTimestamp=timefuncs.makeTimestamp, toMJD=timefuncs.toMJD,
+    dateTimeToMJD=timefuncs.toMJD, dateTimeToJdn=timefuncs.dateTimeToJdn,
+    jdnToDateTime=timefuncs.jdnToDateTime, mjdToDateTime=timefuncs.mjdToDateTime,
+    dateTimeToJYear=timefuncs.dateTimeToJYear,
+    bYearToDateTime=timefuncs.bYearToDateTime,
+    TAItoTT=timefuncs.TAItoTT, TTtoTAI=timefuncs.TTtoTAI,
+    # files, products and identifiers
+    getFileStem=importing.file_stem, lastSourceElements=lastSourceElements,
+    getRelativePath=getRelativePath, getInputsRelativePath=getInputsRelativePath,
+    getStandardPubDID=getStandardPubDID,
+    getAccrefFromStandardPubDID=accrefs.getAccrefFromStandardPubDID,
+    getFlatName=accrefs.getFlatName, quoteProductKey=accrefs.quoteProductKey,
+    makeProductLink=accrefs.makeProductLink, makeSitePath=accrefs.makeSitePath,
+    makeAbsoluteURL=accrefs.makeAbsoluteURL,
+    getDatalinkMetaLink=accrefs.getDatalinkMetaLink,
+    # text and code
+    parseAssignments=parseAssignments, loadNameMap=loadNameMap,
+    iterSimpleText=iterSimpleText, loadPythonModule=loadPythonModule,
+    resolveObjectName=resolveObjectName, getQueryMeta=getQueryMeta,
+)
+
 # The names of DaCHS's base and utils modules RD code uses most.
 base = types.SimpleNamespace(
     NotGiven=NotGiven, ValidationError=ValidationError, Error=Exception,
-    SkipThis=IgnoreThisRow, getConfig=_get_config, parseBooleanLiteral=parseBooleanLiteral,
+    NotFoundError=accrefs.NotFoundError, SkipThis=IgnoreThisRow, getConfig=_get_config,
+    parseBooleanLiteral=parseBooleanLiteral, makeAbsoluteURL=accrefs.makeAbsoluteURL,
+    makeSitePath=accrefs.makeSitePath,
     ui=types.SimpleNamespace(notifyWarning=_notify, notifyInfo=_notify, notifyError=_notify))
-utils = types.SimpleNamespace(
-    getFileStem=importing.file_stem, getRelativePath=importing.relative_to,
-    parseISODT=parseTimestamp)
+utils = types.SimpleNamespace(**{name: FUNCTIONS[name] for name in (
+    "getFileStem", "getRelativePath", "parseISODT", "hmsToDeg", "dmsToDeg", "degToHms",
+    "degToDms", "hoursToHms", "parseAngle", "makeIAUId", "getWCSAxis", "iterSimpleText",
+    "loadPythonModule", "computeMean", "dateTimeToJdn", "dateTimeToMJD", "jdnToDateTime",
+    "mjdToDateTime", "dateTimeToJYear", "bYearToDateTime")})
 
 
 def namespace() -> dict[str, Any]:
     """The globals rowmaker and procedure code runs in."""
     return {
-        "parseWithNull": parseWithNull, "parseInt": parseInt, "parseFloat": parseFloat,
-        "hmsToDeg": hmsToDeg, "dmsToDeg": dmsToDeg, "parseTimestamp": parseTimestamp,
-        "parseDate": parseDate, "parseTime": parseTime, "makeTimestamp": makeTimestamp,
-        "toMJD": toMJD, "dateTimeToMJD": toMJD, "dateTimeToJdn": dateTimeToJdn,
-        "jdnToDateTime": jdnToDateTime, "mjdToDateTime": mjdToDateTime,
-        "parseBooleanLiteral": parseBooleanLiteral, "killBlanks": killBlanks,
-        "scale": scale, "lastSourceElements": lastSourceElements,
-        "parseAssignments": parseAssignments, "loadNameMap": loadNameMap,
-        "resolveObjectName": resolveObjectName,
-        "getFileStem": importing.file_stem, "getInputsRelativePath": getInputsRelativePath,
-        "getStandardPubDID": getStandardPubDID, "IgnoreThisRow": IgnoreThisRow,
-        "ValidationError": ValidationError, "NotGiven": NotGiven, "base": base,
-        "utils": utils, "_source_": importing.SOURCE,
+        **FUNCTIONS, "IgnoreThisRow": IgnoreThisRow, "ValidationError": ValidationError,
+        "NotGiven": NotGiven, "base": base, "utils": utils, "_source_": importing.SOURCE,
         "math": math, "re": re, "datetime": datetime, "os": os, "sys": sys, "time": time,
         "urllib": urllib,
     }

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# Where DaCHS serves a product by its accref (DR's file renderer follows it).
+PRODUCT_PATH = "/getproduct/"
+
 
 @dataclass(frozen=True)
 class Site:
@@ -30,6 +33,10 @@ class Site:
     @property
     def authority(self) -> str:
         return self.get("ivoa", "authority") or "dr.example.org"
+
+    def url(self, path: str) -> str:
+        """The public URL of the server-absolute ``path`` (a leading slash optional)."""
+        return f"{self.server_url}/{path.lstrip('/')}"
 
 
 _current = Site()
