@@ -18,12 +18,6 @@ from tests.ingest.resources import write_resource
 STAR_COLUMNS = ["Star ID", "ra", "dec", "B-V", "Mixed Case", "select", "vmag"]
 
 
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
-
 
 @pytest.fixture
 def imported(db, inputs):

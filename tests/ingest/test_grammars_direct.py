@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 from astropy.io import fits
 
 from tests.ingest.resources import write_resource
@@ -20,12 +19,6 @@ TABLE = """
     <column name="name" type="text"/>
   </table>"""
 
-
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
 
 
 def _resource(inputs: Path, grammar: str, table: str = TABLE) -> Path:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 from tests.ingest.resources import write_resource
 
 TABLE = """
@@ -15,12 +13,6 @@ TABLE = """
     <column name="mag" type="real"/>
   </table>"""
 
-
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
 
 
 def test_an_embedded_iterator_reading_sqlite_files_fills_the_table(db, inputs):

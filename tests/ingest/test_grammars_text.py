@@ -5,18 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.ingest.resources import write_resource
 
 DATA = Path(__file__).parent.parent / "grammars" / "data"
 
-
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
 
 
 def test_key_value_files_become_one_row_each(db, inputs):

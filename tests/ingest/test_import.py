@@ -9,13 +9,6 @@ import pytest
 from tests.ingest.resources import CATALOG_TABLE, CSV_DATA, catalog_rows, write_resource
 
 
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
-
-
 def test_import_fills_the_table_and_says_how_many_rows(db, inputs):
     write_resource(inputs, "cat", CATALOG_TABLE + CSV_DATA,
                    {"data/a.csv": catalog_rows(50)})

@@ -3,8 +3,6 @@ rowfilters, the //procs procedures and the per-source macros (\\inputRelativePat
 
 from __future__ import annotations
 
-import pytest
-
 from tests.ingest.resources import write_resource
 
 TABLE = """
@@ -15,12 +13,6 @@ TABLE = """
     <column name="note" type="text"/>
   </table>"""
 
-
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
 
 
 def imported(db, *args: str) -> None:

@@ -3,17 +3,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.ingest.resources import write_resource
-
-
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
-
 
 TWO_COLUMNS = """
   <table id="main" onDisk="True" primary="id">

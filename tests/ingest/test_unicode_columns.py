@@ -58,12 +58,6 @@ def _write(inputs, rows, table=TABLE, name="a.csv") -> None:
     (base / "data" / name).write_bytes(_csv(rows))
 
 
-@pytest.fixture
-def inputs(db):
-    path = db.home / "inputs"
-    path.mkdir()
-    return path
-
 
 @pytest.fixture
 def config(db, monkeypatch):
