@@ -86,6 +86,9 @@ def test_the_root_page_lists_only_what_anyone_may_use(restricted):
     assert 'href="/archive/open/q/cone/form"' in text and "openstars.main" in text
     for hidden in ("staffonly", "STAFF-ONLY", "SECRET", "secret.objects", "/secret/q"):
         assert hidden not in text, hidden
+    # A service DR cannot serve is listed as such, with the reason.
+    unavailable = text.split("Unavailable services", 1)[1].split("</ul>", 1)[0]
+    assert "Open images" in unavailable and "siap.xml" in unavailable
 
 
 def test_tap_acts_as_if_the_restricted_table_did_not_exist(restricted):
