@@ -31,6 +31,8 @@ ENGINE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),                     # gavo.conf, as data
     ("formats",),                    # column batches and output formats; no database
     ("db",),                         # connections, the cluster, fetching, dc metadata
+    ("products",),                   # dc.products: files, their serving and previews
+    ("obscore",),                    # ivoa.obscore, built from publishing tables
     ("ingest", "services", "vosi"),  # dr imp; cores and condDescs; VOSI documents
     ("uws",),                        # the job store and its runner (jobs of any kind)
     ("tap",),                        # ADQL queries, uploads, TAP_SCHEMA, the TAP job

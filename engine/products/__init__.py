@@ -1,0 +1,1 @@
+"""Data products: files published by RDs (dc.products), served, previewed."""
