@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from adql import UDF_SQL
 from engine.db import metadata
 from engine.ingest import ddl
+from engine.obscore import install_obscore
 from engine.tap.tables import tap_schema_rd
 from engine.uws.schema import install_uws_schema
 
@@ -111,6 +112,22 @@ STEPS: Sequence[str] = (
     """
     ALTER TABLE dc.tables ADD COLUMN unicode_columns text[];
     """,
+    # 5: the products (files) RDs publish, one row per accref, written by dr imp
+    # from //products#define and removed by dr drop (engine/products/store.py).
+    """
+    CREATE TABLE dc.products (
+        accref text PRIMARY KEY,              -- /getproduct/<accref>
+        owner text,                           -- the group an embargoed product is for
+        embargo date,                         -- public from this day on
+        access_path text NOT NULL,            -- relative to inputsDir, or a URL
+        source_table text NOT NULL,           -- schema.table, lower case
+        mime text NOT NULL,
+        accsize bigint,
+        preview text,                         -- NULL, AUTO, a relative path or a URL
+        preview_mime text,
+        datalink text);
+    CREATE INDEX ON dc.products (source_table);
+    """,
 )
 
 
@@ -139,6 +156,7 @@ def install_system_schema(conn) -> int:
     _ensure_tap_schema(conn)
     _ensure_udfs(conn)
     install_uws_schema(conn)
+    install_obscore(conn)
     return len(STEPS)
 
 

@@ -19,6 +19,7 @@ _GRAMMARS = {
     "csvGrammar": ("grammars.csv", "CsvGrammar"),
     "califaGrammar": ("grammars.califa", "CalifaGrammar"),
     "fitsTableGrammar": ("grammars.fits", "FitsTableGrammar"),
+    "fitsProdGrammar": ("grammars.fitsprod", "FitsProdGrammar"),
     "columnGrammar": ("grammars.columns", "ColumnGrammar"),
     "reGrammar": ("grammars.regex", "REGrammar"),
     "freeREGrammar": ("grammars.freere", "FreeREGrammar"),
@@ -50,15 +51,23 @@ def make_grammar(element_name: str, params: Mapping[str, Any]) -> Grammar:
 
 
 def describe(path: Path | str) -> SourceHeader:
-    """What a CALIFA-format CSV (.csv, .txt) or FITS table (.fits, .fit) says about itself.
+    """What a CALIFA-format CSV (.csv, .txt) or a FITS file (.fits, .fit) says about itself.
 
-    Gzipped files (``.csv.gz``, ``.fits.gz``) work too.  Anything else, or a
-    CSV without ``# COLUMN1:`` header lines, is a SourceError.
+    A FITS file whose primary HDU is empty and whose first extension is a
+    binary table describes the table's columns (fitsTableGrammar); any other
+    FITS file, an image or cube, the fields fitsProdGrammar makes of its
+    header (of the first extension if the primary HDU is empty).  Gzipped
+    files (``.csv.gz``, ``.fits.gz``) work too.  Anything else, or a CSV
+    without ``# COLUMN1:`` header lines, is a SourceError.
     """
     path = Path(path)
     name = path.name.lower()
     if name.endswith(_FITS_SUFFIXES):
-        return make_grammar("fitsTableGrammar", {}).header(path)
+        kind, hdu = _fits_kind(path)
+        if kind == "table":
+            return make_grammar("fitsTableGrammar", {}).header(path)
+        grammar = make_grammar("fitsProdGrammar", {"hdu": hdu, "qnd": False})
+        return SourceHeader(columns=grammar.columns(path))
     if name.endswith(_CALIFA_SUFFIXES):
         params = {"gunzip": name.endswith(".gz")}
         header = make_grammar("califaGrammar", params).header(path)
@@ -70,3 +79,24 @@ def describe(path: Path | str) -> SourceHeader:
                                "DR1 design) describe their columns")
     raise SourceError("is neither a CALIFA-format table (.csv, .txt) nor a FITS table "
                       "(.fits, .fit)", path=str(path))
+
+
+def _fits_kind(path: Path) -> tuple[str, int]:
+    """("table", 1) for a binary table behind an empty primary HDU, else ("image", hdu)."""
+    from astropy.io import fits
+
+    try:
+        with fits.open(path, lazy_load_hdus=True) as hdus:
+            if hdus[0].header.get("NAXIS"):
+                return "image", 0
+            try:
+                first = hdus[1]
+            except IndexError:
+                return "image", 0
+            if isinstance(first, fits.CompImageHDU):
+                return "image", 0  # fitsProdGrammar finds the image behind hdu 0
+            return ("table", 1) if isinstance(first, fits.BinTableHDU) else ("image", 1)
+    except FileNotFoundError as exc:
+        raise SourceError(f"cannot open: {exc.strerror}", path=str(path)) from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise SourceError(f"is not a readable FITS file ({exc})", path=str(path)) from None

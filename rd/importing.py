@@ -199,7 +199,8 @@ class ImportGrammar:
         rows: list[dict[str, Any]] = []
         lines: list[int] = []
         out_roles: list[Any] = []
-        for i, values in enumerate(zip(*columns)):
+        # rows without fields (an iterator yielding {}) are rows all the same
+        for i, values in enumerate(zip(*columns) if columns else [()] * len(batch)):
             produced = [{**dict(zip(names, values)), **extra}]
             try:
                 for rowfilter in self.rowfilters:

@@ -100,7 +100,7 @@ class Originals:
         for obj, xml, snap in reversed(self.reader._stack):
             tables: list[etree._Element] = []
             if obj.tag == "table":
-                tables = [snap, xml]
+                tables = [snap, xml, *self._name_path_tables(xml, obj.pos)]
             elif xml.get("queriedTable") or snap.get("queriedTable"):
                 tables = self._tables_named(xml.get("queriedTable") or snap.get(
                     "queriedTable"))
@@ -117,6 +117,19 @@ class Originals:
             if tables:
                 return None, tables
         return None, []
+
+    def _name_path_tables(self, xml: etree._Element, pos: Position
+                          ) -> list[etree._Element]:
+        """The table a table's namePath names (DaCHS: its columns are what original=
+        names there), as built, e.g. //obscore#ObsCore for ObsCore-like tables."""
+        ref = xml.get("namePath")
+        if not ref:
+            return []
+        rd_id, ident = split_reference(ref)
+        if rd_id is None:
+            return self._tables_named(ident)
+        found = self.reader.other_reader(rd_id, ref, pos, "table").snapshots.get(ident)
+        return [found] if found is not None else []
 
     def _tables_named(self, ident: str) -> list[etree._Element]:
         found = [self.reader.snapshots.get(ident), self._raw_by_id(ident)]

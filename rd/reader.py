@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -30,7 +31,8 @@ from lxml import etree
 from rd import rmkfuncs
 from rd import site as site_config
 from rd.elements.procs import MacDef, ProcApp, ProcDef
-from rd.elements.resource import Resource
+from rd.elements.resource import MixinDef, Resource
+from rd.elements.table import AppliedMixin, Table
 from rd.errors import RDError
 from rd.macros import Scope, expand_in, in_code_context, inputs_relative_resdir
 from rd.originals import MIXIN_MARK, Originals
@@ -127,8 +129,8 @@ class Reader:
               path: str, macros: dict[str, str], mode: str = "full",
               site: Position | None = None) -> Element:
         pos = site or Position(path, xml.sourceline)
-        if cls is ProcDef and mode == "full":
-            mode = "lenient"  # procDef text expands where it is applied
+        if cls in (ProcDef, MixinDef) and mode == "full":
+            mode = "lenient"  # their text expands where they are applied
         if "original" in xml.attrib:
             ref = self.expand(xml.get("original", ""), macros, pos, xml.tag, parent, mode)
             xml = self.originals.merge(xml, ref, pos)
@@ -138,6 +140,7 @@ class Reader:
             obj.rd_id = self.rd_id
             obj.inputs_dir = self.inputs_dir
             obj.macro_defs = self.macro_defs
+            obj.other_table = functools.partial(_other_rd_table, self)
 
         def fix(text: str) -> str:
             return self.expand(text, macros, pos, cls.tag, obj, mode)
@@ -422,15 +425,61 @@ class Reader:
         if definition.tag != "mixinDef" or events is None:
             raise RDError(f"{ref} is not a mixin", path=pos.path, line=pos.line,
                           element=obj.tag)
-        defaults = {p.get("key", p.get("name", "")): (p.text or "").strip()
-                    for p in definition.findall("mixinPar")}
+        pars = self.mixin_pars(definition, rd_id, pos, obj.tag)
+        aliases = {alias: key for key, (_, alias) in pars.items() if alias}
+        given = {aliases.get(name, name): value for name, value in params.items()}
+        for name in sorted(set(given) - set(pars)):
+            self.warn(pos, obj.tag, f"mixin {ref} has no parameter {name!r}; ignored")
+        defaults = {}
+        for key, (text, _) in pars.items():
+            if key in given:
+                continue
+            if not text:  # DaCHS: no default means the RD must give it
+                raise RDError(f"mixin {ref} needs the parameter {key!r}", path=pos.path,
+                              line=pos.line, element=obj.tag,
+                              hint=f'give it as an attribute: <mixin {key}="...">{ref}'
+                                   "</mixin>")
+            # defaults may use the table's macros (\qName, \getParam{...}, meta)
+            defaults[key] = ("" if text == "__EMPTY__" else
+                             self.expand(text, {}, pos, "mixinPar", obj))
+        if isinstance(obj, Table):
+            obj.applied_mixins.append(AppliedMixin(ref, rd_id, ident, given, defaults))
         system = rd_id is not None and rd_id.startswith(SYSTEM_PREFIX)
         self._in_mixin += 1
         try:
             self.replay(obj, Fragment(events, shown, site=pos if system else None,
-                                      origin=rd_id), {**defaults, **params})
+                                      origin=rd_id), {**defaults, **given})
         finally:
             self._in_mixin -= 1
+
+    def mixin_pars(self, definition: etree._Element, rd_id: str | None, pos: Position,
+                   tag: str) -> dict[str, tuple[str, str]]:
+        """A mixinDef's parameters: name -> (default, alias).  Those its (L)FEEDs
+        bring in come first (DaCHS's obscore mixins share theirs through
+        STREAMs); a later one overrides the default and keeps the alias."""
+        pars: dict[str, tuple[str, str]] = {}
+        for child in definition:
+            if child.tag == "mixinPar":
+                key = child.get("key", child.get("name", ""))
+                alias = child.get("alias") or pars.get(key, ("", ""))[1]
+                pars[key] = ((child.text or "").strip(), alias)
+            elif child.tag in ("FEED", "LFEED") and child.get("source"):
+                source_rd, ident = split_reference(child.get("source", ""))
+                source_rd = source_rd or rd_id
+                if source_rd is None:
+                    found = self.root_xml.xpath("//STREAM[@id=$i]", i=ident)
+                    if not found:
+                        raise RDError(f"no STREAM {ident!r} in this RD", path=pos.path,
+                                      line=pos.line, element=tag)
+                    stream = found[0]
+                else:
+                    assert self.library is not None
+                    stream = self.library.find_xml(source_rd, ident, child.get("source", ""),
+                                                   pos, tag)[1]
+                for key, (text, alias) in self.mixin_pars(stream, source_rd, pos,
+                                                          tag).items():
+                    pars[key] = (text, alias or pars.get(key, ("", ""))[1])
+        return pars
 
     # -- procDef= -------------------------------------------------------------------------
 
@@ -492,6 +541,17 @@ def _defaults(fragment: etree._Element) -> dict[str, str]:
     """A STREAM's <DEFAULTS> (macro values used when the FEED gives none)."""
     found = fragment.find("DEFAULTS")
     return dict(found.attrib) if found is not None else {}
+
+
+def _other_rd_table(reader: Reader, ref: str, at: Element) -> Table:
+    """The table ``rdid#id`` names in another RD (read completely, once)."""
+    rd_id, ident = split_reference(ref)
+    assert reader.library is not None and rd_id is not None
+    other = reader.library.read(rd_id, ref, at.pos, at.tag).rd
+    found = other.table(ident) if other is not None else None
+    if found is None:
+        raise at.error(f"reference {ref!r}: {rd_id} has no table {ident!r}")
+    return found
 
 
 def read_rd(library: Library, path: Path, rd_id: str, root: etree._Element) -> Reader:

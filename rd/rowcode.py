@@ -191,6 +191,7 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
             plain.pop(name, None)
         else:
             plain[name] = m.source
+    _map_product_keys(rowmaker, table, assignments, plain)
 
     for col in table.columns:
         if col.required and col.name not in assignments and not applies:
@@ -221,6 +222,23 @@ def compile_rowmaker(rowmaker: Rowmaker, table: Table,
     return CompiledRowmaker(columns, namespace["__rowmaker"], plain if is_plain else None,
                             frozenset(required), src.spans, filename, procs,
                             {c.name: c.sql_name for c in table.columns})
+
+
+def _map_product_keys(rowmaker: Rowmaker, table: Table,
+                      assignments: dict[str, tuple[str, Element | None]],
+                      plain: dict[str, str]) -> None:
+    """The columns of //products#table (a ``productKey`` property) take the key
+    //products#define put in the row, unless a map, simplemaps or an idmaps naming
+    the column sets them: DaCHS adds such maps to the rowmakers of product tables."""
+    explicit = {_column(table, m.key, m) for m in rowmaker.maps}
+    explicit |= {_column(table, col, rowmaker) for col, _ in rowmaker.simple_pairs}
+    explicit |= {name for pattern in rowmaker.idmaps if not any(c in pattern for c in "*?[")
+                 for name in _idmapped(table, pattern)}
+    for col in table.columns:
+        key = col.property("productKey")
+        if key and col.name not in explicit:
+            assignments[col.name] = (f"vars.get({key!r})", None)
+            plain[col.name] = key
 
 
 def _idmapped(table: Table, pattern: str) -> list[str]:

@@ -31,7 +31,7 @@ def cmd_imp(cfg: Config, args: argparse.Namespace) -> int:
         report = import_rd(conn, rd, args.data, Progress())
     finally:
         conn.close()
-    for skipped in report.data_skipped:
+    for skipped in report.data_skipped + report.warnings:
         print(f"warning: {skipped}", file=sys.stderr)
     for rep in report.tables.values():
         rejected = f", {rep.rejected:,} rejected" if rep.rejected else ""
@@ -153,7 +153,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("gencol", help="print <column> elements for a CALIFA-format CSV "
-                                      "or FITS table")
+    p = sub.add_parser("gencol", help="print <column> elements for a CALIFA-format CSV, "
+                                      "a FITS table or a FITS image or cube")
     p.add_argument("file", help="the source file")
     p.set_defaults(func=cmd_gencol)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from engine import obscore
 from engine.db import metadata
 from engine.db.identifiers import q, qualified
 from engine.ingest.scripts import run_scripts
+from engine.products import store as products
 from rd.elements.resource import Resource
 
 
@@ -13,6 +15,7 @@ def drop_rd(conn, rd: Resource) -> list[str]:
     dropped = []
     try:
         with conn.cursor() as cur:
+            obscore.lock_for(cur, rd)  # before any table lock: see engine/obscore/view.py
             for table in rd.tables:
                 if not table.on_disk or table.system:
                     continue
@@ -27,6 +30,8 @@ def drop_rd(conn, rd: Resource) -> list[str]:
             cur.execute("SELECT table_name FROM dc.tables WHERE rd_id = %s", (rd.rd_id,))
             known = [row[0] for row in cur.fetchall()]
             metadata.unpublish(cur, set(dropped) | set(known))
+            obscore.forget_tables(cur, rd, dropped)
+            products.forget_tables(cur, set(dropped) | set(known))
             # Forgetting the sources makes the next import of updating data start over.
             cur.execute("DELETE FROM dc.sources WHERE rd_id = %s", (rd.rd_id,))
             cur.execute("DELETE FROM dc.imports WHERE rd_id = %s", (rd.rd_id,))

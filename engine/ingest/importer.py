@@ -32,6 +32,7 @@ from importlib import metadata as pkg_metadata
 
 import psycopg2
 
+from engine import obscore
 from engine.db import metadata
 from engine.db.identifiers import q, qualified
 from engine.ingest import ddl
@@ -40,6 +41,7 @@ from engine.ingest.progress import Progress
 from engine.ingest.scripts import Feeder, run_scripts
 from engine.ingest.sources import SourceFile, describe_source, no_source
 from engine.ingest.textscan import non_ascii_columns
+from engine.products.collect import ProductImport
 from grammars import make_grammar
 from rd.elements.data import Data, Make, is_listed
 from rd.elements.resource import Resource
@@ -78,6 +80,8 @@ class ImportReport:
     sources_skipped: int = 0
     # data elements left out, with why (a grammar DR lacks, say)
     data_skipped: list[str] = field(default_factory=list)
+    # what the publisher should know (products whose files are gone, say)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _dr_version() -> str:
@@ -145,6 +149,7 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)",
                         (zlib.crc32(rd.rd_id.encode()),))
+            obscore.lock_for(cur, rd)  # before any table lock: see engine/obscore/view.py
             cur.execute(f"CREATE SCHEMA IF NOT EXISTS {q(rd.schema)}")
             cur.execute(
                 "INSERT INTO dc.imports (rd_id, rd_path, rd_sha256, data_ids, os_user, "
@@ -159,6 +164,7 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
             run.ensure_foreign_keys()
             metadata.publish(cur, rd, run.made_tables, run.source_meta, run.nrows,
                              report.import_id, run.unicode_columns)
+            report.warnings += obscore.publish_tables(cur, rd, run.made_tables)
             run.after_meta()
         conn.commit()
     except BaseException:
@@ -290,6 +296,9 @@ class _ImportRun:
         sources = self.sources_of(data) if data.fills_rows else []
         built = [self.create_for(data, make, grammar is not None)
                  for make in self.on_disk_makes(data)]
+        products = ProductImport(self.cur, self.rd, [b.table for b in built], False,
+                                 data.grammar)
+        grammar = products.wrap(grammar)
         for src in sources:
             for b in built:
                 run_scripts(self.cur, b.scripts, "newSource", b.table, b.target,
@@ -302,11 +311,13 @@ class _ImportRun:
                                            [b.table.qualified_name for b in built])
             self.count_source(source_id, *totals)
             self.report.sources_loaded += 1
+            products.source_done()
             for b in built:
                 run_scripts(self.cur, b.scripts, "sourceDone", b.table, b.target,
                             sourceToken=str(src.path), feeder=Feeder())
         for b in built:
             self.finish_table(b, counted=grammar is not None and not b.scripts)
+        self.report.warnings += products.finish()
         self.swap_in()
 
     def on_disk_makes(self, data: Data) -> list[Make]:
@@ -405,7 +416,9 @@ class _ImportRun:
             if not table.on_disk or not self.exists(table):
                 continue
             for number, fk in enumerate(table.foreign_keys):
-                if fk.meta_only:
+                # A key into another RD's table is metadata only (TAP_SCHEMA, file
+                # sets): that RD's re-imports replace its tables independently.
+                if fk.meta_only or "#" in fk.in_table:
                     continue
                 target = self.rd.resolve_table(fk.in_table, fk)
                 if not self.exists(target):
@@ -439,6 +452,9 @@ class _ImportRun:
                     f"ALTER TABLE {qualified(table.schema, table.id)} ADD COLUMN IF "
                     f"NOT EXISTS {q(ddl.SOURCE_COLUMN)} integer")
             tables.append((make, table))
+        products = ProductImport(self.cur, self.rd, [t for _, t in tables], True,
+                                 data.grammar)
+        grammar = products.wrap(grammar)
         for src in sources:
             self.cur.execute(
                 "SELECT source_id, sha256 FROM dc.sources WHERE rd_id = %s AND "
@@ -466,6 +482,7 @@ class _ImportRun:
                               ddl.SOURCE_COLUMN, role=make.role)
                 totals = self.load(grammar, src, table, job, header)
             self.count_source(source_id, *totals)
+            products.source_done()
             if known:
                 self.cur.execute("UPDATE dc.sources SET superseded_by = %s "
                                  "WHERE source_id = %s", (source_id, known[0]))
@@ -475,6 +492,7 @@ class _ImportRun:
                 run_scripts(self.cur, make.all_scripts, "sourceDone", table,
                             qualified(table.schema, table.id),
                             sourceToken=str(src.path), feeder=Feeder())
+        self.report.warnings += products.finish()
         for make, table in tables:
             live = qualified(table.schema, table.id)
             if changed:

@@ -1,4 +1,5 @@
-"""The TAP capability (TAPRegExt 1.0): languages and features, formats, uploads, limits."""
+"""The TAP capability (TAPRegExt 1.0): data models, languages and features, formats,
+uploads, limits."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from lxml import etree
 from adql import features
 from engine.config import Config
 from engine.formats.registry import TAPREGEXT, advertised
+from engine.obscore import data_model
 from engine.vosi import Capability, vosi_capabilities
 
 
@@ -54,9 +56,15 @@ def _output_formats() -> list[etree._Element]:
     return out
 
 
+def _data_model() -> etree._Element:
+    """ivoa.obscore: always there (empty until collections publish into it)."""
+    name, ivo_id = data_model()
+    return _el("dataModel", name, **{"ivo-id": ivo_id})
+
+
 def tap_capability(config: Config, base_url: str) -> Capability:
     web, jobs = config.web, config.async_
-    elements = [_language(), *_output_formats(),
+    elements = [_data_model(), _language(), *_output_formats(),
                 _el("uploadMethod", **{"ivo-id": f"{TAPREGEXT}#upload-inline"}),
                 _el("uploadMethod", **{"ivo-id": f"{TAPREGEXT}#upload-http"})]
     retention = _el("retentionPeriod")

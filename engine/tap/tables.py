@@ -1,4 +1,5 @@
-"""The tables TAP can reach: imported RD tables marked adql, plus TAP_SCHEMA itself.
+"""The tables TAP can reach: imported RD tables marked adql, plus TAP_SCHEMA itself
+and ivoa.obscore.
 
 Keys are lower-case qualified names, as the ADQL translator wants them.
 ``hidden`` tables are queryable but not listed in TAP_SCHEMA or /tables.
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from engine.db.metadata import served_metadata
+from engine.obscore import served_table
 from rd.elements.resource import Resource
 from rd.elements.table import Table
 from rd.errors import DRError
@@ -26,10 +28,13 @@ def tap_schema_rd() -> Resource:
     return load_rd_file(SYSTEM_DIR / "tap.rd", TAP_RD_ID)
 
 
-def queryable_tables(rds: Iterable[Resource], imported: Mapping[str, object]
-                     ) -> list[Table]:
-    """RD tables marked adql (True or hidden) that exist in the database."""
+def queryable_tables(rds: Iterable[Resource], imported: Mapping[str, object],
+                     obscore_table: Table | None = None) -> list[Table]:
+    """RD tables marked adql (True or hidden) that exist in the database, and
+    ``obscore_table`` (ivoa.obscore as it is now: engine.obscore.served_table)."""
     tables = [t for t in tap_schema_rd().tables]
+    if obscore_table is not None and obscore_table.qualified_name.lower() in imported:
+        tables.append(obscore_table)
     for rd in rds:
         tables += [t for t in rd.tables
                    if t.adql in ("True", "hidden") and t.qualified_name.lower() in imported]
@@ -59,4 +64,4 @@ def load_tap_tables(inputs_dir, conn) -> list[TableMeta]:
         except DRError:
             continue
     return [served_metadata(t, imported.get(t.qualified_name.lower()))
-            for t in queryable_tables(rds, imported)]
+            for t in queryable_tables(rds, imported, served_table(conn))]

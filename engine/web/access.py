@@ -1,8 +1,10 @@
 """What an RD restricts, and whether a request's caller may have it (fail closed).
 
-An RD restricts a service with ``limitTo`` (a group) and a table with
-``readGroups``; a service is restricted as well when the table it queries
-is, or when its fixed query names a restricted table.  A caller gets a
+An RD restricts a service with ``limitTo`` (a group), a table with
+``readGroups`` and a product (a file) with an embargo date in the future
+(//products#define); a service is restricted as well when the table it
+queries is, or when its fixed query names a restricted table, and a product
+when its table is.  A caller gets a
 restricted thing only when their :class:`~engine.web.context.RequestContext`
 is in every group it asks for — and until accounts exist no request has
 groups, so restricted things are served to nobody: the router answers 403,
@@ -13,10 +15,12 @@ the RDs.  TAP applies the same rule to tables through
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.products.store import Product
 from engine.services.core import BoundService
 from engine.web.context import RequestContext
 from engine.web.state import SiteState
@@ -66,6 +70,18 @@ def service_restrictions(state: SiteState, bound: BoundService) -> list[Restrict
         for table in _restricted_tables(state):
             if _names_table(bound.core.sql, table):
                 found += table_restrictions(table)
+    return found
+
+
+def product_restrictions(table: Table, product: Product,
+                         today: datetime.date) -> list[Restriction]:
+    """What a product (a file of ``table``) asks of its callers: what its table asks,
+    and, while its embargo lasts, membership of its owner group (DaCHS's rule)."""
+    found = table_restrictions(table)
+    if product.embargoed(today):
+        groups = frozenset({product.owner}) if product.owner else frozenset()
+        owner = f" for the group {product.owner}" if product.owner else ""
+        found.append(Restriction(groups, f"embargoed until {product.embargo}{owner}"))
     return found
 
 

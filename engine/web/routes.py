@@ -5,6 +5,7 @@
     /                                 pages.RootPage (this module's Root)
     /static/<file>                    pages.StaticFiles
     /tableinfo/<schema.table>         pages.TableInfo
+    /getproduct/<accref>[?preview=True]  getproduct.GetProduct (a published file)
     /tap, /tap/<endpoint>             TAP_ENDPOINTS (renderers/tap.py)
     /tap/async[/<job>[/phase…]]       uws.JobList of the job kind ``tap``
     /<rd id>/<service id>             a redirect to the service's default renderer
@@ -51,7 +52,7 @@ from engine.errors import ProtocolError
 from engine.tap import job as tap_job
 from engine.web import access, urls, uws
 from engine.web.app import App
-from engine.web.renderers import api, form, pages, scs, tap, vosi
+from engine.web.renderers import api, form, getproduct, pages, scs, tap, vosi
 from engine.web.resource import (
     Collection,
     Endpoint,
@@ -83,6 +84,7 @@ TAP_ENDPOINTS: dict[str, type[Endpoint]] = {
 SITE_PAGES: dict[str, type[Endpoint]] = {
     "static": pages.StaticFiles,
     "tableinfo": pages.TableInfo,
+    "getproduct": getproduct.GetProduct,
 }
 
 

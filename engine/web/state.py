@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from engine.config import Config
 from engine.db.metadata import served_metadata
+from engine.obscore import served_table
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
 from engine.tap.tables import queryable_tables
@@ -97,6 +98,7 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
     ``renderers`` DR serves (blocking)."""
     state = SiteState(config)
     state.imported = _read_imported(conn)
+    obscore_table = served_table(conn)
     for path in all_rd_files(config.inputs_dir):
         rd_id = str(path.relative_to(config.inputs_dir).with_suffix(""))
         try:
@@ -133,7 +135,7 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
     adql_tables = [t.metadata() for t in state.tables.values()
                    if t.adql == "True" and not t.read_groups]
     state.name_sources = name_sources(adql_tables)
-    queryable = queryable_tables(state.rds.values(), state.imported)
+    queryable = queryable_tables(state.rds.values(), state.imported, obscore_table)
     state.tap_tables = [served_metadata(t, state.imported.get(t.qualified_name.lower()))
                         for t in queryable]
     state.tap_listed = {t.qualified_name.lower() for t in queryable if t.adql == "True"}

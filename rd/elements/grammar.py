@@ -162,6 +162,49 @@ class FITSTableGrammar(GrammarElement):
 
 
 @element
+class FITSProdGrammar(GrammarElement):
+    tag = "fitsProdGrammar"
+    doc = ("One row per FITS file from one of its headers: the cards as fields (- in "
+           "keywords becomes _), header_ the whole astropy Header, hdusField the open "
+           "HDU list; gzip'd files are read transparently.  DR adds computed fields "
+           "(None where the header lacks the information): dr_s_region, the footprint "
+           "as an spoly (ICRS, deg) from the outer pixel corners of the celestial axes; "
+           "dr_s_ra, dr_s_dec (ICRS, deg) and dr_s_center (spoint), the middle of the "
+           "pixel grid; dr_s_fov (deg), the diameter of the circle about the centre through "
+           "the farthest corner; dr_s_xel1, dr_s_xel2, pixels along longitude and "
+           "latitude; dr_em_min, dr_em_max, the edges of the spectral axis as vacuum "
+           "wavelengths in m (wavelength, frequency, energy, or velocity with a rest "
+           "frequency), dr_em_xel its pixels; dr_t_min, dr_t_max, start and end as MJD; "
+           "dr_t_exptime, the exposure time in s; dr_naxis, the pixels along every axis.")
+    attrs = (
+        Attr("hdu", parse_int, None, doc="the HDU whose header makes the row (default 0, "
+                                         "the primary; honoured with qnd too)"),
+        Attr("qnd", parse_bool, None,
+             doc="read the primary header straight from the file's first blocks "
+                 "(default True); False opens the HDU list, and with hdu 0 takes a "
+                 "tile-compressed image's header from behind its empty primary HDU"),
+        Attr("maxHeaderBlocks", parse_int, None,
+             doc="with qnd, a header without END in this many 2880-byte blocks is an "
+                 "error (default 40)"),
+        Attr("hdusField", doc="a field that holds the open astropy HDUList of the file"),
+        Attr("computedFields", parse_bool, None,
+             doc="DR: add the computed dr_* fields (default True); False reads the "
+                 "header only, as DaCHS does"),
+    )
+    children = {**_PROCS, "ignoreOn": IgnoreOn, "property": Property, "mapKeys": MapKeys}
+
+    def finish(self) -> None:
+        super().finish()
+        if self.hdu is not None and self.hdu < 0:
+            raise self.error(f"hdu {self.hdu} is negative; HDUs are numbered from 0")
+        if self.max_header_blocks is not None and self.max_header_blocks < 1:
+            raise self.error("maxHeaderBlocks must be at least 1")
+        if self.hdus_field is not None and not self.hdus_field.isidentifier():
+            raise self.error(f"hdusField {self.hdus_field!r} is not a field name "
+                             "(letters, digits and _)")
+
+
+@element
 class ColumnGrammar(GrammarElement):
     tag = "columnGrammar"
     doc = "Fixed-width text columns."
@@ -378,8 +421,8 @@ class DirectGrammar(GrammarElement):
 
 
 GRAMMAR_ELEMENTS: dict[str, type[GrammarElement]] = {
-    cls.tag: cls for cls in (CSVGrammar, CalifaGrammar, FITSTableGrammar, ColumnGrammar,
-                             REGrammar, FreeREGrammar, KeyValueGrammar, VOTableGrammar,
-                             NullGrammar, TransparentGrammar, DictlistGrammar,
+    cls.tag: cls for cls in (CSVGrammar, CalifaGrammar, FITSTableGrammar, FITSProdGrammar,
+                             ColumnGrammar, REGrammar, FreeREGrammar, KeyValueGrammar,
+                             VOTableGrammar, NullGrammar, TransparentGrammar, DictlistGrammar,
                              EmbeddedGrammar, CustomGrammar, DirectGrammar)
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from rd.elements.data import Data
@@ -32,6 +33,7 @@ class MixinPar(Element):
            "the mixin element's attribute of that name sets it.")
     attrs = (Attr("key", doc="the parameter's name"),
              Attr("name", doc="same as key"),
+             Attr("alias", doc="a deprecated name of the parameter, still accepted"),
              Attr("description", default="", doc="what it is for"),
              Attr("late", parse_bool, False, doc="DaCHS: expanded late (DR: as others)"))
     text = "default"
@@ -76,6 +78,8 @@ class Resource(HasMeta, HasProperties):
         self.rd_id = ""
         self.inputs_dir: Path | None = None  # for RD ids and inputs-relative paths
         self.macro_defs: dict[str, str] = {}  # macDef names -> expansions
+        # Finds a table of another RD (``otherrd#id``); set by the reader.
+        self.other_table: Callable[[str, Element], Table] | None = None
         self.path = Path(pos.path)
         self.sha256 = ""
 
@@ -173,6 +177,9 @@ class Resource(HasMeta, HasProperties):
             fld.note_item = notes[fld.note]
 
     def resolve_table(self, ref: str, at: Element) -> Table:
+        """The table ``ref`` names: an id of this RD, or ``otherrd#id`` of another."""
+        if "#" in ref and self.other_table is not None:
+            return self.other_table(ref, at)
         found = self.by_id(ref)
         if not isinstance(found, Table):
             known = ", ".join(t.id for t in self.tables) or "none"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from rd.elements.script import Script
 from rd.errors import DRError
@@ -213,7 +214,8 @@ class Index(Element):
         Attr("method", default="", doc="access method: btree, gist, brin, ..."),
         Attr("cluster", parse_bool, False, doc="CLUSTER the table on this index"),
         Attr("kind", _index_kind, "plain",
-             doc="position: pgsphere spoint index on the main position columns "
+             doc="position: pgsphere spoint index on the main position columns, "
+                 "or on the two columns named (RA, Dec) "
                  "(DaCHS's other kinds are tags DR ignores)"),
         Attr("options", default="", doc="a clause (INCLUDE, WITH, TABLESPACE, WHERE); "
                                         "bare text means WITH (text) storage parameters"),
@@ -282,6 +284,24 @@ class DataPublish(HasMeta):
                   "(kept for when dr pub does it)")
 
 
+@dataclass(frozen=True)
+class AppliedMixin:
+    """A mixin as applied to a table: what the engine parts implementing it read
+    (``//obscore#publish``'s parameters are SQL for ivoa.obscore).  ``given`` are
+    the parameters the RD set (under their names, not aliases), ``defaults`` the
+    mixinDef's others, expanded where the mixin was applied."""
+
+    ref: str  # as the RD names it, e.g. //obscore#publish
+    rd_id: str | None
+    ident: str
+    given: dict[str, str]
+    defaults: dict[str, str]
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {**self.defaults, **self.given}
+
+
 @element
 class Table(HasMeta, HasProperties):
     tag = "table"
@@ -297,6 +317,8 @@ class Table(HasMeta, HasProperties):
         Attr("system", parse_bool, False, doc="a system table, kept by dr drop"),
         Attr("readGroups", parse_list, (), doc="groups that may read the table; "
                                                "empty: everyone"),
+        Attr("namePath", doc="a table (id or rd#id) whose columns original= may name "
+                             "by name, e.g. //obscore#ObsCore"),
     )
     children = {"column": Column, "param": Param, "index": Index,
                 "foreignKey": ForeignKeyElement, "meta": Meta, "description": Description,
@@ -309,6 +331,7 @@ class Table(HasMeta, HasProperties):
         self.indexes: list[Index] = []
         self.foreign_keys: list[ForeignKeyElement] = []
         self.notes: dict[str, MetaItem] = {}
+        self.applied_mixins: list[AppliedMixin] = []  # set by the reader
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
@@ -420,7 +443,12 @@ class Table(HasMeta, HasProperties):
         return next((c for c in self.columns if c.ucd.lower() == ucd.lower()), None)
 
     def position_columns(self, at: Element | None = None) -> PositionIndex:
-        """The main RA/Dec columns (UCDs pos.eq.ra;meta.main, pos.eq.dec;meta.main)."""
+        """The main RA/Dec columns (UCDs pos.eq.ra;meta.main, pos.eq.dec;meta.main),
+        or the two columns a position index names (RA first)."""
+        if isinstance(at, Index) and len(at.columns) == 2:
+            ra_col, dec_col = (self.column(name) for name in at.columns)
+            if ra_col is not None and dec_col is not None:
+                return PositionIndex(ra_col.sql_name, dec_col.sql_name)
         ra = self.column_by_ucd("pos.eq.ra;meta.main")
         dec = self.column_by_ucd("pos.eq.dec;meta.main")
         if ra is None or dec is None:

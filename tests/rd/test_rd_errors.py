@@ -82,7 +82,7 @@ def test_a_missing_schema_is_reported(tmp_path):
 
 def test_dachs_vocabulary_dr_lacks_loads_with_warnings(tmp_path):
     path = write_rd(tmp_path, """
-      <table id="main" onDisk="True" mixin="//products#table" dupePolicy="drop">
+      <table id="main" onDisk="True" mixin="//epntap2#table-2_0" dupePolicy="drop">
         <stc>Position ICRS "ra" "dec"</stc>
         <column name="x" type="integer"/>
       </table>
@@ -90,7 +90,7 @@ def test_dachs_vocabulary_dr_lacks_loads_with_warnings(tmp_path):
     rd = load_rd(str(path), tmp_path)
     assert [c.name for c in rd.tables[0].columns] == ["x"]
     joined = "\n".join(rd.warnings)
-    assert "q.rd:2: <table> //products#table is DaCHS vocabulary DR does not provide" \
+    assert "q.rd:2: <table> //epntap2#table-2_0 is DaCHS vocabulary DR does not provide" \
         in joined
     assert "q.rd:2: <table> attribute 'dupePolicy' is not implemented" in joined
     assert "q.rd:3: <stc> is not implemented by DR yet (inside <table>)" in joined
