@@ -28,6 +28,10 @@ export PATH="$PWD/$venv/bin:$PATH"
 # The demo resources' data is generated, not committed.
 [ -f inputs/califa/data/califa_ids.csv ] || python inputs/califa/generate.py
 [ -f inputs/jplus/data/jplus.csv ] || python inputs/jplus/generate.py
+# The file collections (cubes, images) are made from the catalogues above.
+[ -f inputs/califa/data/cubes/NGC5947.V500.rscube.fits.gz ] || python inputs/califa/generate_cubes.py
+[ -d inputs/jplus/data/images ] || python inputs/jplus/generate_images.py
+[ -d inputs/jcmt/data ] || python inputs/jcmt/generate.py
 
 case "$what" in
     setup) echo "set up: run commands as .venv/bin/dr (or put .venv/bin on PATH)" ;;

@@ -68,11 +68,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The demo's generators and a file each makes: run (in this order) when it is missing,
+# as dev.sh does.
+GENERATORS = (
+    ("califa/generate.py", "califa/data/califa_ids.csv"),
+    ("jplus/generate.py", "jplus/data/jplus.csv"),
+    ("califa/generate_cubes.py", "califa/data/cubes/NGC5947.V500.rscube.fits.gz"),
+    ("jplus/generate_images.py", "jplus/data/images"),
+    ("jcmt/generate.py", "jcmt/data"),
+)
+# Every RD of the demo, in the order scripts/demo.sh imports them.
+DEMO_RDS = ("califa", "califa/fits", "jplus", "califa/cubes", "jplus/images", "jcmt")
+
+
 def ensure_demo_data() -> None:
-    if not (INPUTS / "califa/data/califa_ids.csv").exists():
-        subprocess.run([sys.executable, str(INPUTS / "califa/generate.py")], check=True)
-    if not (INPUTS / "jplus/data/jplus.csv").exists():
-        subprocess.run([sys.executable, str(INPUTS / "jplus/generate.py")], check=True)
+    for script, made in GENERATORS:
+        if not (INPUTS / made).exists():
+            subprocess.run([sys.executable, str(INPUTS / script)], check=True)
 
 
 def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",

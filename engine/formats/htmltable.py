@@ -6,14 +6,17 @@ the form gives a ``tablehead``), its unit in brackets and the description as
 a tooltip; the form adds a sort link and marker (``headers``).  Values are
 spelled as in :mod:`engine.formats.cells` and HTML-escaped, except that a
 float column's display hint (``sf=3``, ``type=hms``, ``type=dms``; option
-``hints``) decides its spelling.  The status follows the table as a
-paragraph of class ``dr-overflow`` or ``dr-error``.
+``hints``) decides its spelling.  A text column hinted ``type=product``
+(an accref) becomes a link to the product, with a thumbnail of its preview
+for the accrefs in the option ``previews`` (the form renderer finds which
+have one).  The status follows the table as a paragraph of class
+``dr-overflow`` or ``dr-error``.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,6 +25,7 @@ import numpy as np
 from engine.formats.batch import Batch, ColumnLike, layout
 from engine.formats.cells import text_cells
 from engine.formats.writer import Status
+from rd.accrefs import makeProductLink
 
 
 @dataclass(frozen=True)
@@ -78,19 +82,33 @@ def _hinted(values: np.ma.MaskedArray, hint: dict[str, str]) -> list[str] | None
     return ["" if b else spell(v) for v, b in zip(data, bad)]
 
 
+def _product_cell(accref: str, previews: Collection[str]) -> str:
+    """An accref as a link to its product, with its preview's thumbnail if it has one."""
+    if not accref:
+        return ""
+    url = makeProductLink(accref, withHost=False)
+    cell = f'<a class="dr-product" href="{html.escape(url)}">{html.escape(accref)}</a>'
+    if accref in previews:
+        thumb = html.escape(url + "?preview=True")
+        cell += (f' <a class="dr-preview" href="{thumb}"><img src="{thumb}" '
+                 f'alt="preview of {html.escape(accref)}" loading="lazy"></a>')
+    return cell
+
+
 class HTMLTableWriter:
     """One result as an HTML table fragment."""
 
     in_band_status: ClassVar[bool] = True
-    OPTIONS: ClassVar[tuple[str, ...]] = ("css_class", "headers", "hints")
+    OPTIONS: ClassVar[tuple[str, ...]] = ("css_class", "headers", "hints", "previews")
 
     def __init__(self, columns: Sequence[ColumnLike], *, css_class: str = "dr-results",
                  headers: Sequence[Header] | None = None,
-                 hints: Sequence[str] = ()) -> None:
+                 hints: Sequence[str] = (), previews: Collection[str] = ()) -> None:
         self.columns = list(columns)
         self._css_class = css_class
         self._headers = list(headers or [None] * len(self.columns))
         self._hints = [_hint(h) for h in hints] + [{}] * (len(self.columns) - len(hints))
+        self._previews = previews
 
     def head(self) -> bytes:
         headers = "".join(_header(c, h) for c, h in zip(self.columns, self._headers))
@@ -108,7 +126,9 @@ class HTMLTableWriter:
                 cells = _hinted(values, hint)
             if cells is None:
                 cells, _ = text_cells(values, column)
-            if kind in ("text", "timestamp"):
+            if kind == "text" and hint.get("type") == "product":
+                cells = [_product_cell(c, self._previews) for c in cells]
+            elif kind in ("text", "timestamp"):
                 cells = [html.escape(c, quote=False) for c in cells]
             columns.append(cells)
         rows = "</td></tr>\n<tr><td>".join(map("</td><td>".join, zip(*columns)))

@@ -71,6 +71,11 @@ def select_expression(col: Column) -> str:
     if base == "scircle":
         return (f"ARRAY[degrees(long(center({name}))), degrees(lat(center({name}))), "
                 f"degrees(radius({name}))]")
+    # The same helper functions translated ADQL uses (adql/udf_sql.py).
+    if base == "spoly":
+        return f"dc.adql_dali_polygon({name})"
+    if base == "sbox":
+        return f"dc.adql_dali_sbox({name})"
     return name
 
 

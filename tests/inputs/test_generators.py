@@ -311,3 +311,270 @@ def test_jplus_ids_positions_and_nulls_are_plausible(jplus):
     assert "" in class_star
     assert all(0 <= float(c) <= 1 for c in class_star if c)
     assert {int(r["flags"]) for r in rows} >= {0, 1, 2}
+
+
+# --- Data products: CALIFA-like cubes, J-PLUS-like images, JCMT-like cubes -----
+
+CUBES_GENERATOR = ROOT / "inputs" / "califa" / "generate_cubes.py"
+IMAGES_GENERATOR = ROOT / "inputs" / "jplus" / "generate_images.py"
+JCMT_GENERATOR = ROOT / "inputs" / "jcmt" / "generate.py"
+SPEED_OF_LIGHT = 299792.458  # km/s
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every file below folder, by relative path."""
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def vacuum(air: float) -> float:
+    """Vacuum wavelength (Angstrom) of an air wavelength (Morton 2000), computed
+    here independently of the generator."""
+    s2 = (1e4 / air) ** 2
+    return air * (1 + 8.34254e-5 + 2.406147e-2 / (130 - s2) + 1.5998e-4 / (38.9 - s2))
+
+
+def world_of_middle(wcs) -> tuple[float, float]:
+    """RA and Dec (deg) of the middle of an image's or cube's pixel grid."""
+    from astropy.wcs.utils import pixel_to_skycoord
+
+    celestial = wcs.celestial
+    nx, ny = celestial.pixel_shape
+    sky = pixel_to_skycoord((nx - 1) / 2, (ny - 1) / 2, celestial)
+    return sky.icrs.ra.deg, sky.icrs.dec.deg
+
+
+def footprint_holds(wcs, ra: float, dec: float) -> bool:
+    """Whether (ra, dec) falls inside the pixel grid of the celestial axes."""
+    celestial = wcs.celestial
+    x, y = celestial.all_world2pix([[ra, dec]], 0)[0]
+    nx, ny = celestial.pixel_shape
+    return -0.5 <= x <= nx - 0.5 and -0.5 <= y <= ny - 0.5
+
+
+@pytest.fixture(scope="module")
+def cubes(califa) -> Path:
+    out = califa / "products"
+    run(CUBES_GENERATOR, "--sample", str(califa / "califa_sample.fits"), "--out", str(out),
+        cwd=califa)
+    return out
+
+
+@pytest.fixture(scope="module")
+def galaxies(sample) -> dict[int, dict]:
+    return {int(r["califaid"]): r for r in sample[2]}
+
+
+def test_califa_cubes_are_deterministic(califa, cubes, tmp_path):
+    run(CUBES_GENERATOR, "--sample", str(califa / "califa_sample.fits"),
+        "--out", str(tmp_path), cwd=tmp_path)
+    assert checksums(tmp_path) == checksums(cubes)
+
+
+def test_califa_cubes_are_few_and_small(cubes):
+    files = checksums(cubes)
+    v500 = [n for n in files if n.endswith(".V500.rscube.fits.gz")]
+    v1200 = [n for n in files if n.endswith(".V1200.rscube.fits.gz")]
+    assert len(v500) == 24 and 5 <= len(v1200) < 24
+    assert {n.split("/")[1].split(".")[0] for n in v1200} <= \
+        {n.split("/")[1].split(".")[0] for n in v500}
+    assert len([n for n in files if n.startswith("ancillary/")]) == 2 * 24
+    sizes = [p.stat().st_size for p in cubes.rglob("*") if p.is_file()]
+    assert sum(sizes) < 14e6 and max(sizes) < 500e3
+
+
+def test_cubes_are_at_their_galaxies_with_califa_set_ups(cubes, galaxies):
+    from astropy.wcs import WCS
+
+    for path in sorted((cubes / "cubes").iterdir()):
+        with fits.open(path) as hdus:
+            header = hdus[0].header
+            assert hdus[0].data.shape == (header["NAXIS3"], header["NAXIS2"],
+                                          header["NAXIS1"])
+            assert hdus["BADPIX"].data.shape == hdus[0].data.shape
+        wcs = WCS(header)
+        assert [wcs.wcs.ctype[i] for i in range(3)] == ["RA---TAN", "DEC--TAN", "WAVE"]
+        gal = galaxies[header["CALIFAID"]]
+        assert header["OBJECT"] == gal["name"]
+        assert header["REDSHIFT"] == pytest.approx(float(gal["redshift"]))
+        ra, dec = world_of_middle(wcs)
+        assert separation_arcsec(ra, dec, float(gal["ra"]), float(gal["dec"])) < 0.1
+        assert footprint_holds(wcs, float(gal["ra"]), float(gal["dec"]))
+        edges = wcs.spectral.pixel_to_world([-0.5, header["NAXIS3"] - 0.5]).to_value("AA")
+        if header["PIPE_SET"] == "V500":
+            assert edges[0] == pytest.approx(3743) and edges[1] == pytest.approx(7503)
+        else:
+            assert header["PIPE_SET"] == "V1200"
+            assert 3640 < edges[0] < 3660 and 4830 < edges[1] < 4850
+            assert header["CDELT3"] < 2
+
+
+def spectrum_peak(path: Path, rest_air: float, window: float, half: int = 2) -> tuple:
+    """(expected, found) wavelength of a line: the galaxy's redshift applied to
+    its vacuum rest wavelength, and the brightest pixel near it in the sum of the
+    central (2 half + 1)^2 spaxels."""
+    with fits.open(path) as hdus:
+        header, data = hdus[0].header, hdus[0].data
+    cy, cx = header["NAXIS2"] // 2, header["NAXIS1"] // 2
+    spectrum = data[:, cy - half:cy + half + 1, cx - half:cx + half + 1].sum(axis=(1, 2))
+    wave = header["CRVAL3"] + header["CDELT3"] * (np.arange(header["NAXIS3"])
+                                                  + 1 - header["CRPIX3"])
+    expected = vacuum(rest_air) * (1 + header["REDSHIFT"])
+    near = np.abs(wave - expected) < window
+    return expected, wave[near][np.argmax(spectrum[near])], header["CDELT3"]
+
+
+def test_emission_lines_sit_at_each_disc_galaxys_redshift(cubes, galaxies):
+    checked = 0
+    for path in sorted((cubes / "cubes").glob("*.V500.rscube.fits.gz")):
+        califaid = fits.getheader(path)["CALIFAID"]
+        if not re.match(r"S[AB]*[abcdm]", galaxies[califaid]["hubtype"]):
+            continue
+        for rest in (6562.80, 6583.45):  # Halpha, [NII]
+            expected, found, step = spectrum_peak(path, rest, 12.0)
+            assert abs(found - expected) <= step, (path.name, rest)
+        checked += 1
+    assert checked >= 8
+    # The [OII] doublet, blended, in the blue V1200 set-up.
+    expected, found, step = spectrum_peak(
+        cubes / "cubes" / "NGC5947.V1200.rscube.fits.gz", 3727.4, 6.0)
+    assert abs(found - expected) <= 2 * step
+
+
+def test_ancillary_files_belong_to_their_galaxies(cubes, galaxies):
+    from astropy.wcs import WCS
+
+    names = sorted(p.name.split(".")[0] for p in (cubes / "cubes").glob("*.V500.*"))
+    for name in names:
+        cube = cubes / "cubes" / f"{name}.V500.rscube.fits.gz"
+        stamp = cubes / "ancillary" / f"{name}.sdss_r.fits.gz"
+        spectrum = cubes / "ancillary" / f"{name}.intspec.fits"
+        califaid = fits.getheader(cube)["CALIFAID"]
+        gal = galaxies[califaid]
+        for path, fileset in ((stamp, "sdss_r"), (spectrum, "intspec")):
+            header = fits.getheader(path)
+            assert (header["CALIFAID"], header["FILESET"]) == (califaid, fileset)
+        wcs = WCS(fits.getheader(stamp))
+        assert footprint_holds(wcs, float(gal["ra"]), float(gal["dec"]))
+        assert separation_arcsec(*world_of_middle(wcs), float(gal["ra"]),
+                                 float(gal["dec"])) < 0.2
+    # The integrated spectrum is the V500 cube summed over its spaxels.
+    cube = cubes / "cubes" / "NGC5947.V500.rscube.fits.gz"
+    quantum = fits.getheader(cube)["BSCALE"]  # reading the data drops it
+    summed = fits.getdata(cube).sum(axis=(1, 2))
+    with fits.open(cubes / "ancillary" / "NGC5947.intspec.fits") as hdus:
+        assert hdus[0].header["CTYPE1"] == "WAVE"
+        assert np.allclose(hdus[0].data, summed, atol=quantum * 30)
+
+
+@pytest.fixture(scope="module")
+def jplus_images(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("jplus_images")
+    run(JPLUS_GENERATOR, "--out", str(out), cwd=out)
+    run(IMAGES_GENERATOR, "--catalogue", str(out / "jplus.csv"), "--out", str(out), cwd=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def jplus_catalogue(jplus_images) -> dict[int, dict]:
+    with open(jplus_images / "jplus.csv", newline="") as f:
+        return {int(r["id"]): r for r in csv.DictReader(f)}
+
+
+def test_jplus_images_are_deterministic_and_small(jplus_images, tmp_path):
+    run(IMAGES_GENERATOR, "--catalogue", str(jplus_images / "jplus.csv"),
+        "--out", str(tmp_path), cwd=tmp_path)
+    assert checksums(tmp_path / "images") == checksums(jplus_images / "images")
+    images = sorted((jplus_images / "images").iterdir())
+    assert len(images) == 3 * 12
+    assert sum(p.stat().st_size for p in images) < 5e6
+
+
+def test_jplus_images_come_in_the_12_filters_with_their_wavelengths(jplus_images):
+    jplus_gen = load_module(JPLUS_GENERATOR, "jplus_generate_for_test")
+    by_tile: dict[int, list[str]] = {}
+    for path in sorted((jplus_images / "images").iterdir()):
+        header = fits.getheader(path)
+        by_tile.setdefault(header["TILE_ID"], []).append(header["FILTER"])
+        band = jplus_gen.FILTERS.index(header["FILTER"])
+        assert header["WAVELENG"] == jplus_gen.PIVOT[band]
+        assert header["WAVEMIN"] < header["WAVELENG"] < header["WAVEMAX"]
+        assert path.name == f"{header['TILE_ID']}-{header['FILTER']}.fits.gz"
+    assert len(by_tile) == 3
+    assert all(sorted(f) == sorted(jplus_gen.FILTERS) for f in by_tile.values())
+
+
+def test_jplus_image_sources_are_catalogue_objects_at_their_positions(
+        jplus_images, jplus_catalogue):
+    from astropy.wcs import WCS
+
+    crossing_ra0 = 0
+    for path in sorted((jplus_images / "images").glob("*-rSDSS.fits.gz")):
+        with fits.open(path) as hdus:
+            header, data = hdus[0].header, hdus[0].data
+        wcs = WCS(header)
+        corners = wcs.calc_footprint()[:, 0]
+        crossing_ra0 += bool((corners < 1).any() and (corners > 359).any())
+        tile = header["TILE_ID"]
+        inside = [r for r in jplus_catalogue.values() if int(r["tile_id"]) == tile
+                  and footprint_holds(wcs, float(r["ra"]), float(r["dec"]))]
+        assert len(inside) >= 3
+        brightest = max(inside, key=lambda r: float(r["flux"][1:-1].split(",")[7]))
+        flux = float(brightest["flux"][1:-1].split(",")[7])  # rSDSS, uJy
+        x, y = wcs.all_world2pix([[float(brightest["ra"]), float(brightest["dec"])]], 0)[0]
+        col, row = int(round(x)), int(round(y))
+        box = data[row - 3:row + 4, col - 3:col + 4]
+        peak_row, peak_col = np.unravel_index(np.argmax(box), box.shape)
+        assert abs(peak_row - 3) <= 1 and abs(peak_col - 3) <= 1, path.name
+        yy, xx = np.mgrid[0:data.shape[0], 0:data.shape[1]]
+        aperture = data[(xx - x) ** 2 + (yy - y) ** 2 < 10 ** 2].sum()
+        measured = aperture * 10 ** (-0.4 * (header["PHOTZP"] - 23.9))
+        noise = 4.0 * math.sqrt(math.pi * 100) * 10 ** (-0.4 * (header["PHOTZP"] - 23.9))
+        assert abs(measured - flux) < 0.1 * flux + 3 * noise, path.name
+    assert crossing_ra0 == 1
+
+
+def jcmt_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*.fits"))
+
+
+def test_jcmt_nights_are_deterministic_and_a_new_night_only_adds(tmp_path):
+    run(JCMT_GENERATOR, "--nights", "2", "--out", str(tmp_path / "a"), cwd=tmp_path)
+    before = checksums(tmp_path / "a")
+    mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "a").rglob("*.fits")}
+    assert len(before) == 4 and len({n.split("/")[0] for n in before}) == 2
+    run(JCMT_GENERATOR, "--add-night", "--out", str(tmp_path / "a"), cwd=tmp_path)
+    after = checksums(tmp_path / "a")
+    assert {n: s for n, s in after.items() if n in before} == before
+    assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
+    new = sorted(set(after) - set(before))
+    assert len(new) == 2 and len({n.split("/")[0] for n in new}) == 1
+    run(JCMT_GENERATOR, "--nights", "3", "--out", str(tmp_path / "b"), cwd=tmp_path)
+    assert checksums(tmp_path / "b") == after
+    assert sum(p.stat().st_size for p in (tmp_path / "b").rglob("*.fits")) < 4e6
+
+
+def test_jcmt_cubes_have_co32_at_the_source_velocity(tmp_path):
+    from astropy import units as u
+    from astropy.wcs import WCS
+
+    jcmt = load_module(JCMT_GENERATOR, "jcmt_generate_for_test")
+    fields = {f.name: f for f in jcmt.FIELDS}
+    run(JCMT_GENERATOR, "--nights", "3", "--out", str(tmp_path), cwd=tmp_path)
+    for path in sorted(tmp_path.rglob("*.fits")):
+        with fits.open(path) as hdus:
+            header, data = hdus[0].header, hdus[0].data
+        wcs = WCS(header)
+        assert wcs.wcs.ctype[2] == "FREQ" and header["SPECSYS"] == "LSRK"
+        assert header["RESTFRQ"] == pytest.approx(345.7959899e9)
+        assert abs(header["VELOSYS"]) < 60e3  # m/s: Earth's orbit plus the Sun's motion
+        field = fields[header["OBJECT"]]
+        assert footprint_holds(wcs, field.ra, field.dec)
+        assert np.isnan(data).any() and np.isfinite(data).mean() > 0.8
+        channel = int(np.nanargmax(np.nanmean(data, axis=(1, 2))))
+        velocity = wcs.spectral.pixel_to_world(channel).to_value(
+            u.km / u.s, doppler_convention="radio", doppler_rest=header["RESTFRQ"] * u.Hz)
+        assert abs(velocity - field.vlsr) < 3 * field.width, path.name
+        assert header["ZSOURCE"] * SPEED_OF_LIGHT == pytest.approx(field.vlsr, abs=1e-3)

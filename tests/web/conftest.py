@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.servers import INPUTS, Server, free_port, start_server, stop_server
+from tests.servers import DEMO_RDS, INPUTS, Server, free_port, start_server, stop_server
 
 __all__ = ["INPUTS", "Server", "free_port", "server"]
 
@@ -18,7 +18,7 @@ def server(pg_cluster, tmp_path_factory) -> Server:
         # A test uploads by URL from a loopback web server, which the default
         # fetch policy refuses.
         srv = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("web"), "web_demo",
-                           web="fetchPrivateHosts = True\n")
+                           web="fetchPrivateHosts = True\n", imports=DEMO_RDS)
     except RuntimeError as exc:
         pytest.fail(str(exc))
     yield srv

@@ -1,13 +1,15 @@
 """The ``form`` renderer: an HTML form built from the condDescs, results as a paged table.
 
 The results table is written by the HTML table writer every RESPONSEFORMAT=html
-answer uses, with sort links in the headers.  Results pages link the same
+answer uses, with sort links in the headers.  Product columns link
+their files and show the previews anyone may see.  Results pages link the same
 query in the formats the registry labels for forms (the form renderer with
 RESPONSEFORMAT, streamed like any other result).
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -18,6 +20,7 @@ from engine.errors import ProtocolError
 from engine.formats import Batch, Status, lookup
 from engine.formats.htmltable import Header
 from engine.formats.registry import form_formats
+from engine.products import store
 from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
@@ -59,8 +62,16 @@ def _headers(action: str, keep: list[tuple[str, str]], plan: QueryPlan,
     return headers + [Header(c.name) for c in plan.columns[len(plan.outputs):]]
 
 
+def _with_previews(cur, plan: QueryPlan, rows: list[tuple]) -> set[str]:
+    """The accrefs in the product columns of ``rows`` whose previews can be shown."""
+    hints = streaming.display_hints(plan)
+    where = [n for n, hint in enumerate(hints) if "type=product" in hint.split(",")]
+    accrefs = {row[n] for row in rows for n in where if isinstance(row[n], str)}
+    return store.with_previews(cur, accrefs, datetime.datetime.now(datetime.UTC).date())
+
+
 def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
-           sort: str | None, descending: bool) -> dict:
+           sort: str | None, descending: bool, previews: set[str]) -> dict:
     """The results part of the page; the table from the HTML table writer (worker
     thread)."""
     more = len(rows) > plan.limit
@@ -68,7 +79,7 @@ def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
     keep = [(k, v) for k, v in params.pairs() if k.upper() not in PAGING]
     writer = HTML.writer(plan.columns, css_class="results",
                          headers=_headers(action, keep, plan, sort, descending),
-                         hints=streaming.display_hints(plan))
+                         hints=streaming.display_hints(plan), previews=previews)
     table = (writer.head() + writer.batch(Batch.from_rows(plan.columns, rows))
              + writer.tail(Status.ok()))
     prev, nxt = _page_links(action, params, plan.offset, plan.limit, more)
@@ -129,7 +140,8 @@ class Form(ServiceRenderer):
                 cur.execute("SET LOCAL statement_timeout = '60s'")
                 cur.execute(plan.sql, plan.values)
                 rows = cur.fetchall()
-            return _table(action, params, plan, rows, sort, descending)
+                previews = _with_previews(cur, plan, rows[:size])
+            return _table(action, params, plan, rows, sort, descending, previews)
 
         def done(result: dict) -> None:
             page["result"] = result

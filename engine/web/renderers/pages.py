@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.config import CHECKOUT_ROOT
+from engine.products.ancillary import file_sets
+from engine.products.collect import is_product_table
 from engine.web import access, urls
 from engine.web.resource import Collection, Endpoint, refused
 
@@ -43,7 +45,8 @@ class RootPage(Endpoint):
                     "description": svc.meta.get("description", inherit=False),
                     "main_url": urls.service(rd_id, svc.id, main)})
             tables = [{"name": t.qualified_name.lower(), "description": t.description,
-                       "nrows": state.imported[t.qualified_name.lower()]["nrows"]}
+                       "nrows": state.imported[t.qualified_name.lower()]["nrows"],
+                       "files": is_product_table(t)}
                       for t in rd.tables if t.qualified_name.lower() in state.tables
                       and not access.table_refusal(context, t)]
             unavailable = [{"title": svc.meta.get("title", inherit=False) or svc.id,
@@ -73,6 +76,9 @@ class TableInfo(Collection):
 
 
 class TablePage(Endpoint):
+    """A table's facts, provenance and columns; for a catalogue, the tables holding
+    its rows' files; for a table of files, that it is one."""
+
     def __init__(self, app: Any, table: Any) -> None:
         super().__init__(app)
         self.table = table
@@ -86,12 +92,19 @@ class TablePage(Endpoint):
         provenance.sort(key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
         columns = [{"name": c.name, "type": c.type, "unit": c.unit, "ucd": c.ucd,
                     "description": c.description} for c in table.columns if not c.hidden]
+        state, context = self.app.state, request.context
+        loaded = [t for name, t in state.tables.items() if name in state.imported
+                  and not access.table_refusal(context, t)]
+        filesets = [{"name": fs.table.qualified_name.lower(),
+                     "description": fs.table.description,
+                     "link": ", ".join(fs.columns)} for fs in file_sets(table, loaded)]
         request.setHeader(b"content-type", b"text/html; charset=utf-8")
         return self.app.render_page(
             "table.html", title=f"Table {table.qualified_name}",
             table_name=table.qualified_name, description=table.description,
             nrows=row.get("nrows"), rd_id=row.get("rd_id"), adql=table.adql == "True",
-            updated=row.get("updated"), provenance=provenance, columns=columns)
+            updated=row.get("updated"), provenance=provenance, columns=columns,
+            files=is_product_table(table), filesets=filesets)
 
 
 class StaticFiles(Collection):
