@@ -32,10 +32,11 @@ ENGINE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("formats",),                    # column batches and output formats; no database
     ("db",),                         # connections, the cluster, fetching, dc metadata
     ("products",),                   # dc.products: files, their serving and previews
+    ("soda",),                       # cutouts of FITS images and cubes
     ("obscore",),                    # ivoa.obscore, built from publishing tables
     ("ingest", "services", "vosi"),  # dr imp; cores and condDescs; VOSI documents
     ("uws",),                        # the job store and its runner (jobs of any kind)
-    ("tap",),                        # ADQL queries, uploads, TAP_SCHEMA, the TAP job
+    ("tap", "sia", "datalink"),      # TAP; SIA 1 and 2 queries; DataLink and its jobs
     ("install",),                    # DR's system schemas: dc, tap_schema, UDFs, uws
     ("web",),                        # the Twisted server, routes and renderers
     ("commands",),                   # the dr subcommands
