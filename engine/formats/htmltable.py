@@ -9,14 +9,15 @@ float column's display hint (``sf=3``, ``type=hms``, ``type=dms``; option
 ``hints``) decides its spelling.  A text column hinted ``type=product``
 (an accref) becomes a link to the product, with a thumbnail of its preview
 for the accrefs in the option ``previews`` (the form renderer finds which
-have one).  The status follows the table as a paragraph of class
+have one) and a "links" link to the URL the option ``links`` gives an accref
+(its DataLink document).  The status follows the table as a paragraph of class
 ``dr-overflow`` or ``dr-error``.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -82,12 +83,17 @@ def _hinted(values: np.ma.MaskedArray, hint: dict[str, str]) -> list[str] | None
     return ["" if b else spell(v) for v, b in zip(data, bad)]
 
 
-def _product_cell(accref: str, previews: Collection[str]) -> str:
-    """An accref as a link to its product, with its preview's thumbnail if it has one."""
+def _product_cell(accref: str, previews: Collection[str],
+                  links: Mapping[str, str]) -> str:
+    """An accref as a link to its product, with its preview's thumbnail if it has one
+    and a link to its DataLink links if it has a datalink service."""
     if not accref:
         return ""
     url = makeProductLink(accref, withHost=False)
     cell = f'<a class="dr-product" href="{html.escape(url)}">{html.escape(accref)}</a>'
+    if accref in links:
+        cell += (f' <a class="dr-links" href="{html.escape(links[accref])}" '
+                 f'title="DataLink: the files and services of this dataset">links</a>')
     if accref in previews:
         thumb = html.escape(url + "?preview=True")
         cell += (f' <a class="dr-preview" href="{thumb}"><img src="{thumb}" '
@@ -99,16 +105,19 @@ class HTMLTableWriter:
     """One result as an HTML table fragment."""
 
     in_band_status: ClassVar[bool] = True
-    OPTIONS: ClassVar[tuple[str, ...]] = ("css_class", "headers", "hints", "previews")
+    OPTIONS: ClassVar[tuple[str, ...]] = ("css_class", "headers", "hints", "previews",
+                                          "links")
 
     def __init__(self, columns: Sequence[ColumnLike], *, css_class: str = "dr-results",
                  headers: Sequence[Header] | None = None,
-                 hints: Sequence[str] = (), previews: Collection[str] = ()) -> None:
+                 hints: Sequence[str] = (), previews: Collection[str] = (),
+                 links: Mapping[str, str] | None = None) -> None:
         self.columns = list(columns)
         self._css_class = css_class
         self._headers = list(headers or [None] * len(self.columns))
         self._hints = [_hint(h) for h in hints] + [{}] * (len(self.columns) - len(hints))
         self._previews = previews
+        self._links = links or {}
 
     def head(self) -> bytes:
         headers = "".join(_header(c, h) for c, h in zip(self.columns, self._headers))
@@ -127,7 +136,7 @@ class HTMLTableWriter:
             if cells is None:
                 cells, _ = text_cells(values, column)
             if kind == "text" and hint.get("type") == "product":
-                cells = [_product_cell(c, self._previews) for c in cells]
+                cells = [_product_cell(c, self._previews, self._links) for c in cells]
             elif kind in ("text", "timestamp"):
                 cells = [html.escape(c, quote=False) for c in cells]
             columns.append(cells)

@@ -78,7 +78,8 @@ class Format:
         return self.factory(columns, **known)
 
 
-_VOTABLE_OPTIONS = ("infos", "params", "description", "table_name", "query_status")
+_VOTABLE_OPTIONS = ("infos", "params", "description", "table_name", "query_status",
+                    "site_url")
 BINARY2 = Format("votable", VOTABLE_MIME, "vot",
                  partial(VOTableWriter, serialization="binary2"), _VOTABLE_OPTIONS,
                  ivo_id=f"{TAPREGEXT}#output-votable-binary2", form_label="VOTable")

@@ -6,7 +6,10 @@ the TABLE (TAP 1.1 §2.9), the FIELDs and the rows.  The final status goes after
 the TABLE, where DALI 1.1 puts the OVERFLOW marker and an error found while
 writing: ``<INFO name="QUERY_STATUS" value="ERROR">message</INFO>``; clients
 such as pyvo take the last QUERY_STATUS.  The namespace is VOTable 1.3's, as
-VOTable 1.4 prescribes.
+VOTable 1.4 prescribes.  Given the site's URL (``site_url``), a result with a
+column of dataset identifiers (publisher DIDs, accrefs, product URLs) ends with
+the service descriptor of the site-wide links endpoint
+(:mod:`engine.formats.servicedesc`), after the results RESOURCE.
 
 Text: char columns hold ASCII and unicodeChar columns anything, as the
 column metadata promise; a char column that meets non-ASCII in BINARY2 is
@@ -26,7 +29,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from engine.formats import xmltext
+from engine.formats import servicedesc, xmltext
 from engine.formats.batch import Batch, ColumnLike, canonical
 from engine.formats.binary2 import Base64Lines, encode_rows, non_ascii_char_columns
 from engine.formats.cells import text_cells
@@ -85,14 +88,19 @@ class VOTableWriter:
     def __init__(self, columns: Sequence[ColumnLike], *, serialization: str = "binary2",
                  infos: Sequence[Info] = (), params: Sequence[Param] = (),
                  description: str = "", table_name: str = "",
-                 query_status: bool = True) -> None:
+                 query_status: bool = True, site_url: str = "") -> None:
         if serialization not in SERIALIZATIONS:
             raise ValueError(f"serialization must be one of {', '.join(SERIALIZATIONS)}")
         self.columns = list(columns)
         self.serialization = serialization
         self._base64 = Base64Lines()
         self._non_ascii: list[str] = []  # char columns that met non-ASCII in BINARY2
+        self._ids = xmltext.unique_ids(c.name for c in self.columns)  # the FIELDs' IDs
         self._head = self._make_head(infos, params, description, table_name, query_status)
+        self._links = ""
+        id_column = servicedesc.id_column(self.columns)
+        if site_url and id_column is not None:
+            self._links = servicedesc.links_descriptor(self._ids[id_column], site_url) + "\n"
 
     def _make_head(self, infos: Sequence[Info], params: Sequence[Param], description: str,
                    table_name: str, query_status: bool) -> str:
@@ -108,9 +116,8 @@ class VOTableWriter:
         lines.extend(_info(*info) for info in infos)
         lines.extend(_param(column, value) for column, value in params)
         lines.append(f'<TABLE name="{xmltext.attr(table_name)}">' if table_name else "<TABLE>")
-        ids = xmltext.unique_ids(c.name for c in self.columns)
         lines.extend(_element("FIELD", field_attributes(column, id_), column)
-                     for column, id_ in zip(self.columns, ids))
+                     for column, id_ in zip(self.columns, self._ids))
         lines.append('<DATA><BINARY2><STREAM encoding="base64">'
                      if self.serialization == "binary2" else "<DATA><TABLEDATA>")
         return "\n".join(lines) + "\n"
@@ -143,7 +150,7 @@ class VOTableWriter:
                 "RESPONSEFORMAT=votable/td gives them exactly.")) + "\n"
         if status.value != "OK":
             end += _info("QUERY_STATUS", status.value, xmltext.scrub(status.message)) + "\n"
-        return (end + "</RESOURCE>\n</VOTABLE>\n").encode("utf-8")
+        return (end + "</RESOURCE>\n" + self._links + "</VOTABLE>\n").encode("utf-8")
 
     def _tabledata(self, batch: Batch) -> str:
         if not batch.length:

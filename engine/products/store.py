@@ -76,6 +76,18 @@ def with_previews(cur, accrefs: Collection[str], today: datetime.date) -> set[st
             or (not path.startswith(URL_SCHEMES) and can_preview(mime))}
 
 
+def datalink_services(cur, accrefs: Collection[str], today: datetime.date
+                      ) -> dict[str, str]:
+    """The datalink service (``rd#service``) of each of ``accrefs`` that has one and
+    that anyone may see (not embargoed)."""
+    if not accrefs:
+        return {}
+    cur.execute("SELECT accref, datalink FROM dc.products WHERE accref = ANY(%s) "
+                "AND datalink IS NOT NULL AND (embargo IS NULL OR embargo <= %s)",
+                (list(accrefs), today))
+    return dict(cur.fetchall())
+
+
 def each_of_tables(cur, tables: Collection[str]) -> Iterator[tuple[str, str]]:
     """(accref, access path) of every local product of the tables, read in batches
     (a server-side cursor on ``cur``'s connection)."""

@@ -2,7 +2,9 @@
 
 A column condDesc (``buildFrom``) takes a VizieR-like expression, or a choice
 from the column's enumerated values; ``cone`` takes SCS's RA/DEC/SR;
-``humanCone`` takes a position or object name plus a radius in arcmin.
+``humanCone`` takes a position or object name plus a radius in arcmin;
+``siap`` takes SIA 1.0's POS, SIZE, INTERSECT and FORMAT, ``humanSiap`` a
+position or object name, a size and an intersection (engine/services/siap.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from engine.db.identifiers import position_expression, q
 from engine.errors import ProtocolError
+from engine.services import siap
 from engine.services.params import Params
 from engine.services.position import parse_position
 from engine.services.resolver import NameSource, resolve
@@ -210,12 +213,113 @@ class HumanConeCondDesc(ConeCondDesc):
         return position[0], position[1], radius
 
 
+class SIACondDesc(BoundCondDesc):
+    """SIA 1.0's POS, SIZE, INTERSECT and FORMAT over a //siap#pgs table's coverage
+    and mime columns."""
+
+    pos_name, size_name, intersect_name = "POS", "SIZE", "INTERSECT"
+
+    def __init__(self, desc: CondDesc, table: Table) -> None:
+        super().__init__(desc, table)
+        coverage, mime = table.column("coverage"), table.column("mime")
+        if coverage is None or mime is None or coverage.sql_type.base != "spoly":
+            raise desc.error(f"table {table.id!r} lacks the coverage (spoly) and mime "
+                             "columns of //siap#pgs, which SIA conditions query")
+        self.coverage_sql, self.mime_sql = q(coverage.sql_name), q(mime.sql_name)
+
+    def fields(self) -> list[InputField]:
+        fields = []
+        for key in self.desc.input_keys:
+            options = ([(o.content or "").strip() for o in key.values.child_elements
+                        if o.tag == "option"] if key.values else None)
+            default = (key.values.default if key.values else "") or ""
+            fields.append(InputField(key.name, key.tablehead or key.name, key.description,
+                                     key.unit, default=default, options=options or None,
+                                     required=self.desc.required
+                                     and key.name in (self.pos_name, self.size_name)))
+        return fields
+
+    def position(self, params: Params, ctx: Context) -> tuple[float, float] | None:
+        text = params.get(self.pos_name)
+        return None if text is None else siap.parse_pos(text, self.pos_name)
+
+    def condition(self, params: Params, ctx: Context) -> Condition | None:
+        position = self.position(params, ctx)
+        size_text = params.get(self.size_name)
+        if position is None or size_text is None:
+            if self.desc.required:
+                raise ProtocolError(f"{self.pos_name} and {self.size_name} are required "
+                                    "(a position RA,DEC and a size in degrees)",
+                                    param=self.pos_name if position is None
+                                    else self.size_name)
+            if position is None:
+                return None
+        width, height = siap.parse_size(size_text or "0", self.size_name)
+        intersect = siap.parse_intersect(params.get(self.intersect_name),
+                                         self.intersect_name)
+        found = siap.footprint_condition(self.coverage_sql, *position, width, height,
+                                         intersect)
+        wanted = self.format_condition(params)
+        if wanted is None:
+            return found
+        return Condition(f"{found.sql} AND {wanted.sql}", {**found.values, **wanted.values})
+
+    def format_condition(self, params: Params) -> Condition | None:
+        return siap.format_condition(self.mime_sql, params.get("FORMAT"))
+
+
+class HumanSIACondDesc(SIACondDesc):
+    """hPOS (a position or an object name), hSIZE and hINTERSECT, for forms."""
+
+    pos_name, size_name, intersect_name = "hPOS", "hSIZE", "hINTERSECT"
+
+    def fields(self) -> list[InputField]:
+        fields = super().fields()
+        for fld in fields:
+            if fld.name == self.pos_name:
+                fld.hint = "e.g. 232.65, 42.72, 15 30 36.6 +42 43 01, or NGC 5947"
+            elif fld.name == self.size_name:
+                fld.default = fld.default or "0.5"
+                fld.hint = "e.g. 0.2, or 0.5, 0.1 (RA, Dec)"
+        return fields
+
+    def position(self, params: Params, ctx: Context) -> tuple[float, float] | None:
+        text = params.get(self.pos_name)
+        if text is None:
+            return None
+        position = parse_position(text.replace(",", " ", 1) if text.count(",") == 1
+                                  else text)
+        if position is None:
+            if ctx.cursor is not None:
+                position = resolve(ctx.cursor, ctx.name_sources, text)
+            if position is None:
+                raise ProtocolError(
+                    f"{text!r} is neither a position (e.g. 232.65, 42.72 or 15 30 36.6 "
+                    "+42 43 01) nor an object name this service knows",
+                    param=self.pos_name)
+        return position
+
+    def condition(self, params: Params, ctx: Context) -> Condition | None:
+        if params.get(self.pos_name) is None:
+            return None
+        if params.get(self.size_name) is None:
+            params = Params([*params.pairs(), (self.size_name, "0.5")])
+        return super().condition(params, ctx)
+
+    def format_condition(self, params: Params) -> Condition | None:
+        return None
+
+
 def bind_cond_desc(desc: CondDesc, table: Table,
                    options: dict[str, list[str]]) -> BoundCondDesc:
     if desc.kind == "cone":
         return SCSCondDesc(desc, table)
     if desc.kind == "humanCone":
         return HumanConeCondDesc(desc, table)
+    if desc.kind == "siap":
+        return SIACondDesc(desc, table)
+    if desc.kind == "humanSiap":
+        return HumanSIACondDesc(desc, table)
     if not desc.build_from:
         raise desc.error("a condDesc without buildFrom needs a phraseMaker, which DR "
                          "does not implement yet")

@@ -1,2 +1,18 @@
 """SODA 1.0 cutouts: a FITS image or cube in, the part a client asks for out, as FITS
-with a correct WCS, reading only what the cutout needs."""
+with a correct WCS, reading only what the cutout needs.
+
+Pure file work (no database, no web), for the DataLink ``dlget`` renderer and
+the SODA job kind:
+
+* :mod:`engine.soda.params` — ``parse_request``: SODA's CIRCLE, POLYGON, POS,
+  BAND, TIME, POL and DaCHS's PIXEL_n into a checked ``CutoutRequest``
+  (ProtocolError 400 naming the parameter otherwise).
+* :mod:`engine.soda.cutout` — ``plan_cutout``/``cut_file``: the pixel box of
+  each combination of values and the FITS file of them (NoOverlap, HTTP 204,
+  when none selects a pixel); ``combinations`` for one result per
+  combination; ``describe``: each parameter's valid range for a service
+  descriptor.
+* :mod:`engine.soda.regions` — sky regions as pixel boxes through the WCS.
+* :mod:`engine.soda.fitsfile` — finding an HDU, reading a box from plain or
+  gzip'd files in bounded memory, writing FITS piece by piece.
+"""

@@ -39,7 +39,7 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     try:
         batches = fetch_batches(conn, plan.sql, plan.values, plan.columns)
         writer = query.format.writer(plan.columns, spool_limit=config.web.spool_limit,
-                                     **plan.writer_options)
+                                     site_url=config.web.server_url, **plan.writer_options)
         with open(workdir / name, "wb") as out:
             rows = _write(writer, batches, plan.limit, out, query.format.spooled,
                           config.web.spool_limit)

@@ -1,16 +1,19 @@
-"""Streaming a file, or a byte range of it, as a response body without holding it in memory.
+"""Streaming a body of known length made in worker threads — a file, a byte range of
+it, a cutout — without holding it in memory.
 
-A push producer: each chunk is read with ``os.pread`` in a worker thread of
-the reactor's pool and written on the reactor thread; the next chunks are
-read while the transport sends the last (one read at a time, at most
+A push producer (:class:`ThreadedStream`): each chunk is made by a blocking
+``read`` function in a worker thread of the reactor's pool (for files,
+:class:`FileStream`: ``os.pread``) and written on the reactor thread; the
+next chunks are read while the transport sends the last (one read at a time, at most
 ``AHEAD`` chunks waiting), so a download holds about three chunks beside what
 the transport buffers, whatever the file's size, and a disk read that is
 slow for a moment does not stall the connection.  The transport pauses us
 when its buffer is full and resumes us when it has drained.  A client that
 leaves stops the reads; one that reads nothing for ``[web] writeTimeout``
 seconds is disconnected.  A file that shrinks while it is sent breaks the
-connection off (the Content-Length sent can no longer be met).  The
-descriptor is closed exactly once, when the last read has come back.
+connection off (the Content-Length sent can no longer be met), and so does
+any source giving more or fewer bytes than announced.  The source is closed
+exactly once, when the last read has come back.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import collections
 import logging
 import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from twisted.internet.interfaces import IPushProducer
@@ -31,17 +35,18 @@ AHEAD = 2  # chunks read ahead of the transport
 
 
 @implementer(IPushProducer)
-class FileStream:
-    """The body of ``request``: ``length`` bytes of the open file ``fd`` from ``offset``.
+class ThreadedStream:
+    """The body of ``request``: ``length`` bytes, as successive calls of ``read``
+    (blocking, in worker threads, one at a time; b"" at the end) give them;
+    ``close`` releases the source.
 
-    Created, started and driven on the reactor thread; owns ``fd`` from then on.
+    Created, started and driven on the reactor thread; owns the source from then on.
     """
 
-    def __init__(self, request: Any, fd: int, offset: int, length: int, *,
-                 reactor: Any, write_timeout: float, chunk: int = CHUNK) -> None:
-        self.request, self.fd = request, fd
-        self.reactor, self.write_timeout, self.chunk = reactor, write_timeout, chunk
-        self.read_offset = offset
+    def __init__(self, request: Any, read: Callable[[], bytes], length: int, *,
+                 close: Callable[[], None], reactor: Any, write_timeout: float) -> None:
+        self.request, self.read, self.close_source = request, read, close
+        self.reactor, self.write_timeout = reactor, write_timeout
         self.to_read = length
         self.to_write = length
         self.ready: collections.deque[bytes] = collections.deque()  # read, not written
@@ -67,9 +72,7 @@ class FileStream:
         if self.reading or self.done or len(self.ready) >= AHEAD or self.to_read <= 0:
             return
         self.reading = True
-        size = min(self.chunk, self.to_read)
-        d = deferToThreadPool(self.reactor, self.reactor.getThreadPool(), os.pread,
-                              self.fd, size, self.read_offset)
+        d = deferToThreadPool(self.reactor, self.reactor.getThreadPool(), self.read)
         d.addCallbacks(self._got, self._read_failed)
 
     def _got(self, data: bytes) -> None:
@@ -78,9 +81,11 @@ class FileStream:
             self._close()
             return
         if not data:
-            self._abort("the file shrank while it was sent")
+            self._abort("the source ended early (a file shrank while it was sent?)")
             return
-        self.read_offset += len(data)
+        if len(data) > self.to_read:
+            self._abort("the source gave more bytes than announced")
+            return
         self.to_read -= len(data)
         self.ready.append(data)
         self._pump()
@@ -129,11 +134,11 @@ class FileStream:
             transport.abortConnection()
 
     def _close(self) -> None:
-        """Close the descriptor once no worker thread reads from it any more."""
+        """Close the source once no worker thread reads from it any more."""
         if self.closed or self.reading:
             return
         self.closed = True
-        os.close(self.fd)
+        self.close_source()
 
     def _client_gone(self, _failure: Any) -> None:
         self._stop_stall_timer()
@@ -164,3 +169,41 @@ class FileStream:
         if self.stall_timer is not None and self.stall_timer.active():
             self.stall_timer.cancel()
         self.stall_timer = None
+
+
+class FileStream(ThreadedStream):
+    """``length`` bytes of the open file ``fd`` from ``offset``, in chunks of ``chunk``
+    bytes; owns ``fd`` (closed exactly once)."""
+
+    def __init__(self, request: Any, fd: int, offset: int, length: int, *,
+                 reactor: Any, write_timeout: float, chunk: int = CHUNK) -> None:
+        position = [offset, length]  # the next offset, the bytes left
+
+        def read() -> bytes:
+            data = os.pread(fd, min(chunk, position[1]), position[0])
+            position[0] += len(data)
+            position[1] -= len(data)
+            return data
+
+        super().__init__(request, read, length, close=lambda: os.close(fd),
+                         reactor=reactor, write_timeout=write_timeout)
+
+
+def iterator_stream(request: Any, pieces: Iterator[bytes | memoryview], length: int, *,
+                    reactor: Any, write_timeout: float) -> ThreadedStream:
+    """A stream of the ``length`` bytes a generator yields (each piece copied in the
+    worker thread, so the generator may reuse its buffers); closing the stream
+    closes the generator."""
+
+    def read() -> bytes:
+        for piece in pieces:
+            if len(piece):
+                return bytes(piece)
+        return b""
+
+    return ThreadedStream(request, read, length, close=getattr(pieces, "close", _nothing),
+                          reactor=reactor, write_timeout=write_timeout)
+
+
+def _nothing() -> None:
+    pass

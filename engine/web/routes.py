@@ -6,6 +6,7 @@
     /static/<file>                    pages.StaticFiles
     /tableinfo/<schema.table>         pages.TableInfo
     /getproduct/<accref>[?preview=True]  getproduct.GetProduct (a published file)
+    /datalink/dlmeta?ID=…             datalink.SiteLinks (any product's DataLink links)
     /tap, /tap/<endpoint>             TAP_ENDPOINTS (renderers/tap.py)
     /tap/async[/<job>[/phase…]]       uws.JobList of the job kind ``tap``
     /<rd id>/<service id>             a redirect to the service's default renderer
@@ -52,7 +53,18 @@ from engine.errors import ProtocolError
 from engine.tap import job as tap_job
 from engine.web import access, urls, uws
 from engine.web.app import App
-from engine.web.renderers import api, form, getproduct, pages, scs, tap, vosi
+from engine.web.renderers import (
+    api,
+    datalink,
+    form,
+    getproduct,
+    pages,
+    scs,
+    siap,
+    siap2,
+    tap,
+    vosi,
+)
 from engine.web.resource import (
     Collection,
     Endpoint,
@@ -67,11 +79,16 @@ from engine.web.resource import (
 SERVICE_RENDERERS: dict[str, type[ServiceRenderer]] = {
     "form": form.Form,
     "scs.xml": scs.ConeSearch,
+    "siap.xml": siap.SIAP,
+    "siap2.xml": siap2.SIAP2,
     "api": api.API,
     "availability": vosi.Availability,
     "capabilities": vosi.Capabilities,
     "tables": vosi.Tables,
     "tableMetadata": vosi.Tables,
+    "dlmeta": datalink.DLMeta,
+    "dlget": datalink.DLGet,
+    "dlasync": datalink.DLAsync,
 }
 # /tap/<name>; /tap itself is tap.TapPage and /tap/async the job list.
 TAP_ENDPOINTS: dict[str, type[Endpoint]] = {
@@ -85,6 +102,7 @@ SITE_PAGES: dict[str, type[Endpoint]] = {
     "static": pages.StaticFiles,
     "tableinfo": pages.TableInfo,
     "getproduct": getproduct.GetProduct,
+    "datalink": datalink.SiteDatalink,
 }
 
 

@@ -21,6 +21,7 @@ from engine.db.metadata import served_metadata
 from engine.obscore import served_table
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
+from engine.sia import sia2
 from engine.tap.tables import queryable_tables
 from rd.elements.resource import Resource
 from rd.elements.table import Option, Table
@@ -93,6 +94,38 @@ def _enumerations(conn, table: Table) -> dict[str, list[str]]:
     return out
 
 
+def _bind_services(state: SiteState, conn, rd: Resource, path: str,
+                   renderers: Collection[str]) -> None:
+    """Bind the services of ``rd`` (those over ivoa.obscore with SIA 2 parameters
+    through engine.sia.sia2); those DR cannot serve are listed as unavailable."""
+    rd_id = rd.rd_id
+    for service in rd.services:
+        service.serve_renderers(renderers)
+        if service.unavailable is not None:
+            state.unavailable[(rd_id, service.id)] = service.unavailable
+            log.warning("service %s/%s unavailable: %s", rd_id, service.id,
+                        service.unavailable)
+            continue
+        try:
+            queried = service.resolve_core().queried_table
+            core_table = rd.resolve_table(queried, service) if queried else None
+            options = _enumerations(conn, core_table) if core_table else {}
+            if core_table is not None and sia2.is_sia2_service(service, core_table):
+                bound = sia2.bind(rd, service, conn, state.imported, options)
+                if bound is None:
+                    raise service.error("SIA 2 needs ivoa.obscore, which this "
+                                        "database lacks (dr init makes it)")
+            else:
+                meta = (served_metadata(core_table, state.imported.get(
+                    core_table.qualified_name.lower())) if core_table else None)
+                bound = BoundService(rd, service, options, meta)
+            state.services[(rd_id, service.id)] = bound
+        except DRError as exc:
+            state.broken[f"{path}#{service.id}"] = str(exc)
+            state.unavailable[(rd_id, service.id)] = str(exc)
+            log.error("service %s/%s not loaded: %s", rd_id, service.id, exc)
+
+
 def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
     """Read every RD under the inputs directory and bind its services to the
     ``renderers`` DR serves (blocking)."""
@@ -111,25 +144,12 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
         for table in rd.tables:
             if table.qualified_name.lower() in state.imported:
                 state.tables[table.qualified_name.lower()] = table
-        for service in rd.services:
-            service.serve_renderers(renderers)
-            if service.unavailable is not None:
-                state.unavailable[(rd_id, service.id)] = service.unavailable
-                log.warning("service %s/%s unavailable: %s", rd_id, service.id,
-                            service.unavailable)
-                continue
-            try:
-                queried = service.resolve_core().queried_table
-                core_table = rd.resolve_table(queried, service) if queried else None
-                options = _enumerations(conn, core_table) if core_table else {}
-                meta = (served_metadata(core_table, state.imported.get(
-                    core_table.qualified_name.lower())) if core_table else None)
-                state.services[(rd_id, service.id)] = BoundService(rd, service, options,
-                                                                   meta)
-            except DRError as exc:
-                state.broken[f"{path}#{service.id}"] = str(exc)
-                state.unavailable[(rd_id, service.id)] = str(exc)
-                log.error("service %s/%s not loaded: %s", rd_id, service.id, exc)
+        _bind_services(state, conn, rd, str(path), renderers)
+    if obscore_table is not None and sia2.has_contributors(conn):
+        # DaCHS's site-wide SIA 2 service, once there is something to find.
+        system = sia2.system_rd()
+        state.rds[system.rd_id] = system
+        _bind_services(state, conn, system, str(system.path), renderers)
     conn.rollback()
     # Restricted tables lend no names: that would leak their rows to everyone.
     adql_tables = [t.metadata() for t in state.tables.values()

@@ -306,6 +306,7 @@ class QueryStream:
         self.rows = iter(self.limited)
         self.writer = self.format.writer(plan.columns,
                                          spool_limit=self.app.config.web.spool_limit,
+                                         site_url=self.app.config.web.server_url,
                                          **plan.writer_options)
         head = b"" if self.format.spooled else self.writer.head()
         # The first batch too, so that a small result needs one trip to a thread.

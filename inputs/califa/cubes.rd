@@ -202,6 +202,7 @@
     <fitsProdGrammar>
       <rowfilter procDef="//products#define">
         <bind key="table">"\schema.cubes"</bind>
+        <bind key="datalink">"\rdId#dl"</bind>
       </rowfilter>
     </fitsProdGrammar>
     <make table="cubes">
@@ -265,6 +266,19 @@
       <condDesc buildFrom="object"/>
       <condDesc buildFrom="setup"/>
     </dbCore>
+  </service>
+
+  <service id="dl" allowed="dlget,dlmeta,dlasync">
+    <meta name="title">CALIFA-like cubes: DataLink and SODA cutouts</meta>
+    <meta name="description">The links of each datacube (the file, its preview,
+      the galaxy's ancillary files) and cutouts of it by position, wavelength
+      and pixel range.</meta>
+    <datalinkCore>
+      <descriptorGenerator procDef="//soda#fits_genDesc">
+        <bind key="accrefPrefix">"califa/data/cubes/"</bind>
+      </descriptorGenerator>
+      <FEED source="//soda#fits_standardDLFuncs" spectralAxis="3"/>
+    </datalinkCore>
   </service>
 
   <service id="files" allowed="form,api">

@@ -157,6 +157,7 @@
     <fitsProdGrammar>
       <rowfilter procDef="//products#define">
         <bind key="table">"\schema.cubes"</bind>
+        <bind key="datalink">"\rdId#dl"</bind>
       </rowfilter>
     </fitsProdGrammar>
     <make table="cubes">
@@ -198,5 +199,18 @@
       <condDesc buildFrom="utdate"/>
       <condDesc buildFrom="t_min"/>
     </dbCore>
+  </service>
+
+  <service id="dl" allowed="dlget,dlmeta,dlasync">
+    <meta name="title">JCMT-like cubes: DataLink and SODA cutouts</meta>
+    <meta name="description">The links of each cube (the file and its preview)
+      and cutouts of it by position, frequency range (as BAND, in metres) and
+      pixel range.</meta>
+    <datalinkCore>
+      <descriptorGenerator procDef="//soda#fits_genDesc">
+        <bind key="accrefPrefix">"jcmt/data/"</bind>
+      </descriptorGenerator>
+      <FEED source="//soda#fits_standardDLFuncs" spectralAxis="3"/>
+    </datalinkCore>
   </service>
 </resource>

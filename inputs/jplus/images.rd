@@ -41,53 +41,43 @@
 
     .. tapquery::
 
-      SELECT o.id AS object_id, o.mag_r, i.filter, i.pivot, i.accref
+      SELECT o.id AS object_id, o.mag_r, i.filter, i.bandpassRefval, i.accref
       FROM jplus.main AS o
       JOIN jplus_images.images AS i
-        ON 1 = CONTAINS(POINT('ICRS', o.ra, o.dec), i.s_region)
+        ON 1 = CONTAINS(POINT('ICRS', o.ra, o.dec), i.coverage)
       WHERE o.mag_r &lt; 19
-      ORDER BY object_id, pivot
+      ORDER BY object_id, bandpassRefval
   </meta>
   <meta name="_example" title="The narrow-band images">
     .. tapquery::
 
-      SELECT tile_id, filter, pivot, em_max - em_min AS width, seeing, accref
+      SELECT tile_id, filter, bandpassRefval, bandpassHi - bandpassLo AS width,
+        seeing, accref
       FROM jplus_images.images
-      WHERE em_max - em_min &lt; 3e-8
-      ORDER BY tile_id, pivot
+      WHERE bandpassHi - bandpassLo &lt; 3e-8
+      ORDER BY tile_id, bandpassRefval
   </meta>
 
-  <table id="images" onDisk="True" adql="True" primary="accref"
-      mixin="//products#table,//scs#pgs-pos-index"
-      description="One row per image: field, filter, footprint, photometric zero
-        point and seeing.">
+  <!-- A DaCHS-style SIA table: //siap#pgs gives the product and SIA 1.0
+       columns (centre, title, pixels, scales, WCS, bandpass, footprint) and
+       their indexes; //obscore#publishSIAP maps them into ivoa.obscore. -->
+  <table id="images" onDisk="True" adql="True" primary="accref" mixin="//siap#pgs"
+      description="One row per image: field, filter, footprint, WCS, photometric
+        zero point and seeing.">
     <mixin
-      dataproduct_type="'image'"
       calib_level="2"
       obs_collection="'J-PLUS-like'"
       target_name="'JPLUS-' || tile_id"
-      obs_title="'JPLUS-' || tile_id || ' ' || filter"
-      s_ra="s_ra"
-      s_dec="s_dec"
-      s_fov="s_fov"
-      s_region="s_region"
       s_resolution="seeing"
-      s_xel1="s_xel1"
-      s_xel2="s_xel2"
-      s_pixel_scale="1.1"
       t_min="t_min"
       t_max="t_max"
       t_exptime="t_exptime"
-      em_min="em_min"
-      em_max="em_max"
-      em_res_power="pivot / (em_max - em_min)"
+      em_res_power="bandpassRefval / (bandpassHi - bandpassLo)"
       em_xel="1"
       em_ucd="'em.wl'"
       o_ucd="'phot.count;em.opt'"
       facility_name="'JAST/T80'"
-      instrument_name="'T80Cam'"
-      >//obscore#publish</mixin>
-    <index columns="s_region" method="GIST"/>
+      >//obscore#publishSIAP</mixin>
     <index columns="tile_id"/>
     <column name="tile_id" type="integer" required="True"
       ucd="meta.id;obs.field" verbLevel="1"
@@ -102,31 +92,6 @@
         <option>iSDSS</option><option>J0861</option><option>zSDSS</option>
       </values>
     </column>
-    <column name="pivot" type="double precision" unit="m"
-      ucd="em.wl.effective" verbLevel="5"
-      description="Pivot wavelength of the filter"/>
-    <column name="em_min" type="double precision" unit="m"
-      ucd="em.wl;stat.min" verbLevel="10"
-      description="Pivot wavelength less half the filter's width"/>
-    <column name="em_max" type="double precision" unit="m"
-      ucd="em.wl;stat.max" verbLevel="10"
-      description="Pivot wavelength plus half the filter's width"/>
-    <column name="s_ra" type="double precision" unit="deg" required="True"
-      ucd="pos.eq.ra;meta.main" verbLevel="1" displayHint="type=hms"
-      description="RA of the image centre (ICRS)"/>
-    <column name="s_dec" type="double precision" unit="deg" required="True"
-      ucd="pos.eq.dec;meta.main" verbLevel="1" displayHint="type=dms,sf=1"
-      description="Dec of the image centre (ICRS)"/>
-    <column name="s_region" type="spoly" unit="deg"
-      ucd="pos.outline;obs.field" verbLevel="25"
-      description="Footprint of the image"/>
-    <column name="s_fov" type="double precision" unit="deg"
-      ucd="phys.angSize;instr.fov" verbLevel="10"
-      description="Diameter of the circle about the centre holding the image"/>
-    <column name="s_xel1" type="integer" ucd="meta.number" verbLevel="20"
-      description="Pixels along RA"/>
-    <column name="s_xel2" type="integer" ucd="meta.number" verbLevel="20"
-      description="Pixels along Dec"/>
     <column name="t_min" type="double precision" unit="d"
       ucd="time.start;obs.exposure" verbLevel="10" displayHint="type=humanDate"
       description="Start of the first exposure (MJD, UTC)"/>
@@ -153,17 +118,19 @@
     </fitsProdGrammar>
     <make table="images">
       <rowmaker>
+        <apply procDef="//siap#computePGS"/>
+        <apply procDef="//siap#setMeta">
+          <bind key="title">"JPLUS-%s %s" % (@TILE_ID, @FILTER)</bind>
+          <bind key="instrument">"T80Cam"</bind>
+          <bind key="dateObs">(@dr_t_min + @dr_t_max) / 2</bind>
+          <bind key="bandpassId">@FILTER</bind>
+          <bind key="bandpassRefval">@WAVELENG * 1e-10</bind>
+          <bind key="bandpassLo">@WAVEMIN * 1e-10</bind>
+          <bind key="bandpassHi">@WAVEMAX * 1e-10</bind>
+          <bind key="pixflags">"C"</bind>
+        </apply>
         <map key="tile_id">@TILE_ID</map>
         <map key="filter">@FILTER</map>
-        <map key="pivot">@WAVELENG * 1e-10</map>
-        <map key="em_min">@WAVEMIN * 1e-10</map>
-        <map key="em_max">@WAVEMAX * 1e-10</map>
-        <map key="s_ra">@dr_s_ra</map>
-        <map key="s_dec">@dr_s_dec</map>
-        <map key="s_region">@dr_s_region</map>
-        <map key="s_fov">@dr_s_fov</map>
-        <map key="s_xel1">@dr_s_xel1</map>
-        <map key="s_xel2">@dr_s_xel2</map>
         <map key="t_min">@dr_t_min</map>
         <map key="t_max">@dr_t_max</map>
         <map key="t_exptime">@dr_t_exptime</map>
@@ -173,14 +140,22 @@
     </make>
   </data>
 
-  <service id="web" allowed="form,api">
+  <service id="web" allowed="form,siap.xml,api">
     <meta name="shortName">J-PLUS-like images</meta>
     <meta name="title">J-PLUS-like images: search by position, tile and filter</meta>
     <meta name="description">Find the J-PLUS-like images around a position, of a
-      tile or in a filter, and download them.</meta>
+      tile or in a filter, and download them; Simple Image Access 1.0 clients
+      (pyvo, TOPCAT, Aladin) use its siap.xml renderer.</meta>
+    <meta name="sia.type">Pointed</meta>
+    <meta name="testQuery.pos.ra">0.05</meta>
+    <meta name="testQuery.pos.dec">0.05</meta>
+    <meta name="testQuery.size.ra">0.1</meta>
+    <meta name="testQuery.size.dec">0.1</meta>
     <publish render="form" sets="local"/>
+    <publish render="siap.xml" sets="ivo_managed"/>
     <dbCore queriedTable="images">
-      <condDesc original="//scs#humanInput"/>
+      <condDesc original="//siap#protoInput"/>
+      <condDesc original="//siap#humanInput"/>
       <condDesc buildFrom="tile_id"/>
       <condDesc buildFrom="filter"/>
       <condDesc buildFrom="seeing"/>

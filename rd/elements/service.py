@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Collection
 from dataclasses import replace
 
+from rd.elements.datalink import PROC_CHILDREN
 from rd.elements.table import _COLUMN_ATTRS, Column, Description, Values
 from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
 from rd.structure import (
@@ -50,12 +51,15 @@ class InputKey(Column, HasProperties):
 class CondDesc(HasProperties):
     tag = "condDesc"
     doc = ("A condition users can set through a service: built from a column "
-           "(buildFrom), or one of DR's kinds (cone, humanCone).")
+           "(buildFrom), or one of DR's kinds (cone, humanCone, siap, humanSiap).")
     attrs = (
         Attr("buildFrom", doc="the column the condition is on (numeric ranges like "
                               "10 .. 20 or >5, enumerations, text patterns)"),
-        Attr("kind", one_of("column", "cone", "humanCone"), "column",
-             doc="cone: RA/DEC/SR; humanCone: a position or object name and radius"),
+        Attr("kind", one_of("column", "cone", "humanCone", "siap", "humanSiap"),
+             "column",
+             doc="cone: RA/DEC/SR; humanCone: a position or object name and radius; "
+                 "siap: SIA 1.0's POS/SIZE/INTERSECT/FORMAT; humanSiap: a position "
+                 "or object name, size and intersection"),
         Attr("required", parse_bool, False, doc="the service refuses queries without it"),
         Attr("silent", parse_bool, False, doc="not shown in forms"),
     )
@@ -189,12 +193,48 @@ class FixedQueryCore(Core):
             raise self.error("needs a query")
 
 
+@element
+class DatalinkCore(Core):
+    tag = "datalinkCore"
+    doc = ("Answers DataLink and SODA requests (dlmeta, dlget, dlasync) for the "
+           "datasets its descriptorGenerator finds by ID; engine/datalink does the "
+           "work of the //soda procedures it applies.")
+    children = {"inputKey": InputKey, "property": Property, "meta": Meta,
+                **PROC_CHILDREN}
+
+    # Datalink code of the RD's own that DR cannot stand in for: a descriptor
+    # generator decides which datasets an ID reaches, data functions and
+    # formatters what a client gets.  Such a core's services are unavailable
+    # (fail closed); metaMakers of its own only add links, and are left out.
+    DECIDING = ("descriptorGenerator", "dataFunction", "dataFormatter")
+
+    def finish(self) -> None:
+        Element.finish(self)
+        self.unservable: str | None = None
+        for app in self.child_elements:
+            if app.tag not in PROC_CHILDREN or getattr(app, "proc_def", None):
+                continue
+            if app.tag in self.DECIDING:
+                self.unservable = self.unservable or (
+                    f"DR does not run a <{app.tag}> of the RD's own code")
+            else:
+                app.warn("DR does not run datalink code of its own; the links this "
+                         "metaMaker would add are left out")
+        # Its output is the links table, not columns of a queried table.
+        self.add_child(OutputTable(self, self.pos))
+
+    def procs(self, tag: str) -> list[Element]:
+        """Its applications of one kind (``metaMaker``...), in RD order."""
+        return [c for c in self.child_elements if c.tag == tag]
+
+
 class UnimplementedCore(Opaque):
     """A DaCHS core DR lacks: the service using it loads as unavailable."""
 
 
 CORES: dict[str, type[Element]] = {"dbCore": DBCore, "scsCore": SCSCore,
-                                   "fixedQueryCore": FixedQueryCore}
+                                   "fixedQueryCore": FixedQueryCore,
+                                   "datalinkCore": DatalinkCore}
 CORES.update({tag: type(f"Unimplemented_{tag}", (UnimplementedCore,), {"tag": tag})
               for tag in sorted(DACHS_CORES) if tag not in CORES})
 
@@ -258,6 +298,8 @@ class Service(HasMeta):
             raise self.error("needs a core (dbCore, scsCore, fixedQueryCore or core=)")
         if isinstance(self.inline_core, UnimplementedCore):
             self.mark_unavailable(f"DR does not implement <{self.inline_core.tag}> yet")
+        elif getattr(self.inline_core, "unservable", None):
+            self.mark_unavailable(self.inline_core.unservable)
         for pub in self.children_of(Publish):
             if pub.service:
                 continue  # another service's renderer; checked by the resource
@@ -314,6 +356,9 @@ class Service(HasMeta):
             found = self.rd.by_id(self.core)
         if isinstance(found, UnimplementedCore):
             self.mark_unavailable(f"DR does not implement <{found.tag}> yet")
+            raise self.error(self.unavailable or "")
+        if getattr(found, "unservable", None):
+            self.mark_unavailable(found.unservable)
             raise self.error(self.unavailable or "")
         if not isinstance(found, Core):
             raise self.error(f"{self.core!r} is not a core of this RD")

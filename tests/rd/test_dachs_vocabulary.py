@@ -118,14 +118,14 @@ def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
           <condDesc original="//ssap#protoInput"/>
         </ssapCore>
       </service>
-      <datalinkCore id="dlcore"><descriptorGenerator procDef="//soda#sdm_genDesc"/>
-      </datalinkCore>
-      <service id="dl" allowed="dlget,dlmeta" core="dlcore"/>
+      <pythonCore id="pycore"><coreProc><code>return None</code></coreProc>
+      </pythonCore>
+      <service id="dl" allowed="form" core="pycore"/>
       <service id="web" allowed="form"><dbCore queriedTable="main"/></service>
       <service id="sl" allowed="slap.xml"><dbCore queriedTable="main"/></service>""")
     ssa, dl, web, sl = served(rd).services
     assert ssa.unavailable == "DR does not implement <ssapCore> yet"
-    assert dl.unavailable == "DR does not implement <datalinkCore> yet"
+    assert dl.unavailable == "DR does not implement <pythonCore> yet"
     assert sl.unavailable == "DR does not implement its renderer(s) slap.xml yet"
     assert web.unavailable is None
     assert BoundService(rd, web).table.id == "main"
@@ -138,8 +138,8 @@ def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
 
 def test_renderers_dr_lacks_are_dropped_with_their_publications(tmp_path):
     rd = load(tmp_path, TABLE + """
-      <service id="i" allowed="form,siap.xml" defaultRenderer="siap.xml">
-        <publish render="siap.xml" sets="ivo_managed"/>
+      <service id="i" allowed="form,slap.xml" defaultRenderer="slap.xml">
+        <publish render="slap.xml" sets="ivo_managed"/>
         <publish render="form" sets="local"/>
         <dbCore queriedTable="main"/>
       </service>
@@ -147,13 +147,13 @@ def test_renderers_dr_lacks_are_dropped_with_their_publications(tmp_path):
         <publish render="form" sets="local" service="i"/>
         <dbCore queriedTable="main"/>
       </service>""")
-    assert rd.services[0].allowed == ("form", "siap.xml")  # rd knows DaCHS's renderers
+    assert rd.services[0].allowed == ("form", "slap.xml")  # rd knows DaCHS's renderers
     i, web = served(rd).services
-    assert i.allowed == ("form",) and i.unserved == ("siap.xml",)
+    assert i.allowed == ("form",) and i.unserved == ("slap.xml",)
     assert i.default_renderer == ""
     assert [p.render for p in i.publications] == ["form"]
     assert [(p.render, p.service) for p in web.publications] == [("form", "i")]
-    assert any("<publish> renderer 'siap.xml' is not implemented by DR yet; not "
+    assert any("<publish> renderer 'slap.xml' is not implemented by DR yet; not "
                "published" in w for w in rd.warnings)
 
 

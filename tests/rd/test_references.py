@@ -127,17 +127,18 @@ def test_system_references_work_in_every_spelling(tmp_path):
 
 def test_dachs_system_vocabulary_dr_lacks_warns_and_the_rest_loads(tmp_path):
     write(tmp_path, "res/q", """
-  <table id="main" onDisk="True" mixin="//siap#pgs">
+  <table id="main" onDisk="True" mixin="//epntap2#table-2_0">
     <column name="x" type="integer"/>
-    <column original="dateObs" description="from the mixin DR lacks"/>
+    <column original="time_min" description="from the mixin DR lacks"/>
   </table>
   <STREAM id="s"><FEED source="//ssap#hcd_condDescs"/></STREAM>
   <FEED source="s"/>""")
     rd = load_rd("res", tmp_path)
     assert [c.name for c in rd.table("main").columns] == ["x"]
     text = "\n".join(rd.warnings)
-    assert "q.rd:2: <table> //siap#pgs is DaCHS vocabulary DR does not provide yet" in text
-    assert "original 'dateObs' names nothing DR knows" in text
+    assert ("q.rd:2: <table> //epntap2#table-2_0 is DaCHS vocabulary DR does not "
+            "provide yet") in text
+    assert "original 'time_min' names nothing DR knows" in text
     assert "//ssap#hcd_condDescs is DaCHS vocabulary DR does not provide yet" in text
 
 

@@ -17,12 +17,13 @@ ENDPOINTS = [
     "/jplus/q/cone/form", "/tap", "/tap/sync", "/tap/async", "/tap/async/nosuchjob",
     "/tap/async/nosuchjob/phase", "/tap/async/nosuchjob/results/result",
     "/tap/async/nosuchjob/parameters/1", "/tap/capabilities", "/tap/availability",
-    "/tap/tables", "/tap/tables/califa.main", "/tap/examples", "/nowhere",
+    "/tap/tables", "/tap/tables/califa.main", "/tap/examples", "/datalink/dlmeta",
+    "/nowhere",
 ]
 PARAMETERS = ["LANG", "QUERY", "REQUEST", "RESPONSEFORMAT", "FORMAT", "MAXREC", "UPLOAD",
               "RA", "DEC", "SR", "VERB", "hscs_pos", "hscs_sr", "redshift", "_SORT", "_DIR",
               "_OFFSET", "PHASE", "WAIT", "LAST", "AFTER", "RUNID", "EXECUTIONDURATION",
-              "DESTRUCTION", "ACTION", "detail"]
+              "DESTRUCTION", "ACTION", "detail", "ID"]
 NASTY = ["", "0", "-1", "1e309", "nan", "9" * 5000, "10^20", "\x00", "%00", "ADQL",
          "SELECT TOP 1 * FROM califa.main", "t,param:t", "t,http://127.0.0.1:1/x",
          "RUN", "ABORT", "DELETE", "csv", "fits", "votable/td", "0001-01-01T00:00:00Z",

@@ -114,3 +114,29 @@ def test_the_image_and_jcmt_forms_list_products_with_previews(server, path):
     status, headers, data = server.get(
         urllib.parse.quote(_links(body, "dr-preview")[0], safe="/?="))
     assert status == 200 and data.startswith(PNG)
+
+
+JPLUS_STRIPE82 = (0.0, -0.6361)  # the J-PLUS-like field across RA 0
+JPLUS_FILTERS = {"uJAVA", "J0378", "J0395", "J0410", "J0430", "gSDSS", "J0515", "rSDSS",
+                 "J0660", "iSDSS", "J0861", "zSDSS"}
+
+
+def test_the_jplus_images_answer_sia_1_with_images_that_download(server):
+    sia = pyvo.dal.sia.SIAService(server.url + "/jplus/images/web/siap.xml")
+    results = sia.search(pos=JPLUS_STRIPE82, size=0.05, intersect="COVERS")
+    assert {r.bandpass_id for r in results} == JPLUS_FILTERS and len(results) == 12
+    record = next(r for r in results if r.bandpass_id == "rSDSS")
+    assert record.title == "JPLUS-20014 rSDSS" and record.instr == "T80Cam"
+    status, headers, data = server.get(record.acref[len(server.url):])
+    assert status == 200 and headers["Content-Type"] == "application/gzip"
+    with fits.open(io.BytesIO(gzip.decompress(data))) as hdus:
+        assert hdus[0].header["FILTER"] == "rSDSS"
+    assert len(sia.search(pos=JPLUS_STRIPE82, size=0.5, intersect="ENCLOSED")) == 12
+    assert len(sia.search(pos=JPLUS_STRIPE82, size=0.05, format="GRAPHIC")) == 0
+
+
+def test_the_jplus_image_form_searches_a_position_and_size(server):
+    status, _, body = server.get("/jplus/images/web/form?" + urllib.parse.urlencode(
+        {"hPOS": "0.0, -0.6361", "hSIZE": "0.05", "filter": "rSDSS"}))
+    assert status == 200, body[:400]
+    assert _links(body, "dr-product") == ["/getproduct/jplus/data/images/20014-rSDSS.fits.gz"]

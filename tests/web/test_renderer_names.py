@@ -13,8 +13,8 @@ from rd.vocabulary import DACHS_RENDERERS
 from tests.ingest.resources import CATALOG_TABLE, write_resource
 
 SERVICES = CATALOG_TABLE + """
-  <service id="images" allowed="form,siap.xml" defaultRenderer="siap.xml">
-    <publish render="siap.xml" sets="ivo_managed"/>
+  <service id="images" allowed="form,slap.xml" defaultRenderer="slap.xml">
+    <publish render="slap.xml" sets="ivo_managed"/>
     <dbCore queriedTable="main"/>
   </service>
   <service id="spectra" allowed="ssap.xml">
@@ -32,11 +32,11 @@ def test_val_warns_of_renderers_dr_does_not_serve_with_file_and_line(db):
     assert result.status == 0, result.err
     assert result.out.splitlines() == [
         "svc/q: 4 warnings",
-        f"    {rd}:12: <service> renderer(s) siap.xml not implemented by DR yet; served "
+        f"    {rd}:12: <service> renderer(s) slap.xml not implemented by DR yet; served "
         "as form only",
-        f"    {rd}:12: <service> default renderer 'siap.xml' is not implemented by DR "
+        f"    {rd}:12: <service> default renderer 'slap.xml' is not implemented by DR "
         "yet; ignored",
-        f"    {rd}:13: <publish> renderer 'siap.xml' is not implemented by DR yet; not "
+        f"    {rd}:13: <publish> renderer 'slap.xml' is not implemented by DR yet; not "
         "published",
         f"    {rd}:16: <service> service 'spectra' is unavailable: DR does not "
         "implement its renderer(s) ssap.xml yet"]
@@ -49,8 +49,8 @@ def test_the_server_binds_services_to_the_renderers_it_serves(db):
         fewer = load_state(load_config(db.env), conn, {"api"})
     images = state.rds["svc/q"].service("images")
     assert (images.allowed, images.unserved, images.default_renderer) == (
-        ("form",), ("siap.xml",), "")
+        ("form",), ("slap.xml",), "")
     assert state.unavailable_reason("svc/q", "spectra") == \
         "DR does not implement its renderer(s) ssap.xml yet"
     assert fewer.unavailable_reason("svc/q", "images") == \
-        "DR does not implement its renderer(s) form, siap.xml yet"
+        "DR does not implement its renderer(s) form, slap.xml yet"

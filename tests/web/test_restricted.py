@@ -88,7 +88,7 @@ def test_the_root_page_lists_only_what_anyone_may_use(restricted):
         assert hidden not in text, hidden
     # A service DR cannot serve is listed as such, with the reason.
     unavailable = text.split("Unavailable services", 1)[1].split("</ul>", 1)[0]
-    assert "Open images" in unavailable and "siap.xml" in unavailable
+    assert "Open images" in unavailable and "slap.xml" in unavailable
 
 
 def test_tap_acts_as_if_the_restricted_table_did_not_exist(restricted):
@@ -116,10 +116,10 @@ def test_dr_serve_logs_once_what_it_withholds(restricted):
 def test_a_service_dr_cannot_serve_says_why_in_its_availability(restricted):
     status, _, body = restricted.get("/archive/open/q/images/availability")
     assert status == 200
-    assert b"<avail:available>false</avail:available>" in body and b"siap.xml" in body
-    for path in ("/archive/open/q/images", "/archive/open/q/images/siap.xml",
+    assert b"<avail:available>false</avail:available>" in body and b"slap.xml" in body
+    for path in ("/archive/open/q/images", "/archive/open/q/images/slap.xml",
                  "/archive/open/q/images/form"):
         status, headers, body = restricted.get(path)
-        assert status == 503 and b"siap.xml" in body, path
+        assert status == 503 and b"slap.xml" in body, path
     status, headers, body = restricted.get("/archive/open/q/images/scs.xml")
     assert status == 503 and headers["Content-Type"].startswith(VOTABLE)

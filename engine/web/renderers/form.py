@@ -2,7 +2,8 @@
 
 The results table is written by the HTML table writer every RESPONSEFORMAT=html
 answer uses, with sort links in the headers.  Product columns link
-their files and show the previews anyone may see.  Results pages link the same
+their files and show the previews anyone may see, and link the DataLink
+document of products with a datalink service.  Results pages link the same
 query in the formats the registry labels for forms (the form renderer with
 RESPONSEFORMAT, streamed like any other result).
 """
@@ -62,16 +63,31 @@ def _headers(action: str, keep: list[tuple[str, str]], plan: QueryPlan,
     return headers + [Header(c.name) for c in plan.columns[len(plan.outputs):]]
 
 
-def _with_previews(cur, plan: QueryPlan, rows: list[tuple]) -> set[str]:
-    """The accrefs in the product columns of ``rows`` whose previews can be shown."""
+def _accrefs(plan: QueryPlan, rows: list[tuple]) -> set[str]:
+    """The accrefs in the product columns of ``rows``."""
     hints = streaming.display_hints(plan)
     where = [n for n, hint in enumerate(hints) if "type=product" in hint.split(",")]
-    accrefs = {row[n] for row in rows for n in where if isinstance(row[n], str)}
-    return store.with_previews(cur, accrefs, datetime.datetime.now(datetime.UTC).date())
+    return {row[n] for row in rows for n in where if isinstance(row[n], str)}
+
+
+def _with_links(cur, app: App, accrefs: set[str]) -> dict[str, str]:
+    """The URL of the DataLink document of each of ``accrefs`` whose product has a
+    datalink service this site serves (worker thread)."""
+    today = datetime.datetime.now(datetime.UTC).date()
+    authority = app.config.ivoa.authority
+    found = {}
+    for accref, key in store.datalink_services(cur, accrefs, today).items():
+        rd_id, _, service_id = key.rpartition("#")
+        bound = app.state.service(rd_id, service_id)
+        if bound is not None and "dlmeta" in bound.service.allowed:
+            found[accref] = urls.with_params(urls.service(rd_id, service_id, "dlmeta"),
+                                             [("ID", f"ivo://{authority}/~?{accref}")])
+    return found
 
 
 def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
-           sort: str | None, descending: bool, previews: set[str]) -> dict:
+           sort: str | None, descending: bool, previews: set[str],
+           links: dict[str, str]) -> dict:
     """The results part of the page; the table from the HTML table writer (worker
     thread)."""
     more = len(rows) > plan.limit
@@ -79,7 +95,8 @@ def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
     keep = [(k, v) for k, v in params.pairs() if k.upper() not in PAGING]
     writer = HTML.writer(plan.columns, css_class="results",
                          headers=_headers(action, keep, plan, sort, descending),
-                         hints=streaming.display_hints(plan), previews=previews)
+                         hints=streaming.display_hints(plan), previews=previews,
+                         links=links)
     table = (writer.head() + writer.batch(Batch.from_rows(plan.columns, rows))
              + writer.tail(Status.ok()))
     prev, nxt = _page_links(action, params, plan.offset, plan.limit, more)
@@ -140,8 +157,11 @@ class Form(ServiceRenderer):
                 cur.execute("SET LOCAL statement_timeout = '60s'")
                 cur.execute(plan.sql, plan.values)
                 rows = cur.fetchall()
-                previews = _with_previews(cur, plan, rows[:size])
-            return _table(action, params, plan, rows, sort, descending, previews)
+                accrefs = _accrefs(plan, rows[:size])
+                previews = store.with_previews(
+                    cur, accrefs, datetime.datetime.now(datetime.UTC).date())
+                links = _with_links(cur, app, accrefs)
+            return _table(action, params, plan, rows, sort, descending, previews, links)
 
         def done(result: dict) -> None:
             page["result"] = result

@@ -41,7 +41,7 @@
     </scsCore>
   </service>
 
-  <service id="images" allowed="siap.xml">
+  <service id="images" allowed="slap.xml">
     <meta name="title">Open images</meta>
     <scsCore queriedTable="main">
       <FEED source="//scs#coreDescs"/>

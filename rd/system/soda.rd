@@ -1,0 +1,157 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!-- DR's system RD for DataLink and SODA services: //soda#...
+
+     A service with a datalinkCore and the renderers dlmeta, dlget and dlasync
+     publishes datasets (rows of dc.products) by their publisher DIDs.  Its
+     core names the procedures below, with DaCHS's names, parameters and
+     streams, so RDs written for DaCHS load unchanged; what each does is done
+     by DR's own Python in engine/datalink (the descriptor, the links document,
+     the SODA parameters of the #cutout service descriptor) and engine/soda
+     (the cutout).  The bodies here are therefore empty: the names, the
+     parameters and their bindings are what DR reads.  A datalinkCore with
+     procedures of its own code loads with a warning; DR serves it as if it
+     applied the standard ones. -->
+<resource schema="dc">
+  <meta name="description">DataLink and SODA: links of datasets and cutouts.</meta>
+
+  <procDef type="descriptorGenerator" id="fromStandardPubDID">
+    <doc>Finds the dataset of a standard publisher DID (ivo://authority/~?accref)
+      in dc.products.  An ID that is not a URI is taken as an accref.</doc>
+    <setup>
+      <par key="accrefPrefix" description="only accrefs starting with this are
+        served by the service; others are not found">None</par>
+    </setup>
+  </procDef>
+
+  <procDef type="descriptorGenerator" id="fits_genDesc">
+    <doc>As fromStandardPubDID, for FITS images and cubes: the dataset's WCS
+      gives the ranges of the cutout parameters.</doc>
+    <setup>
+      <par key="accrefPrefix" description="only accrefs starting with this are
+        served by the service; others are not found">None</par>
+      <par key="descClass" description="ignored by DR">None</par>
+      <par key="qnd" description="ignored by DR (it reads headers with astropy)"
+        >True</par>
+    </setup>
+  </procDef>
+
+  <procDef type="metaMaker" id="fits_makeWCSParams">
+    <doc>The spatial cutout parameters POS, CIRCLE and POLYGON (and TIME and POL
+      where the dataset has such axes), with the dataset's footprint as their
+      limits.</doc>
+    <setup>
+      <par key="axisMetaOverrides" description="ignored by DR">{}</par>
+      <par key="stcs" description="ignored by DR">None</par>
+    </setup>
+  </procDef>
+
+  <procDef type="metaMaker" id="fits_makeBANDMeta">
+    <doc>The spectral cutout parameter BAND (metres in vacuum), with the
+      dataset's spectral coverage as its limits; fitsAxis 0 means none.</doc>
+    <setup>
+      <par key="fitsAxis" description="FITS axis (1-based) of the spectral
+        dimension">3</par>
+      <par key="wavelengthOverride" description="ignored by DR (it converts the
+        axis with astropy's WCS)">None</par>
+    </setup>
+  </procDef>
+
+  <procDef type="metaMaker" id="fits_makePixelMeta">
+    <doc>The cutout parameters PIXEL_1 ... PIXEL_n, pixel ranges along each
+      axis (DR's name for what fits_genPixelPar adds).</doc>
+  </procDef>
+
+  <procDef type="metaMaker" id="fits_makePOSMeta">
+    <doc>POS with the dataset's footprint (DR: as fits_makeWCSParams).</doc>
+  </procDef>
+
+  <procDef type="metaMaker" id="fits_makeCIRCLEMeta">
+    <doc>CIRCLE with the dataset's footprint (DR: as fits_makeWCSParams).</doc>
+  </procDef>
+
+  <procDef type="metaMaker" id="fits_makePOLYGONMeta">
+    <doc>POLYGON with the dataset's footprint (DR: as fits_makeWCSParams).</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_makeCIRCLESlice">
+    <doc>The CIRCLE part of the cutout (engine/soda).</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_makePOLYGONSlice">
+    <doc>The POLYGON part of the cutout (engine/soda).</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_makeSODAPOS">
+    <doc>The POS part of the cutout (engine/soda).</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_makeHDUList">
+    <doc>Opens the dataset's FITS file for the cutout functions.</doc>
+    <setup>
+      <par key="crop" description="ignored by DR: the cutout keeps the HDU cut
+        out">True</par>
+    </setup>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_makeBANDSlice">
+    <doc>The part of the BAND cutout along the spectral axis.</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_doWCSCutout">
+    <doc>Cuts the requested part out of the file (engine/soda); without cutout
+      parameters, the whole file is returned.</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="fits_doPixelCutout">
+    <doc>The PIXEL_n part of the cutout (DR's name for what fits_genPixelPar
+      adds).</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="generateProduct">
+    <doc>The dataset's file as it is.</doc>
+    <setup>
+      <par key="requireMimes" description="media types the service accepts"
+        >frozenset()</par>
+    </setup>
+  </procDef>
+
+  <procDef type="dataFormatter" id="fits_formatHDUs">
+    <doc>Writes the cutout as a FITS file.</doc>
+  </procDef>
+
+  <procDef type="dataFormatter" id="trivialFormatter">
+    <doc>Returns the data as the data functions left it.</doc>
+  </procDef>
+
+  <!-- BAND for a FITS cube: its parameter and its slice. -->
+  <STREAM id="fits_standardBANDCutout">
+    <DEFAULTS spectralAxis="0" wavelengthOverride="None"/>
+    <metaMaker procDef="//soda#fits_makeBANDMeta">
+      <bind key="fitsAxis">\spectralAxis</bind>
+      <bind key="wavelengthOverride">\wavelengthOverride</bind>
+    </metaMaker>
+    <dataFunction procDef="//soda#fits_makeBANDSlice"/>
+  </STREAM>
+
+  <!-- PIXEL_n cutouts along each axis of a FITS image or cube. -->
+  <STREAM id="fits_genPixelPar">
+    <metaMaker procDef="//soda#fits_makePixelMeta"/>
+    <dataFunction procDef="//soda#fits_doPixelCutout"/>
+  </STREAM>
+
+  <!-- KIND=HEADER (DaCHS): not offered by DR, so this adds nothing. -->
+  <STREAM id="fits_genKindPar">
+  </STREAM>
+
+  <!-- Every standard SODA function for FITS images and cubes: POS, CIRCLE, POLYGON (TIME, POL), BAND when spectralAxis names the spectral axis, and PIXEL_n. Needs a descriptorGenerator, usually //soda#fits_genDesc. -->
+  <STREAM id="fits_standardDLFuncs">
+    <DEFAULTS spectralAxis="0" stcs="" wavelengthOverride="None"/>
+    <metaMaker procDef="//soda#fits_makeWCSParams"/>
+    <dataFunction procDef="//soda#fits_makeHDUList"/>
+    <FEED source="//soda#fits_standardBANDCutout" spectralAxis="\spectralAxis"
+      wavelengthOverride="\wavelengthOverride"/>
+    <FEED source="//soda#fits_genPixelPar"/>
+    <dataFunction procDef="//soda#fits_doWCSCutout"/>
+    <dataFormatter procDef="//soda#fits_formatHDUs"/>
+  </STREAM>
+</resource>
