@@ -26,3 +26,8 @@ class ProtocolError(DRError):
         super().__init__(message, hint=hint)
         self.param = param
         self.status = status
+
+
+class AccountError(DRError):
+    """An account operation cannot be done: an unknown user or group, a name or
+    password DR refuses, a token that does not exist."""

@@ -128,6 +128,34 @@ STEPS: Sequence[str] = (
         datalink text);
     CREATE INDEX ON dc.products (source_table);
     """,
+    # 6: accounts (engine/accounts/): users with argon2id password hashes, groups,
+    # who is in which (every user is in the group of their own name, as in
+    # DaCHS), and bearer tokens, kept as the sha256 of their secret.
+    """
+    CREATE TABLE dc.users (
+        name text PRIMARY KEY,
+        password_hash text NOT NULL,          -- argon2id, PHC string format
+        remarks text NOT NULL DEFAULT '',
+        disabled boolean NOT NULL DEFAULT false,
+        created timestamptz NOT NULL DEFAULT now(),
+        password_changed timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE dc.groups (
+        name text PRIMARY KEY,
+        created timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE dc.memberships (
+        username text NOT NULL REFERENCES dc.users ON DELETE CASCADE,
+        groupname text NOT NULL REFERENCES dc.groups ON DELETE CASCADE,
+        PRIMARY KEY (username, groupname));
+    CREATE INDEX ON dc.memberships (groupname);
+    CREATE TABLE dc.tokens (
+        token_id serial PRIMARY KEY,
+        digest text NOT NULL UNIQUE,          -- sha256 of the secret, hex
+        username text NOT NULL REFERENCES dc.users ON DELETE CASCADE,
+        label text NOT NULL DEFAULT '',
+        created timestamptz NOT NULL DEFAULT now(),
+        revoked timestamptz);
+    CREATE INDEX ON dc.tokens (username);
+    """,
 )
 
 

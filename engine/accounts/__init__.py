@@ -1,0 +1,35 @@
+"""Accounts: users, groups, passwords and bearer tokens in ``dc``; login backoff.
+
+The tables are made by step 6 of engine/install.py; ``dr admin`` manages them
+(engine/commands/admincmd.py).  Nothing here is wired into request handling
+yet: until it is, restricted resources stay withheld from everyone
+(engine/web/access.py).
+"""
+
+from engine.accounts.backoff import Backoff
+from engine.accounts.tokens import (
+    NewToken,
+    TokenInfo,
+    list_tokens,
+    make_token,
+    revoke_token,
+    verify_token,
+)
+from engine.accounts.users import (
+    UserInfo,
+    add_to_group,
+    add_user,
+    delete_user,
+    groups_of,
+    list_users,
+    remove_from_group,
+    set_password,
+    verify_password,
+)
+
+__all__ = [
+    "Backoff", "NewToken", "TokenInfo", "UserInfo", "add_to_group", "add_user",
+    "delete_user", "groups_of", "list_tokens", "list_users", "make_token",
+    "remove_from_group", "revoke_token", "set_password", "verify_password",
+    "verify_token",
+]
