@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from rd.datalinkcode import compile_meta_makers
 from rd.elements.resource import Resource
 from rd.errors import DRError, RDError
 from rd.importing import ImportGrammar
@@ -89,6 +90,8 @@ def load_rd_file(path: Path, rd_id: str, inputs_dir: Path | None = None) -> Reso
                 rd.compiled[id(make)] = compile_rowmaker(rowmaker, table)
         with _no_traceback(shown, data.grammar):
             rd.compiled[id(data.grammar)] = compile_grammar_procs(data.grammar)
+    with _no_traceback(shown):
+        rd.compiled.update(compile_meta_makers(rd))
     return rd
 
 

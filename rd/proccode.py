@@ -1,4 +1,5 @@
-"""Compiling procedure applications (``apply``, ``rowfilter``, ``sourceFields``) once, at load.
+"""Compiling procedure applications (``apply``, ``rowfilter``, ``sourceFields``,
+``metaMaker``...) once, at load.
 
 An application becomes one Python function with its own globals: the
 rowmaker functions, ``rd``, ``parent`` and what the caller adds
@@ -30,6 +31,8 @@ from rd.structure import Element
 # minus what DR passes as globals instead).
 SIGNATURES = {"apply": ("vars", "result"), "rowfilter": ("row", "rowIter"),
               "sourceFields": ("sourceToken", "data"),
+              # datalinkCore: the dataset an ID names (rd/datalinkcode.py)
+              "metaMaker": ("self", "descriptor"),
               # embeddedGrammar: methods of its row iterator (grammars/embedded.py)
               "iterator": ("self",), "pargetter": ("self",)}
 

@@ -7,8 +7,9 @@ name a row of dc.products.  A dataset gets ``#this`` (its file at
 the ancillary file sets of its parent row (engine/products/ancillary.py: the
 tables with a foreign key to the same catalogue row as the dataset's table),
 and, when the service offers SODA parameters, ``#cutout`` naming a service
-descriptor with the dataset's own parameter ranges.  An ID that names
-nothing here, or a dataset the service does not serve, is a NotFoundFault
+descriptor with the dataset's own parameter ranges; then the links the
+metaMakers of the RD's own code add (engine/datalink/metamakers.py).  An ID
+that names nothing here, or a dataset the service does not serve, is a NotFoundFault
 row; so is a restricted (embargoed) one, with the very same message, so
 the document says nothing of whether such a file exists (DataLink 1.1
 names no fault for it, and STILTS datalinklint accepts only its own
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.datalink.document import Link
+from engine.datalink.metamakers import extra_links
 from engine.datalink.recipe import Recipe
 from engine.db.identifiers import q, qualified
 from engine.formats.servicedesc import InputParam, ServiceDescriptor
@@ -100,15 +102,8 @@ def _this(ident: str, product: Product, where: Where) -> Link:
     if product.remote:
         return Link(ident, product.access_path, semantics="#this",
                     description="The dataset (elsewhere)", content_type=product.mime)
-    mime, size = product.mime, product.accsize
-    try:
-        path = local.local_file(product.access_path, where.inputs_dir)
-        with open(path, "rb") as f:
-            gzipped = f.read(2) == local.GZIP_MAGIC
-        mime = local.served_type(product.mime, gzipped)
-        size = path.stat().st_size
-    except (OSError, local.OutsideInputs):
-        pass  # /getproduct says what is wrong with it
+    mime, size = local.served_as(product.access_path, product.mime, product.accsize,
+                                 where.inputs_dir)
     return Link(ident, where.product_url(product.accref), semantics="#this",
                 description="The dataset itself", content_type=mime,
                 content_length=size)
@@ -209,4 +204,5 @@ def links_for(cur, ids: Sequence[str], recipe: Recipe, where: Where, *,
         if cutout is not None:
             links.append(cutout[0])
             descriptors += cutout[1]
+        links += extra_links(cur, ident, ident, product, recipe, where)
     return links, descriptors

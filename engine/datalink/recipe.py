@@ -3,8 +3,10 @@
 DR does not run DaCHS's datalink code: the //soda procedures a core applies
 (rd/system/soda.rd) name behaviours DR implements itself.  A :class:`Recipe`
 records which: the accref prefix of the descriptor generator and which SODA
-parameters the #cutout service descriptor offers.  Applications of code of
-their own are listed in ``ignored`` (the server logs them): DR serves the
+parameters the #cutout service descriptor offers.  The one kind of code of
+the RD's own DR runs is a metaMaker's (compiled when the RD loaded,
+rd/datalinkcode.py): the recipe carries them, in RD order.  Other
+applications of code of their own are listed in ``ignored``: DR serves the
 service as if it applied the standard procedures.
 """
 
@@ -13,7 +15,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from rd.datalinkcode import runs_own_code
 from rd.elements.service import DatalinkCore
+from rd.proccode import CompiledProc
 
 DESCRIPTORS = ("//soda#fits_genDesc", "//soda#fromStandardPubDID")
 SPATIAL = frozenset({"//soda#fits_makeWCSParams", "//soda#fits_makePOSMeta",
@@ -35,6 +39,8 @@ class Recipe:
     pixels: bool = False       # PIXEL_n
     cutouts: bool = False      # dlget/dlasync cut (else they return the whole file)
     ignored: tuple[str, ...] = ()
+    fits: bool = False         # descriptors are FITS ones (//soda#fits_genDesc)
+    makers: tuple[CompiledProc, ...] = ()  # metaMakers of the RD's own code
 
     @property
     def soda(self) -> bool:
@@ -59,10 +65,15 @@ def _binding(app, key: str) -> str | None:
 
 def recipe_of(core: DatalinkCore) -> Recipe:
     """The recipe of ``core`` (pure: reads the RD elements)."""
-    prefix, ignored, names = None, [], set()
+    prefix, ignored, names, makers = None, [], set(), []
+    compiled = getattr(core.rd, "compiled", {})
     for tag in ("descriptorGenerator", "metaMaker", "dataFunction", "dataFormatter"):
         for app in core.procs(tag):
             if app.unavailable:
+                continue
+            if tag == "metaMaker" and runs_own_code(app):
+                if id(app) in compiled:
+                    makers.append(compiled[id(app)])
                 continue
             if not app.proc_def:
                 ignored.append(f"<{tag}> {app.label()} (code of its own)")
@@ -77,4 +88,5 @@ def recipe_of(core: DatalinkCore) -> Recipe:
                 if axis in (None, "0", ""):
                     names.discard(BAND)
     return Recipe(prefix, bool(SPATIAL & names), BAND in names, PIXELS in names,
-                  bool(CUTTING & names), tuple(ignored))
+                  bool(CUTTING & names), tuple(ignored),
+                  fits="//soda#fits_genDesc" in names, makers=tuple(makers))

@@ -7,7 +7,8 @@ result VOTables hold that the links descriptor refers to
 (engine/formats/servicedesc.py), and the rows of the document carry the ID
 as given, so pyvo can match them to its rows.  The caller says for each
 product which service answers for it (:class:`Handler`): its datalink service
-(``dc.products.datalink``) or, for products without one, the basic links
+(``dc.products.datalink``), whose metaMakers of the RD's own code run too,
+or, for products without one, the basic links
 (#this, #preview, #auxiliary) that a service without SODA gives.  Descriptors
 are numbered across the whole document.
 """

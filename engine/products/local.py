@@ -123,3 +123,16 @@ def served_type(mime: str | None, gzipped: bool) -> str:
     if gzipped and (mime or "").lower() not in COMPRESSED_TYPES:
         return GZIP_TYPE
     return mime or "application/octet-stream"
+
+
+def served_as(access_path: str, mime: str | None, size: int | None,
+              inputs_dir: Path) -> tuple[str, int | None]:
+    """The Content-Type and Content-Length /getproduct serves a local product
+    with (``mime`` and ``size`` as recorded when the file cannot be read)."""
+    try:
+        path = local_file(access_path, inputs_dir)
+        with open(path, "rb") as f:
+            gzipped = f.read(2) == GZIP_MAGIC
+        return served_type(mime, gzipped), path.stat().st_size
+    except (OSError, OutsideInputs):
+        return mime or "application/octet-stream", size  # /getproduct says what is wrong

@@ -271,13 +271,40 @@
   <service id="dl" allowed="dlget,dlmeta,dlasync">
     <meta name="title">CALIFA-like cubes: DataLink and SODA cutouts</meta>
     <meta name="description">The links of each datacube (the file, its preview,
-      the galaxy's ancillary files) and cutouts of it by position, wavelength
-      and pixel range.</meta>
+      the galaxy's ancillary files, the spectrum integrated over a V500 cube,
+      the galaxy's cube of the other set-up) and cutouts of it by position,
+      wavelength and pixel range.</meta>
     <datalinkCore>
       <descriptorGenerator procDef="//soda#fits_genDesc">
         <bind key="accrefPrefix">"califa/data/cubes/"</bind>
       </descriptorGenerator>
       <FEED source="//soda#fits_standardDLFuncs" spectralAxis="3"/>
+      <!-- The galaxy's integrated spectrum (its ancillary intspec file) is
+        made from its V500 cube: the cube's #derivation. -->
+      <metaMaker semantics="#derivation">
+        <code>
+          name, setup = descriptor.accref.split("/")[-1].split(".")[:2]
+          if setup == "V500":
+            yield descriptor.makeLinkFromFile(
+              "data/ancillary/%s.intspec.fits" % name,
+              description="The spectrum of the galaxy integrated over this cube "
+                "(3745-7500 Angstrom)")
+        </code>
+      </metaMaker>
+      <!-- The V500 and V1200 cubes of a galaxy are separate observations of it
+        with different gratings, neither made from the other: DataLink's
+        #counterpart (same target, unrelated provenance).  Not every galaxy
+        has a V1200 cube. -->
+      <metaMaker semantics="#counterpart">
+        <code>
+          name, setup = descriptor.accref.split("/")[-1].split(".")[:2]
+          other = {"V500": "V1200", "V1200": "V500"}[setup]
+          yield descriptor.makeLinkFromFile(
+            "data/cubes/%s.%s.rscube.fits.gz" % (name, other),
+            description="The %s cube of the same galaxy" % other,
+            suppressMissing=(other == "V1200"))
+        </code>
+      </metaMaker>
     </datalinkCore>
   </service>
 

@@ -4,7 +4,9 @@
 DR does not run DaCHS's datalink code: the engine (engine/datalink) knows the
 ``//soda#…`` procedures an application names (rd/system/soda.rd documents
 them) and does what they do in its own Python.  These elements only carry
-what the RD says: the procDef applied and its bindings.
+what the RD says: the procDef applied and its bindings.  The one exception
+is a ``metaMaker`` of the RD's own code, which only adds links: DR compiles
+and runs it (rd/datalinkcode.py).
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ class DescriptorGenerator(ProcApp):
 class MetaMaker(ProcApp):
     tag = "metaMaker"
     doc = ("Adds parameters of the service descriptor or links to a datalink "
-           "document (//soda#fits_makeWCSParams, //soda#fits_makeBANDMeta...).")
+           "document (//soda#fits_makeWCSParams, //soda#fits_makeBANDMeta...); "
+           "code of its own yields LinkDefs and DatalinkFaults for the "
+           "descriptor of the dataset.")
     required_type = "metaMaker"
     attrs = ProcApp.attrs + (
         Attr("semantics", default="http://dc.g-vo.org/datalink#other",
-             doc="the semantics of the links it makes"),
+             doc="the semantics of the links it makes (unless a LinkDef gives "
+                 "its own) and of the fault row when its code fails"),
     )
 
 

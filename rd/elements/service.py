@@ -205,21 +205,17 @@ class DatalinkCore(Core):
     # Datalink code of the RD's own that DR cannot stand in for: a descriptor
     # generator decides which datasets an ID reaches, data functions and
     # formatters what a client gets.  Such a core's services are unavailable
-    # (fail closed); metaMakers of its own only add links, and are left out.
+    # (fail closed).  metaMakers of its own only add links to datasets already
+    # found: DR runs them (rd/datalinkcode.py).
     DECIDING = ("descriptorGenerator", "dataFunction", "dataFormatter")
 
     def finish(self) -> None:
         Element.finish(self)
         self.unservable: str | None = None
         for app in self.child_elements:
-            if app.tag not in PROC_CHILDREN or getattr(app, "proc_def", None):
-                continue
-            if app.tag in self.DECIDING:
+            if app.tag in self.DECIDING and not getattr(app, "proc_def", None):
                 self.unservable = self.unservable or (
                     f"DR does not run a <{app.tag}> of the RD's own code")
-            else:
-                app.warn("DR does not run datalink code of its own; the links this "
-                         "metaMaker would add are left out")
         # Its output is the links table, not columns of a queried table.
         self.add_child(OutputTable(self, self.pos))
 

@@ -8,9 +8,10 @@
      by DR's own Python in engine/datalink (the descriptor, the links document,
      the SODA parameters of the #cutout service descriptor) and engine/soda
      (the cutout).  The bodies here are therefore empty: the names, the
-     parameters and their bindings are what DR reads.  A datalinkCore with
-     procedures of its own code loads with a warning; DR serves it as if it
-     applied the standard ones. -->
+     parameters and their bindings are what DR reads.  A metaMaker of the
+     RD's own code is run (rd/datalinkcode.py); a datalinkCore whose
+     descriptorGenerator, dataFunction or dataFormatter is code of its own
+     makes its services unavailable. -->
 <resource schema="dc">
   <meta name="description">DataLink and SODA: links of datasets and cutouts.</meta>
 

@@ -1,10 +1,13 @@
 """The demo's datalink services: a CALIFA-like cube's links (its galaxy's stamp and
-spectrum as #auxiliary) and a BAND cutout of a JCMT-like frequency cube."""
+spectrum as #auxiliary; the spectrum as the V500 cube's #derivation and the cube
+of the other set-up as #counterpart, from the RD's metaMakers) and a BAND cutout
+of a JCMT-like frequency cube."""
 
 from __future__ import annotations
 
 import io
 import urllib.parse
+import urllib.request
 
 import astropy.units as u
 import numpy as np
@@ -49,6 +52,26 @@ def test_a_califa_cube_links_its_file_preview_galaxy_files_and_cutouts(demo):
     band = {p.name: p for p in group.entries}["BAND"]
     low, high = np.ravel(band.values.min)[0], np.ravel(band.values.max)[0]
     assert 3.7e-7 < low < 3.8e-7 and 7.4e-7 < high < 7.6e-7  # V500: 3745-7500 A
+
+
+def test_the_cubes_metamakers_link_the_derived_spectrum_and_the_other_setup(demo):
+    v1200 = CUBE.replace(".V500.", ".V1200.")
+    spectrum = "califa/data/ancillary/NGC5947.intspec.fits"
+    results = links(demo, "califa/cubes/dl", CUBE)
+    derived, = results.bysemantics("#derivation", include_narrower=False)
+    assert derived.access_url == f"{demo.url}/getproduct/{spectrum}"
+    assert derived.content_length == (INPUTS / spectrum).stat().st_size
+    other, = results.bysemantics("#counterpart", include_narrower=False)
+    assert other.access_url == f"{demo.url}/getproduct/{v1200}"
+    assert other.content_type == "application/gzip"
+    # the spectrum is made from the V500 cube only
+    results = links(demo, "califa/cubes/dl", v1200)
+    assert not list(results.bysemantics("#derivation", include_narrower=False))
+    other, = results.bysemantics("#counterpart", include_narrower=False)
+    assert other.access_url == f"{demo.url}/getproduct/{CUBE}"
+    with urllib.request.urlopen(derived.access_url, timeout=60) as response:
+        header = fits.getheader(io.BytesIO(response.read()))
+    assert (header["OBJECT"], header["FILESET"]) == ("NGC 5947", "intspec")
 
 
 def test_a_band_cutout_of_a_jcmt_frequency_cube_is_its_slab(demo):
