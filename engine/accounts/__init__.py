@@ -1,9 +1,8 @@
 """Accounts: users, groups, passwords and bearer tokens in ``dc``; login backoff.
 
 The tables are made by step 6 of engine/install.py; ``dr admin`` manages them
-(engine/commands/admincmd.py).  Nothing here is wired into request handling
-yet: until it is, restricted resources stay withheld from everyone
-(engine/web/access.py).
+(engine/commands/admincmd.py); engine/web/authenticate.py checks requests'
+credentials with them, and engine/web/access.py says where that counts.
 """
 
 from engine.accounts.backoff import Backoff

@@ -1,4 +1,5 @@
-"""What an RD restricts, and whether a request's caller may have it (fail closed).
+"""What an RD restricts, which protocols honour accounts, and whether a caller may
+have a restricted thing (fail closed).
 
 An RD restricts a service with ``limitTo`` (a group), a table with
 ``readGroups`` and a product (a file) with an embargo date in the future
@@ -6,26 +7,62 @@ An RD restricts a service with ``limitTo`` (a group), a table with
 queries is, or when its fixed query names a restricted table, and a product
 when its table is.  A caller gets a
 restricted thing only when their :class:`~engine.web.context.RequestContext`
-is in every group it asks for — and until accounts exist no request has
-groups, so restricted things are served to nobody: the router answers 403,
-the root page leaves them out and the server logs them once when it loads
-the RDs.  TAP applies the same rule to tables through
-:func:`engine.tap.tables.table_map`.
+is in every group it asks for.  A refusal is a 401 for an anonymous caller
+(credentials could help; the error carries ``WWW-Authenticate``) and a 403
+for a user lacking a group.
+
+Only the protocols in :data:`HONOURS_ACCOUNTS` see the caller: their whole
+path has been checked to apply these rules per user.  Every other protocol
+sees every caller as nobody (:func:`as_seen_by`), so what is restricted stays
+withheld from everyone there, with a 403 that says so — TAP (which then acts
+as if restricted tables did not exist) among them.  The server logs what it
+restricts once when it loads the RDs.  TAP applies the same rule to tables
+through :func:`engine.tap.tables.table_map`.
 """
 
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.config import Config
+from engine.errors import ProtocolError
 from engine.products.store import Product
 from engine.services.core import BoundService
 from engine.web.context import RequestContext
 from engine.web.state import SiteState
 from rd.elements.service import FixedQueryCore
 from rd.elements.table import Table
+
+# The protocols (a service renderer's name, a site page's first path segment, ""
+# for the root page) whose every path applies restrictions per caller: the
+# service renderers under the router's single check, products and previews,
+# table pages, the root page.  Any name not here sees every caller as nobody.
+HONOURS_ACCOUNTS = frozenset({
+    "", "static", "tableinfo", "getproduct",
+    "form", "scs.xml", "api", "siap.xml",
+    "availability", "capabilities", "tables", "tableMetadata",
+})
+# Why the others withhold restricted things from everyone, for their 403s.
+WITHHOLDING_REASONS = {
+    "tap": "TAP does not check TAP_SCHEMA, uploads and job ownership per user yet",
+    "siap2.xml": "SIA 2 over ivoa.obscore does not check its rows per user yet",
+    "dlmeta": "DataLink does not check its links per user yet",
+    "dlget": "SODA does not check its cutouts per user yet",
+    "dlasync": "async SODA does not check its jobs per user yet",
+    "datalink": "the site-wide DataLink does not check its links per user yet",
+}
+
+
+def as_seen_by(protocol: str, context: RequestContext) -> RequestContext:
+    """The caller as ``protocol`` sees them: themselves where it honours accounts,
+    nobody anywhere else (fail closed)."""
+    if protocol in HONOURS_ACCOUNTS:
+        return context
+    return RequestContext(withheld_by=protocol)
 
 
 @dataclass(frozen=True)
@@ -86,31 +123,63 @@ def product_restrictions(table: Table, product: Product,
 
 
 def refusal(context: RequestContext, restrictions: list[Restriction],
-            what: str) -> str | None:
-    """Why the caller may not have ``what`` (a 403's message), or None."""
+            what: str) -> ProtocolError | None:
+    """Why the caller may not have ``what`` — a 401 when anonymous, a 403 when a
+    user lacks a group or the protocol withholds it from all — or None."""
     missing = [r for r in restrictions if not context.in_any(r.groups)]
     if not missing:
         return None
     reasons = "; ".join(r.reason for r in missing)
-    return (f"{what} is restricted ({reasons}). This server has no user accounts yet, "
-            "so it serves restricted resources to nobody.")
+    if context.withheld_by is not None:
+        why = WITHHOLDING_REASONS.get(context.withheld_by,
+                                      f"{context.withheld_by} does not honour accounts")
+        return ProtocolError(f"{what} is restricted ({reasons}), and not served here "
+                             f"to anybody: {why}.", status=403)
+    if context.user is None:
+        return ProtocolError(f"{what} is restricted ({reasons}); authenticate (HTTP "
+                             "Basic or a bearer token) as a member of the group.",
+                             status=401)
+    return ProtocolError(f"{what} is restricted ({reasons}); the user {context.user} "
+                         "is not in the group.", status=403)
 
 
 def service_refusal(context: RequestContext, state: SiteState,
-                    bound: BoundService) -> str | None:
+                    bound: BoundService) -> ProtocolError | None:
     return refusal(context, service_restrictions(state, bound),
                    f"The service {bound.rd.rd_id}/{bound.id}")
 
 
-def table_refusal(context: RequestContext, table: Table) -> str | None:
+def table_refusal(context: RequestContext, table: Table) -> ProtocolError | None:
     return refusal(context, table_restrictions(table), f"The table {table.qualified_name}")
 
 
 def withheld(state: SiteState) -> list[str]:
-    """Everything restricted, one line each, for the log (nobody is in any group)."""
+    """Everything restricted, one line each, for the log."""
     lines = [f"service {key[0]}/{key[1]} ({'; '.join(r.reason for r in found)})"
              for key, bound in sorted(state.services.items())
              if (found := service_restrictions(state, bound))]
     lines += [f"table {t.qualified_name} (readGroups {_names(t.read_groups)})"
               for t in _restricted_tables(state)]
     return lines
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warning(config: Config, restricted: list[str]) -> str | None:
+    """A warning when restricted things are served over plain http to other machines:
+    passwords and tokens would then cross the network in clear text."""
+    if not restricted or config.web.server_url.lower().startswith("https://"):
+        return None
+    if _loopback(config.web.bind_address):
+        return None
+    return (f"serving {len(restricted)} restricted resource(s) over plain http on "
+            f"{config.web.bind_address} (serverURL {config.web.server_url}): passwords "
+            "and tokens cross the network in clear text; put DR behind an https proxy "
+            "and set serverURL to its https address")

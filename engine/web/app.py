@@ -13,7 +13,7 @@ from typing import Any
 from twisted.internet.defer import Deferred
 
 from engine.config import Config
-from engine.web.access import withheld
+from engine.web.access import HONOURS_ACCOUNTS, plain_http_warning, withheld
 from engine.web.dbpool import DBPool
 from engine.web.state import SiteState, load_state
 from engine.web.templates import make_environment, render
@@ -52,9 +52,13 @@ class App:
                      len(state.broken))
             restricted = withheld(state)
             if restricted:
-                log.warning("withholding %d restricted resource(s): there are no user "
-                            "accounts yet, so they are served to nobody: %s",
-                            len(restricted), "; ".join(restricted))
+                log.warning("restricting %d resource(s) to their groups (honoured by %s; "
+                            "withheld from everyone elsewhere): %s", len(restricted),
+                            ", ".join(sorted(p or "/" for p in HONOURS_ACCOUNTS)),
+                            "; ".join(restricted))
+            warning = plain_http_warning(self.config, restricted)
+            if warning:
+                log.warning("%s", warning)
             return state
 
         def failed(failure):

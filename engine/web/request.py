@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import mmap
+import time
 from http import HTTPStatus
 from typing import Any
 
@@ -107,11 +108,14 @@ class _Discard:
 class Request(server.Request):
     """A request whose body is bounded and whose parameters DR parses itself.
 
-    ``context`` is its caller, set by the site before routing."""
+    ``context`` is its caller, set before routing from what the site's
+    ``identify`` finds (which may take a while: a password check runs in a
+    worker thread); the request is routed only then."""
 
     body_limit: int | None = None
     gone = False
     context: RequestContext = ANONYMOUS
+    auth_failure: ProtocolError | None = None  # why its credentials failed
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,6 +172,7 @@ class Request(server.Request):
     # -- parameters ------------------------------------------------------------------
 
     def process(self) -> None:
+        self.started = time.monotonic()
         try:
             self._parse_parameters()
         except ProtocolError as exc:
@@ -177,6 +182,34 @@ class Request(server.Request):
             log.error("cannot parse the request to %s\n%s",
                       self.uri.decode("utf-8", "replace"), Failure().getTraceback())
             self._answer_early(400, "the request could not be read")
+            return
+        d = self.channel.site.identify(self)
+        d.addCallbacks(self._identified, self._unidentified).addErrback(self._crashed)
+
+    def _identified(self, context: RequestContext) -> None:
+        self.context = context
+        self._route()
+
+    def _unidentified(self, failure: Failure) -> None:
+        """Credentials that failed: the resource the path names answers the failure."""
+        exc = failure.value
+        if not isinstance(exc, ProtocolError):
+            log.error("cannot check the credentials of a request to %s\n%s",
+                      self.uri.decode("utf-8", "replace"), failure.getTraceback())
+            exc = ProtocolError("the credentials could not be checked; it has been "
+                                "logged", status=500)
+        self.auth_failure = exc
+        self._route()
+
+    def _crashed(self, failure: Failure) -> None:
+        log.error("cannot serve %s\n%s", self.uri.decode("utf-8", "replace"),
+                  failure.getTraceback())
+        if not (self.gone or self.finished or self.startedWriting):
+            self._answer_early(500, "something went wrong on the server; it has been "
+                                    "logged")
+
+    def _route(self) -> None:
+        if self.gone:  # left while its credentials were checked
             return
         super().process()
 

@@ -125,10 +125,10 @@ class Collection(NotFound):
     isLeaf = False
 
 
-def refused(endpoint: Endpoint, message: str) -> Failing:
-    """``endpoint`` refused to the caller: a 403 in its error format."""
-    return Failing(endpoint.app, endpoint.error_format, ProtocolError(message, status=403),
-                   "Restricted")
+def refused(endpoint: Endpoint, refusal: ProtocolError) -> Failing:
+    """``endpoint`` refused to the caller (engine.web.access: a 401 or 403) in its
+    error format."""
+    return Failing(endpoint.app, endpoint.error_format, refusal, "Restricted")
 
 
 class ServiceRenderer(Endpoint):

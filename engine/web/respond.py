@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.errors import ProtocolError
 from engine.web import errors
+from engine.web.context import CHALLENGES
 
 # The error formats a resource may answer in (engine.web.resource.Endpoint).
 ERROR_FORMATS = ("html", "dali", "scs", "text")
@@ -27,10 +28,15 @@ def finish(request: Any, body: bytes) -> None:
 
 
 def error_headers(request: Any, exc: ProtocolError) -> None:
-    """Headers an error asks for: Retry-After on a 503 (busy, database down)."""
+    """Headers an error asks for: Retry-After on a 503 (busy, database down), the
+    WWW-Authenticate challenges on a 401."""
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         request.setHeader(b"retry-after", str(retry_after).encode())
+    if exc.status == 401:
+        challenges = getattr(exc, "challenges", None) or CHALLENGES
+        request.responseHeaders.setRawHeaders(
+            b"www-authenticate", [c.encode("ascii") for c in challenges])
 
 
 def html_error(app: Any, request: Any, status: int, title: str, message: str) -> bytes:

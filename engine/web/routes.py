@@ -17,8 +17,11 @@ RD ids may contain slashes (``califa/fits``): below the root, segments are
 collected until the path so far is an RD id and the next segment one of its
 services.  Lookups use the site's current state, so ``dr serve reload`` needs
 no new tree.  Restrictions are checked here, once, when a request reaches a
-service (:mod:`engine.web.access`): a restricted service answers 403 to every
-renderer, in that renderer's error format.
+service's renderer (:mod:`engine.web.access`): a restricted service answers
+401 (anonymous) or 403 (a user outside its groups) in that renderer's error
+format.  Here too, where the path enters a protocol, the caller is narrowed to
+what that protocol honours (:func:`engine.web.access.as_seen_by`): nobody,
+for those not listed in ``access.HONOURS_ACCOUNTS``.
 
 Adding a renderer (say ``siap.xml``): write ``engine/web/renderers/siap.py``
 with one class::
@@ -39,8 +42,10 @@ and add ``"siap.xml": siap.SIAP`` to SERVICE_RENDERERS below: that one line
 is all.  The server binds services to these names (engine/web/state.py) and
 ``dr val`` checks RDs against them; rd itself knows only DaCHS's renderer
 vocabulary (rd/vocabulary.py), so a name DaCHS lacks is an RD error.  405 +
-Allow, HEAD, 404s, 403s for restricted services and errors in its format come
-from here and from :class:`engine.web.resource.Endpoint`.
+Allow, HEAD, 404s, 401s and 403s for restricted services and errors in its format
+come from here and from :class:`engine.web.resource.Endpoint`.  Until its name is
+added to ``access.HONOURS_ACCOUNTS`` (once its whole path checks restrictions per
+user), a new renderer sees every caller as nobody.
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ from engine.web.resource import (
     NotFound,
     ServiceRenderer,
     refused,
+    segment,
 )
 
 # Renderers of RD services, by the name RDs give in ``allowed`` and URLs end in:
@@ -123,6 +129,12 @@ class Root(pages.RootPage):
             self.putChild(name.encode(), page(app))
         self.putChild(b"tap", tap_tree(app))
 
+    def getChildWithDefault(self, path: bytes, request: Any) -> resource.Resource:
+        name = segment(path)
+        if name in SITE_PAGES or name == "tap":  # the fixed children (putChild)
+            request.context = access.as_seen_by(name, request.context)
+        return super().getChildWithDefault(path, request)
+
     def child(self, name: str, request: Any) -> resource.Resource:
         return RDPath(self.app, [name])
 
@@ -143,21 +155,23 @@ class RDPath(Collection):
             if reason is not None:
                 return UnavailableService(self.app, f"{rd_id}/{name}", reason)
             return RDPath(self.app, [*self.parts, name])
-        # The one check of restrictions for everything a service serves.
-        return ServiceNode(self.app, bound,
-                           access.service_refusal(request.context, state, bound))
+        return ServiceNode(self.app, bound)
 
 
 class ServiceNode(Endpoint):
     """/<rd id>/<service id>: its renderers below it; itself redirects to the default.
 
-    ``refusal`` (why the caller may not use the service) turns every answer into a
-    403 in the error format of the renderer asked for.
+    The one check of restrictions for everything a service serves: a caller who
+    may not use the service gets a 401 or 403 in the error format of the
+    renderer asked for, as that renderer sees them (``access.as_seen_by``).
     """
 
-    def __init__(self, app: App, bound: Any, refusal: str | None) -> None:
+    def __init__(self, app: App, bound: Any) -> None:
         super().__init__(app)
-        self.bound, self.refusal = bound, refusal
+        self.bound = bound
+
+    def _refusal(self, request: Any) -> ProtocolError | None:
+        return access.service_refusal(request.context, self.app.state, self.bound)
 
     def child(self, name: str, request: Any) -> resource.Resource:
         svc = self.bound.service
@@ -167,12 +181,15 @@ class ServiceNode(Endpoint):
                             f"offers {', '.join(svc.allowed)}, not {name!r}.")
         if renderer is None:
             return NotFound(self.app, "html", f"DR has no renderer {name!r}.")
+        request.context = access.as_seen_by(name, request.context)
         endpoint = renderer(self.app, self.bound, SERVICE_RENDERERS)
-        return endpoint if self.refusal is None else refused(endpoint, self.refusal)
+        refusal = self._refusal(request)
+        return endpoint if refusal is None else refused(endpoint, refusal)
 
     def render_GET(self, request: Any) -> bytes:
-        if self.refusal is not None:
-            return refused(self, self.refusal).render(request)
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refused(self, refusal).render(request)
         svc = self.bound.service
         default = svc.default_renderer or ("form" if "form" in svc.allowed
                                            else svc.allowed[0])

@@ -104,13 +104,14 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
     from engine.uws.kinds import register_kind
     from engine.uws.runner import start_runner
     from engine.web.app import App
+    from engine.web.authenticate import Authenticator
     from engine.web.routes import SERVICE_RENDERERS, Root
     from engine.web.site import Site
 
     register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
     app = App(cfg, dsn, renderers=SERVICE_RENDERERS)
     access_log = open(log_dir / "access.log", "a", encoding="utf-8")
-    site = Site(Root(app), cfg, access_log)
+    site = Site(Root(app), cfg, access_log, authenticate=Authenticator(app.pool))
     port = reactor.adoptStreamPort(sock.fileno(), socket.AF_INET, site)
 
     def ready(_state) -> None:

@@ -1,8 +1,12 @@
 """The Twisted Site: DR's bounded requests, the request context, the access log.
 
 The resource tree itself is :mod:`engine.web.routes`.  Before a request is
-routed, the site attaches its caller as ``request.context`` (a
-:class:`~engine.web.context.RequestContext`), in this one place.
+routed, the site finds its caller (``authenticate``, in production
+:class:`engine.web.authenticate.Authenticator`) and attaches it as
+``request.context`` (a :class:`~engine.web.context.RequestContext`), in this
+one place.  Credentials that fail — wrong, malformed, or not checkable now —
+are answered by whatever resource the path names, in its error format, with
+that failure (401, 400 or 503), so no resource ever runs for them.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ import os
 import time
 from typing import Any
 
+from twisted.internet import defer
+from twisted.internet.defer import Deferred
 from twisted.web import resource, server
 
 from engine.config import Config
 from engine.web.context import Authenticate, anonymous
 from engine.web.request import Channel, Request
+from engine.web.resource import Failing
 
 
 def _version() -> str:
@@ -70,7 +77,15 @@ class Site(server.Site):
         self.access_log.write(json.dumps(entry) + "\n")
         self.access_log.flush()
 
+    def identify(self, request: server.Request) -> Deferred:
+        """(reactor thread) A Deferred firing with the request's caller."""
+        return defer.maybeDeferred(self.authenticate, request)
+
     def getResourceFor(self, request: server.Request) -> resource.Resource:
-        request.started = time.monotonic()
-        request.context = self.authenticate(request)
-        return super().getResourceFor(request)
+        found = super().getResourceFor(request)
+        failure = getattr(request, "auth_failure", None)
+        if failure is None:
+            return found
+        app = getattr(found, "app", None)
+        error_format = getattr(found, "error_format", "text") if app else "text"
+        return Failing(app, error_format, failure, "Not authenticated")

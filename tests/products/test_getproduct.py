@@ -187,25 +187,26 @@ def test_gzipped_fits_is_served_as_it_is_and_astropy_reads_it(site):
         os.unlink(local)
 
 
-def test_an_embargoed_product_is_withheld_from_everyone(site):
+def test_an_embargoed_product_is_withheld_from_anonymous_callers(site):
     for method in ("GET", "HEAD"):
         response = requests.request(method, url(site, "prods/data/secret.fits"),
                                     timeout=30)
-        assert response.status_code == 403
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith('Basic realm="DR"')
     body = requests.get(url(site, "prods/data/secret.fits"), timeout=30).text
     assert "embargoed until 2200-01-01 for the group staff" in body
-    assert "no user accounts" in body
+    assert "authenticate (HTTP Basic or a bearer token)" in body
     assert b"SIMPLE" not in requests.get(url(site, "prods/data/secret.fits?preview=True"),
                                          timeout=30).content
     assert requests.get(url(site, "prods/data/secret.fits?preview=True"),
-                        timeout=30).status_code == 403
+                        timeout=30).status_code == 401
     # An embargo that has ended is no restriction.
     assert requests.get(url(site, "prods/data/past.fits"), timeout=30).status_code == 200
 
 
 def test_the_products_of_a_restricted_table_are_withheld(site):
     response = requests.get(url(site, "hidden/data/frame.fits"), timeout=30)
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert "hidden.frames has readGroups staff" in response.text
     assert b"SIMPLE" not in response.content
 

@@ -1,7 +1,8 @@
-"""What an RD restricts is served to nobody until accounts exist: a 403 in each
-protocol's error format, left off the root page, logged once when the server
-starts; TAP acts as if restricted tables did not exist.  Public neighbours work,
-and a service DR cannot serve says why.
+"""What an RD restricts is served to anonymous callers by nobody: a 401 (with
+the challenges) in each protocol's error format, left off the root page, logged
+once when the server starts; TAP acts as if restricted tables did not exist.
+Public neighbours work, and a service DR cannot serve says why.  Users and
+groups: tests/security/test_access_matrix.py.
 
 The RDs are in tests/web/restricted_inputs (not the public demo).
 """
@@ -42,16 +43,17 @@ def restricted(pg_cluster, tmp_path_factory):
     ("/archive/open/q/staffonly/scs.xml?RA=10&DEC=20&SR=1", VOTABLE, "limitTo=staff"),
     ("/archive/open/q/staffonly/form?_run=1", "text/html", "limitTo=staff"),
 ])
-def test_every_renderer_of_a_restricted_service_answers_403_in_its_format(
+def test_every_renderer_of_a_restricted_service_answers_401_in_its_format(
         restricted, path, content_type, words):
     for method in ("GET", "POST"):
         response = requests.request(method, restricted.url + path, timeout=30,
                                     allow_redirects=False)
-        assert response.status_code == 403, (method, path, response.text)
+        assert response.status_code == 401, (method, path, response.text)
         assert response.headers["content-type"].startswith(content_type)
+        assert response.headers["www-authenticate"].startswith('Basic realm="DR"')
         text = response.text.replace("&#39;", "'")
         assert words in text, text
-        assert "no user accounts" in text
+        assert "authenticate (HTTP Basic or a bearer token)" in text
         assert "Hidden" not in text and "Open Alpha" not in text
 
 
@@ -71,9 +73,9 @@ def test_names_in_a_restricted_table_resolve_nowhere(restricted):
     assert status == 400 and b"nor an object name this service knows" in body
 
 
-def test_a_restricted_table_page_is_403_and_a_public_one_is_served(restricted):
+def test_a_restricted_table_page_is_401_and_a_public_one_is_served(restricted):
     status, headers, body = restricted.get("/tableinfo/secret.objects")
-    assert status == 403 and headers["Content-Type"].startswith("text/html")
+    assert status == 401 and headers["Content-Type"].startswith("text/html")
     assert b"SECRET-TABLE-DESCRIPTION" not in body and b"readGroups staff" in body
     status, _, body = restricted.get("/tableinfo/openstars.main")
     assert status == 200 and b"Public stars." in body
@@ -104,8 +106,8 @@ def test_tap_acts_as_if_the_restricted_table_did_not_exist(restricted):
 
 def test_dr_serve_logs_once_what_it_withholds(restricted):
     log = (restricted.state / "log" / "error.log").read_text()
-    [line] = [line for line in log.splitlines() if "withholding" in line]
-    assert "no user accounts" in line
+    [line] = [line for line in log.splitlines() if "restricting" in line]
+    assert "withheld from everyone elsewhere" in line
     for item in ("service archive/open/q/staffonly (limitTo=staff)",
                  "service secret/q/cone (table secret.objects has readGroups staff)",
                  "service secret/q/counts", "table secret.objects"):

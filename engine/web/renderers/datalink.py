@@ -247,8 +247,8 @@ class DLGet(_DatalinkRenderer):
                 except Fault as fault:
                     if isinstance(fault, Restricted):
                         raise ProtocolError(
-                            f"{ids[0]} is restricted; this server has no user accounts "
-                            "yet, so it serves it to nobody", status=403) from None
+                            f"{ids[0]} is restricted, and SODA serves restricted "
+                            "datasets to nobody yet", status=403) from None
                     raise ProtocolError(fault.message, status=404) from None
 
         def found(product: Product) -> Any:

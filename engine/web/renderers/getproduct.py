@@ -4,9 +4,10 @@ The accref is looked up in dc.products (engine/products/store.py); text from
 the request is never joined to a path, so ``..``, absolute paths, NUL or
 encoded slashes can only fail to match.  The stored path is resolved and must
 lie inside the inputs directory (engine/products/local.py).  Restricted
-products — an embargo in the future, or a table with readGroups — answer 403
-to everyone until accounts exist (engine/web/access.py); a product whose table
-is not loaded is not served at all.
+products — an embargo in the future, or a table with readGroups — are served
+to their groups only: 401 to an anonymous caller, 403 to a user outside them
+(engine/web/access.py); a product whose table is not loaded is not served at
+all.
 
 The file is streamed from disk (engine/web/filestream.py) with Content-Length,
 Last-Modified and a strong ETag; If-None-Match and If-Modified-Since give 304;
@@ -142,7 +143,7 @@ class GetProduct(Endpoint):
                              access.product_restrictions(table, product, today),
                              f"The product {accref}")
         if why is not None:
-            raise ProtocolError(why, status=403)
+            raise why
         if preview:
             return self._preview(request, product)
         if product.remote:

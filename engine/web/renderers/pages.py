@@ -1,8 +1,8 @@
 """Browser pages that are not services: the root page, table pages, static files.
 
-Restricted services and tables (:mod:`engine.web.access`) are left off the
-root page: until accounts exist nobody could follow such a link, and what a
-publisher restricts may include its description.  ``dr serve`` logs them.
+Restricted services and tables (:mod:`engine.web.access`) are listed on the
+root page only to those who may use them: what a publisher restricts may
+include its description.  ``dr serve`` logs them.
 """
 
 from __future__ import annotations
