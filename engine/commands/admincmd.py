@@ -18,12 +18,15 @@ from engine.accounts.passwords import check_new_password
 from engine.config import Config
 from engine.db.connect import open_database
 from engine.errors import AccountError
-from engine.install import install_system_schema
 
 
 @contextlib.contextmanager
 def _cursor(cfg: Config) -> Iterator:
     """A cursor in one transaction, committed when the block ends without an error."""
+    # Imported here: the schema code pulls in the ADQL translator and astropy,
+    # which would double the start-up time of every `dr admin` call.
+    from engine.install import install_system_schema
+
     conn = open_database(cfg).connect()
     try:
         install_system_schema(conn)

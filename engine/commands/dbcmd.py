@@ -10,10 +10,11 @@ from engine.config import Config
 from engine.db.connect import open_database
 from engine.db.extensions import ensure_extensions
 from engine.errors import DatabaseError
-from engine.install import install_system_schema
 
 
 def cmd_init(cfg: Config, args: argparse.Namespace) -> int:
+    from engine.install import install_system_schema  # heavy: only for dr init
+
     db = open_database(cfg, start=False)
     if db.cluster is not None:
         created = db.cluster.init()

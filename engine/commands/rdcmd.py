@@ -1,4 +1,9 @@
-"""RD commands: ``dr imp``, ``dr drop``, ``dr val``, ``dr schema``, ``dr gencol``."""
+"""RD commands: ``dr imp``, ``dr drop``, ``dr val``, ``dr schema``, ``dr gencol``.
+
+The importer and the system schema (which pull in the ADQL translator and
+astropy) are imported by the commands that use them, so every other ``dr``
+call starts without them.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,6 @@ from pathlib import Path
 
 from engine.config import Config
 from engine.db.connect import open_database
-from engine.ingest.drop import drop_rd
-from engine.ingest.importer import import_rd
-from engine.ingest.progress import Progress
-from engine.install import install_system_schema
 from rd.errors import DRError, RDError
 from rd.loader import all_rd_files, load_rd, load_rd_file, resolve_reference
 
@@ -22,6 +23,10 @@ def _print_warnings(rd) -> None:
 
 
 def cmd_imp(cfg: Config, args: argparse.Namespace) -> int:
+    from engine.ingest.importer import import_rd
+    from engine.ingest.progress import Progress
+    from engine.install import install_system_schema
+
     rd = load_rd(args.rd, cfg.inputs_dir)
     _print_warnings(rd)
     db = open_database(cfg)
@@ -43,6 +48,9 @@ def cmd_imp(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_drop(cfg: Config, args: argparse.Namespace) -> int:
+    from engine.ingest.drop import drop_rd
+    from engine.install import install_system_schema
+
     rd = load_rd(args.rd, cfg.inputs_dir)
     conn = open_database(cfg).connect()
     try:

@@ -30,7 +30,7 @@ from engine.datalink.recipe import Recipe
 from engine.db.identifiers import q, qualified
 from engine.formats.servicedesc import InputParam, ServiceDescriptor
 from engine.products import ancillary, local
-from engine.products.previews import can_preview
+from engine.products.mimes import can_preview
 from engine.products.store import AUTO_PREVIEW, Product, lookup
 from rd.accrefs import NotFoundError, getAccrefFromStandardPubDID
 from rd.elements.table import Table

@@ -41,6 +41,7 @@ from astropy.io.fits.verify import VerifyError
 from astropy.visualization import AsinhStretch, AsymmetricPercentileInterval
 from astropy.wcs import WCS
 
+from engine.products.mimes import can_preview
 from engine.products.png import encode_png, read_text
 
 log = logging.getLogger("dr.products")
@@ -49,8 +50,6 @@ PREVIEW_SIZE = 512          # pixels on the long side, at most
 CHUNK_BYTES = 8 << 20       # data read (as float64) per block
 _STAMP_KEY = "dr-source"
 _STAMP_VERSION = "1"        # bump when the rendering changes, to remake all previews
-_GZIP_MIMES = frozenset({"application/x-gzip", "application/gzip", "application/x-gzip-fits",
-                         "application/octet-stream", ""})
 # What a broken or foreign file makes astropy, gzip or numpy raise while we read it.
 _BAD_FILE_ERRORS = (OSError, ValueError, EOFError, zlib.error, VerifyError)
 
@@ -72,13 +71,6 @@ class PreviewStats:
 
 class _NoPreview(Exception):
     """The file is readable but holds nothing a preview can show."""
-
-
-def can_preview(mime: str) -> bool:
-    """Whether a product of type ``mime`` may have a preview made (FITS, or a type
-    that could be gzip'd FITS; the file itself decides)."""
-    base = mime.split(";")[0].strip().lower()
-    return "fits" in base or base in _GZIP_MIMES
 
 
 def preview_file(source: Path, mime: str, cache_dir: Path, name: str) -> Path | None:

@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass, fields
 
 from psycopg2.extras import execute_values
 
-from engine.products.previews import can_preview
+from engine.products.mimes import can_preview
 from rd.errors import DRError
 
 AUTO_PREVIEW = "AUTO"  # //products#define's default: DR makes the preview itself
