@@ -14,18 +14,10 @@ the target check (median ≤ 2 × raw + 5 ms).  Uses the configured database
 from __future__ import annotations
 
 import argparse
-import http.client
-import os
-import shutil
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from _latency import report, served, time_gets, time_sql
 
 from engine.config import load_config
 from engine.db.connect import open_database
@@ -69,16 +61,6 @@ def write_catalog(path: Path, rows: int) -> None:
                                mag.tolist()))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -87,69 +69,25 @@ def main() -> None:
 
     cfg = load_config()
     db = open_database(cfg)
-    work = Path(tempfile.mkdtemp(prefix="dr-bench-cone-"))
-    inputs = work / "inputs"
-    (inputs / "bench").mkdir(parents=True)
-    (inputs / "bench" / "q.rd").write_text(RD)
-    write_catalog(inputs / "bench" / "cat.csv", args.rows)
-    port = free_port()
-    config = work / "gavo.conf"
-    config.write_text(f"[general]\nstateDir = {work / 'state'}\ninputsDir = {inputs}\n"
-                      f"[db]\ndsn = {db.dsn}\n[web]\nserverPort = {port}\n")
-    env = dict(os.environ, DR_CONFIG=str(config))
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "engine.cli", "imp", "bench"], env=env, check=True)
-    print(f"imported {args.rows:,} rows in {time.perf_counter() - t0:.1f} s")
-
-    server = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        if "listening" not in server.stdout.readline():
-            sys.exit("dr serve did not start")
-        rng = np.random.default_rng(11)
-        centres = list(zip(rng.uniform(0, 360, args.queries),
-                           np.degrees(np.arcsin(rng.uniform(-1, 1, args.queries)))))
-        http_times = []
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        for ra, dec in centres:
-            start = time.perf_counter()
-            conn.request("GET", f"/bench/q/cone/scs.xml?RA={ra}&DEC={dec}&SR=0.1")
-            body = conn.getresponse().read()
-            http_times.append(time.perf_counter() - start)
-            assert b'QUERY_STATUS" value="OK"' in body, body[:500]
-        conn.close()
-
-        rd = load_rd_file(inputs / "bench" / "q.rd", "bench/q")
+    rng = np.random.default_rng(11)
+    centres = list(zip(rng.uniform(0, 360, args.queries),
+                       np.degrees(np.arcsin(rng.uniform(-1, 1, args.queries)))))
+    with served("bench", RD, lambda d: write_catalog(d / "cat.csv", args.rows), db.dsn,
+                f"{args.rows:,} rows") as site:
+        http_times = time_gets(site.port, [f"/bench/q/cone/scs.xml?RA={ra}&DEC={dec}&SR=0.1"
+                                           for ra, dec in centres])
+        rd = load_rd_file(site.inputs / "bench" / "q.rd", "bench/q")
         bound = BoundService(rd, rd.services[0])
+        plans = [bound.build_query(Params([("RA", str(ra)), ("DEC", str(dec)),
+                                           ("SR", "0.1")]),
+                                   "scs.xml", Context(), limit=cfg.web.maxrec, verb=2)
+                 for ra, dec in centres]
         pg = db.connect()
-        raw_times = []
         with pg.cursor() as cur:
-            for ra, dec in centres:
-                params = Params([("RA", str(ra)), ("DEC", str(dec)), ("SR", "0.1")])
-                plan = bound.build_query(params, "scs.xml", Context(), limit=cfg.web.maxrec,
-                                         verb=2)
-                start = time.perf_counter()
-                cur.execute(plan.sql, plan.values)
-                cur.fetchall()
-                raw_times.append(time.perf_counter() - start)
+            raw_times, _ = time_sql(cur, [(p.sql, p.values) for p in plans])
         pg.rollback()
         pg.close()
-    finally:
-        server.terminate()
-        server.wait()
-        subprocess.run([sys.executable, "-m", "engine.cli", "drop", "bench"], env=env,
-                       capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
-
-    med_http, med_raw = statistics.median(http_times), statistics.median(raw_times)
-    print(f"scs.xml over HTTP: median {med_http * 1000:.2f} ms, "
-          f"p95 {percentile(http_times, 95) * 1000:.2f} ms")
-    print(f"raw SQL (psycopg2): median {med_raw * 1000:.2f} ms, "
-          f"p95 {percentile(raw_times, 95) * 1000:.2f} ms")
-    budget = 2 * med_raw + 0.005
-    print(f"target median <= 2 x raw + 5 ms = {budget * 1000:.2f} ms: "
-          f"{'met' if med_http <= budget else 'NOT met'} "
-          f"(ratio http/raw {med_http / med_raw:.1f})")
+    report("scs.xml", http_times, raw_times, 0.005)
 
 
 if __name__ == "__main__":

@@ -16,18 +16,10 @@ database (the embedded cluster by default).  Not a test: CI never runs it.
 from __future__ import annotations
 
 import argparse
-import http.client
-import os
-import shutil
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from _latency import report, served, time_gets, time_sql
 
 from engine.config import load_config
 from engine.db.connect import open_database
@@ -74,16 +66,6 @@ def write_products(path: Path, rows: int) -> None:
             out.write(f'img{i:06d},{a!r},{d!r},"{{{corners}}}",{59000 + i / 100:.4f}\n')
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -92,71 +74,25 @@ def main() -> None:
 
     cfg = load_config()
     db = open_database(cfg)
-    work = Path(tempfile.mkdtemp(prefix="dr-bench-sia-"))
-    inputs = work / "inputs"
-    (inputs / "benchsia").mkdir(parents=True)
-    (inputs / "benchsia" / "q.rd").write_text(RD)
-    write_products(inputs / "benchsia" / "images.csv", args.rows)
-    port = free_port()
-    config = work / "gavo.conf"
-    config.write_text(f"[general]\nstateDir = {work / 'state'}\ninputsDir = {inputs}\n"
-                      f"[db]\ndsn = {db.dsn}\n[web]\nserverPort = {port}\n")
-    env = dict(os.environ, DR_CONFIG=str(config))
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "engine.cli", "imp", "benchsia"], env=env,
-                   check=True)
-    print(f"imported {args.rows:,} products in {time.perf_counter() - t0:.1f} s")
-
-    server = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        if "listening" not in server.stdout.readline():
-            sys.exit("dr serve did not start")
-        rng = np.random.default_rng(11)
-        centres = list(zip(rng.uniform(0, 360, args.queries),
-                           np.degrees(np.arcsin(rng.uniform(-0.98, 0.98, args.queries)))))
-        http_times, found = [], 0
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        for ra, dec in centres:
-            start = time.perf_counter()
-            conn.request("GET", f"{SERVICE}?POS=CIRCLE+{ra}+{dec}+{RADIUS}")
-            body = conn.getresponse().read()
-            http_times.append(time.perf_counter() - start)
-            assert b'QUERY_STATUS" value="OK"' in body, body[:500]
-        conn.close()
-
+    rng = np.random.default_rng(11)
+    centres = list(zip(rng.uniform(0, 360, args.queries),
+                       np.degrees(np.arcsin(rng.uniform(-0.98, 0.98, args.queries)))))
+    with served("benchsia", RD, lambda d: write_products(d / "images.csv", args.rows),
+                db.dsn, f"{args.rows:,} products") as site:
+        http_times = time_gets(site.port, [f"{SERVICE}?POS=CIRCLE+{ra}+{dec}+{RADIUS}"
+                                           for ra, dec in centres])
         rd = sia2.system_rd()
         pg = db.connect()
-        raw_times = []
         bound = sia2.bind(rd, rd.service("sitewide"), pg, {})
+        plans = [bound.build_query(Params([("POS", f"CIRCLE {ra} {dec} {RADIUS}")]),
+                                   "siap2.xml", Context(), limit=cfg.web.maxrec)
+                 for ra, dec in centres]
         with pg.cursor() as cur:
-            for ra, dec in centres:
-                params = Params([("POS", f"CIRCLE {ra} {dec} {RADIUS}")])
-                plan = bound.build_query(params, "siap2.xml", Context(),
-                                         limit=cfg.web.maxrec)
-                start = time.perf_counter()
-                cur.execute(plan.sql, plan.values)
-                found += len(cur.fetchall())
-                raw_times.append(time.perf_counter() - start)
+            raw_times, found = time_sql(cur, [(p.sql, p.values) for p in plans])
         pg.rollback()
         pg.close()
-    finally:
-        server.terminate()
-        server.wait()
-        subprocess.run([sys.executable, "-m", "engine.cli", "drop", "benchsia"], env=env,
-                       capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
-
-    med_http, med_raw = statistics.median(http_times), statistics.median(raw_times)
     print(f"{found / len(centres):.1f} products per query on average")
-    print(f"siap2.xml over HTTP: median {med_http * 1000:.2f} ms, "
-          f"p95 {percentile(http_times, 95) * 1000:.2f} ms")
-    print(f"raw SQL (psycopg2): median {med_raw * 1000:.2f} ms, "
-          f"p95 {percentile(raw_times, 95) * 1000:.2f} ms")
-    budget = 2 * med_raw + 0.010
-    print(f"target median <= 2 x raw + 10 ms = {budget * 1000:.2f} ms: "
-          f"{'met' if med_http <= budget else 'NOT met'} "
-          f"(ratio http/raw {med_http / med_raw:.1f})")
+    report("siap2.xml", http_times, raw_times, 0.010)
 
 
 if __name__ == "__main__":

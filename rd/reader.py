@@ -1,10 +1,11 @@
 """Reading RD XML into element objects: attributes, text, children, active tags, macros.
 
 Handles what happens before elements are built: ``STREAM``/``NXSTREAM``
-recording, ``FEED`` and ``LOOP`` replay with macro parameters, ``original=``
-copies, mixins (``mixin="//scs#pgs-pos-index"``), references into other RDs
-(rd/references.py), macros (rd/macros.py) and the DaCHS-vocabulary policy
-(known but unimplemented names warn, unknown names fail).  Every error names
+recording, ``FEED`` and ``LOOP`` replay with macro parameters (rd/replay.py,
+the reader's base class), ``original=`` copies, mixins
+(``mixin="//scs#pgs-pos-index"``), references into other RDs (rd/references.py),
+macros (rd/macros.py) and the DaCHS-vocabulary policy (known but
+unimplemented names warn, unknown names fail).  Every error names
 file, line and element.
 
 DaCHS lets any attribute be written as a child element
@@ -17,18 +18,14 @@ what a later copy starts from, in this RD or in one referring to it.
 from __future__ import annotations
 
 import copy
-import csv
 import functools
-import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from rd import rmkfuncs
 from rd import site as site_config
 from rd.elements.procs import MacDef, ProcApp, ProcDef
 from rd.elements.resource import MixinDef, Resource
@@ -46,11 +43,10 @@ from rd.references import (
     short_name,
     split_reference,
 )
+from rd.replay import ACTIVE_TAGS, ActiveTags
 from rd.structure import Element, Position, parse_list
 from rd.vocabulary import DACHS_ATTRIBUTES, DACHS_ELEMENTS, DACHS_SYSTEM_IDS
 
-ACTIVE_TAGS = {"STREAM", "NXSTREAM", "FEED", "LFEED", "LOOP"}
-_ACTIVE_ATTRIBUTES = {"source", "listItems", "csvItems", "codeItems", "reexpand"}
 _PARAM_RE = re.compile(r"\\([A-Za-z_][A-Za-z_0-9]+)")
 _SYSTEM_READERS: dict[str, Reader] = {}  # system RDs never change: read once
 _LIMITED_PROCS = {
@@ -62,7 +58,7 @@ __all__ = ["SYSTEM_DIR", "Fragment", "Reader", "parse_xml", "read_rd"]
 
 
 @dataclass
-class Reader:
+class Reader(ActiveTags):
     """Builds one RD; collects its warnings."""
 
     path: str
@@ -262,145 +258,6 @@ class Reader:
         self.set_attribute(obj, child.tag, value, pos)
         self._stack[-1][2].append(copy.deepcopy(child))
 
-    # -- active tags -----------------------------------------------------------------
-
-    def active_tag(self, obj: Element, xml: etree._Element, path: str,
-                   macros: dict[str, str], pos: Position, mode: str) -> None:
-        tag = xml.tag
-        attrs = {k: self.expand(v, macros, pos, tag, obj, mode)
-                 for k, v in xml.attrib.items()}
-        for child in xml:  # attributes written as elements: <listItems>a b</listItems>
-            if child.tag in _ACTIVE_ATTRIBUTES and child.tag not in attrs:
-                text = child.text or ""
-                attrs[child.tag] = (text if child.tag == "codeItems" else
-                                    self.expand(text, macros, pos, tag, obj, mode))
-        if tag in ("STREAM", "NXSTREAM"):
-            ident = attrs.get("id")
-            if not ident:
-                raise RDError("needs an id", path=pos.path, line=pos.line, element=tag)
-            self.streams[ident] = Fragment(xml, path, origin=self.current_origin())
-        elif tag in ("FEED", "LFEED"):
-            fragment = self.fragment_of(xml, attrs, path, pos, tag)
-            if fragment is None:
-                return
-            params = {k: v for k, v in attrs.items() if k not in ("source", "reexpand")}
-            for child in xml:
-                if isinstance(child.tag, str) and child.tag != "events":
-                    self.warn(pos, tag, f"<{child.tag}> inside FEED (editing the replayed "
-                                        "stream) is not implemented by DR yet; ignored")
-            with self.replaying(attrs.get("source"), pos, tag):
-                self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **params},
-                            mode)
-        else:
-            self.loop(obj, xml, attrs, path, macros, pos, mode)
-
-    def fragment_of(self, xml: etree._Element, attrs: dict[str, str], path: str,
-                    pos: Position, tag: str) -> Fragment | None:
-        """What a FEED or LOOP replays: its source stream or its own <events>."""
-        if attrs.get("source"):
-            return self.find_fragment(attrs["source"], pos, tag)
-        events = xml.find("events")
-        if events is None:
-            raise RDError("needs source (the STREAM to replay) or an <events> child",
-                          path=pos.path, line=pos.line, element=tag)
-        return Fragment(events, path, origin=self.current_origin())
-
-    def current_origin(self) -> str | None:
-        return self._origins[-1] if self._origins else None
-
-    @contextmanager
-    def replaying(self, ref: str | None, pos: Position, tag: str) -> Iterator[None]:
-        """Around replaying the STREAM ``ref`` (None: inline events): a STREAM
-        already being replayed, here or in another RD, would replay itself for
-        ever."""
-        if not ref:
-            yield
-            return
-        rd_id, ident = split_reference(ref)
-        key = f"{rd_id or self.current_origin() or self.rd_id}#{ident}"
-        keys = [k for k, _ in self._replaying]
-        if key in keys:
-            chain = [shown for _, shown in self._replaying[keys.index(key):]] + [ref]
-            through = f" (through {' -> '.join(chain)})" if len(chain) > 2 else ""
-            raise RDError(f"STREAM {ref!r} replays itself{through}", path=pos.path,
-                          line=pos.line, element=tag,
-                          hint="a stream may FEED other streams, but none of them "
-                               "may lead back to it")
-        self._replaying.append((key, ref))
-        try:
-            yield
-        finally:
-            self._replaying.pop()
-
-    def find_fragment(self, ref: str, pos: Position, tag: str) -> Fragment | None:
-        """The STREAM ``ref`` names: here, in a system RD or in another RD."""
-        rd_id, ident = split_reference(ref)
-        if rd_id is None and self.current_origin() is None:
-            if ident not in self.streams:
-                raise RDError(f"no STREAM with id {ident!r} defined before this point",
-                              path=pos.path, line=pos.line, element=tag)
-            return self.streams[ident]
-        rd_id = rd_id or self.current_origin()
-        assert self.library is not None and rd_id is not None
-        try:
-            shown, found = self.library.find_xml(rd_id, ident, ref, pos, tag)
-        except Unavailable as exc:
-            self.warn(pos, tag, f"{exc}; ignored")
-            return None
-        system = rd_id.startswith(SYSTEM_PREFIX)
-        return Fragment(found, shown, site=pos if system else None, origin=rd_id)
-
-    def replay(self, obj: Element, fragment: Fragment, macros: dict[str, str],
-               mode: str = "full") -> None:
-        if fragment.origin:
-            self._origins.append(fragment.origin)
-        try:
-            for child in fragment.xml:
-                if isinstance(child.tag, str) and child.tag not in ("DEFAULTS", "doc"):
-                    self.build_child(obj, child, fragment.path, macros, mode,
-                                     fragment.site)
-        finally:
-            if fragment.origin:
-                self._origins.pop()
-
-    def loop(self, obj: Element, xml: etree._Element, attrs: dict[str, str], path: str,
-             macros: dict[str, str], pos: Position, mode: str) -> None:
-        fragment = self.fragment_of(xml, attrs, path, pos, "LOOP")
-        if fragment is None:
-            return
-        rows: list[dict[str, str]]
-        if attrs.get("listItems") is not None:
-            rows = [{"item": item} for item in attrs["listItems"].split()]
-        elif attrs.get("csvItems") is not None:
-            lines = [ln.strip() for ln in attrs["csvItems"].strip().splitlines()
-                     if ln.strip()]
-            rows = list(csv.DictReader(io.StringIO("\n".join(lines)),
-                                       skipinitialspace=True))
-        elif attrs.get("codeItems") is not None:
-            rows = self.code_items(attrs["codeItems"], obj, pos)
-        else:
-            raise RDError("needs listItems, csvItems or codeItems", path=pos.path,
-                          line=pos.line, element="LOOP")
-        with self.replaying(attrs.get("source"), pos, "LOOP"):
-            for row in rows:
-                self.replay(obj, fragment, {**macros, **_defaults(fragment.xml), **row},
-                            mode)
-
-    def code_items(self, code: str, obj: Element, pos: Position) -> list[dict[str, str]]:
-        """LOOP codeItems: a Python generator body yielding dicts (the RD is trusted)."""
-        from rd.proccode import dedent
-
-        names = rmkfuncs.namespace()
-        names["context"] = _LoopContext(obj)
-        body = "\n".join("    " + line for line in dedent(code).splitlines())
-        try:
-            exec(compile(f"def _items():\n{body}\n    yield from ()", str(pos), "exec"),
-                 names)  # noqa: S102 (publisher code, trusted)
-            return [{k: str(v) for k, v in item.items()} for item in names["_items"]()]
-        except Exception as exc:
-            raise RDError(f"codeItems failed: {type(exc).__name__}: {exc}", path=pos.path,
-                          line=pos.line, element="LOOP") from None
-
     # -- mixins --------------------------------------------------------------------------
 
     def apply_mixin(self, obj: Element, ref: str, pos: Position) -> None:
@@ -529,19 +386,6 @@ class Reader:
         if rd_id.startswith(SYSTEM_PREFIX):
             _SYSTEM_READERS[rd_id] = reader
         return reader
-
-class _LoopContext:
-    """``context`` in LOOP codeItems: DaCHS offers the element fed as replayTarget."""
-
-    def __init__(self, target: Element) -> None:
-        self.replayTarget = target
-
-
-def _defaults(fragment: etree._Element) -> dict[str, str]:
-    """A STREAM's <DEFAULTS> (macro values used when the FEED gives none)."""
-    found = fragment.find("DEFAULTS")
-    return dict(found.attrib) if found is not None else {}
-
 
 def _other_rd_table(reader: Reader, ref: str, at: Element) -> Table:
     """The table ``rdid#id`` names in another RD (read completely, once)."""

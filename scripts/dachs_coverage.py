@@ -22,7 +22,8 @@ import rd.loader  # noqa: E402,F401  (registers every element class)
 from engine.web.routes import SERVICE_RENDERERS, TAP_ENDPOINTS  # noqa: E402
 from grammars.registry import ELEMENTS as GRAMMARS  # noqa: E402
 from rd import macros, vocabulary  # noqa: E402
-from rd.reader import ACTIVE_TAGS, SYSTEM_DIR  # noqa: E402
+from rd.reader import SYSTEM_DIR  # noqa: E402
+from rd.replay import ACTIVE_TAGS  # noqa: E402
 from rd.structure import ELEMENTS  # noqa: E402
 
 # Written on any element and handled by the reader itself.

@@ -42,6 +42,15 @@ class Product:
         """Whether the file is elsewhere (the access path is a URL)."""
         return self.access_path.startswith(URL_SCHEMES)
 
+    @property
+    def has_preview(self) -> bool:
+        """Whether a preview can be served: one the RD names, or one DR makes of a
+        local file of a type it previews (the file itself decides in the end)."""
+        if self.preview is None:
+            return False
+        return (self.preview != AUTO_PREVIEW
+                or (not self.remote and can_preview(self.mime)))
+
     def embargoed(self, today: datetime.date) -> bool:
         """Whether the product is not public yet.  As in DaCHS, the embargo date
         decides; ``owner`` names the group it is for until then."""
@@ -63,29 +72,12 @@ def lookup(cur, accref: str) -> Product | None:
     return Product(*row) if row else None
 
 
-def with_previews(cur, accrefs: Collection[str], today: datetime.date) -> set[str]:
-    """Those of ``accrefs`` whose preview anyone may see: not embargoed, with a
-    preview of their own or a local file DR can make one of."""
+def lookup_all(cur, accrefs: Collection[str]) -> list[Product]:
+    """The products among ``accrefs`` (those that are published), in one query."""
     if not accrefs:
-        return set()
-    cur.execute("SELECT accref, mime, preview, access_path FROM dc.products "
-                "WHERE accref = ANY(%s) AND preview IS NOT NULL "
-                "AND (embargo IS NULL OR embargo <= %s)", (list(accrefs), today))
-    return {accref for accref, mime, preview, path in cur.fetchall()
-            if preview != AUTO_PREVIEW
-            or (not path.startswith(URL_SCHEMES) and can_preview(mime))}
-
-
-def datalink_services(cur, accrefs: Collection[str], today: datetime.date
-                      ) -> dict[str, str]:
-    """The datalink service (``rd#service``) of each of ``accrefs`` that has one and
-    that anyone may see (not embargoed)."""
-    if not accrefs:
-        return {}
-    cur.execute("SELECT accref, datalink FROM dc.products WHERE accref = ANY(%s) "
-                "AND datalink IS NOT NULL AND (embargo IS NULL OR embargo <= %s)",
-                (list(accrefs), today))
-    return dict(cur.fetchall())
+        return []
+    cur.execute(_SELECT + " WHERE accref = ANY(%s)", (list(accrefs),))
+    return [Product(*row) for row in cur.fetchall()]
 
 
 def each_of_tables(cur, tables: Collection[str]) -> Iterator[tuple[str, str]]:

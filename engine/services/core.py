@@ -24,6 +24,7 @@ from engine.services.conddescs import (
 from engine.services.params import Params
 from rd.elements.resource import Resource
 from rd.elements.service import (
+    CondDesc,
     Core,
     FixedQueryCore,
     OutputField,
@@ -84,22 +85,27 @@ class BoundService:
 
     def __init__(self, rd: Resource, service: Service,
                  options: dict[str, list[str]] | None = None,
-                 table_meta: TableMeta | None = None) -> None:
+                 table_meta: TableMeta | None = None, table: Table | None = None) -> None:
         """``table_meta`` is the queried table as served
         (:func:`engine.db.metadata.served_metadata`); without it, every text
-        column counts as holding non-ASCII."""
+        column counts as holding non-ASCII.  ``table`` replaces the core's
+        queried table (a view the engine builds, such as ivoa.obscore)."""
         self.rd, self.service = rd, service
         self.core: Core = service.resolve_core()
-        self.table: Table | None = (rd.resolve_table(self.core.queried_table, self.core)
-                                    if self.core.queried_table else None)
+        if table is None and self.core.queried_table:
+            table = rd.resolve_table(self.core.queried_table, self.core)
+        self.table: Table | None = table
         self.table_meta: TableMeta | None = table_meta
         if table_meta is None and self.table is not None:
             self.table_meta = served_metadata(self.table, None)
         self.cond_descs: list[BoundCondDesc] = []
         if self.table is not None:
-            self.cond_descs = [bind_cond_desc(d, self.table, options or {})
-                               for d in self.core.cond_descs]
+            self.cond_descs = [self._bind(d, options or {}) for d in self.core.cond_descs]
         self.outputs = self._outputs()
+
+    def _bind(self, desc: CondDesc, options: dict[str, list[str]]) -> BoundCondDesc:
+        """One condDesc bound to the queried table; subclasses add kinds of their own."""
+        return bind_cond_desc(desc, self.table, options)
 
     @property
     def id(self) -> str:

@@ -29,7 +29,7 @@ from engine.db.metadata import served_metadata
 from engine.errors import ProtocolError
 from engine.obscore import served_table
 from engine.obscore.definition import SOURCES, VIEW
-from engine.services.conddescs import BoundCondDesc, Context, InputField, bind_cond_desc
+from engine.services.conddescs import BoundCondDesc, Context, InputField
 from engine.services.core import BoundService
 from engine.services.params import Params, shown
 from engine.services.vizier import Condition
@@ -312,21 +312,16 @@ class SIA2Service(BoundService):
     def __init__(self, rd: Resource, service: Service, obscore: Table,
                  dc_row: dict | None, options: dict[str, list[str]] | None = None
                  ) -> None:
-        # BoundService's constructor, but with the served ivoa.obscore (RD tables
-        # cannot carry the extra columns) and SIA 2 condDescs, which its binding of
-        # condDescs refuses (they have no buildFrom).
-        self.rd, self.service = rd, service
-        self.core = service.resolve_core()
-        self.table = obscore
-        self.table_meta = served_metadata(obscore, dc_row)
-        self.cond_descs = []
-        for desc in self.core.cond_descs:
-            param = sia2_parameter(desc)
-            if param is not None:
-                self.cond_descs.append(SIA2CondDesc(desc, obscore, param))
-            else:
-                self.cond_descs.append(bind_cond_desc(desc, obscore, options or {}))
-        self.outputs = self._outputs()
+        # The served ivoa.obscore: RD tables cannot carry the site's extra columns.
+        super().__init__(rd, service, options, served_metadata(obscore, dc_row),
+                         table=obscore)
+
+    def _bind(self, desc: CondDesc, options: dict[str, list[str]]) -> BoundCondDesc:
+        # SIA 2 condDescs have no buildFrom, which the generic binding refuses.
+        param = sia2_parameter(desc)
+        if param is not None:
+            return SIA2CondDesc(desc, self.table, param)
+        return super()._bind(desc, options)
 
 
 def system_rd() -> Resource:

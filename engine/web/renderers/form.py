@@ -17,11 +17,13 @@ from markupsafe import Markup
 from twisted.web.server import NOT_DONE_YET
 
 from engine import vosi
+from engine.datalink.links import pubdid
 from engine.errors import ProtocolError
 from engine.formats import Batch, Status, lookup
 from engine.formats.htmltable import Header
 from engine.formats.registry import form_formats
 from engine.products import store
+from engine.products.store import Product
 from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
@@ -63,25 +65,27 @@ def _headers(action: str, keep: list[tuple[str, str]], plan: QueryPlan,
     return headers + [Header(c.name) for c in plan.columns[len(plan.outputs):]]
 
 
-def _accrefs(plan: QueryPlan, rows: list[tuple]) -> set[str]:
-    """The accrefs in the product columns of ``rows``."""
+def _public_products(cur, plan: QueryPlan, rows: list[tuple]) -> list[Product]:
+    """The products named in the product columns of ``rows`` that anyone may have
+    (not embargoed), in one query (worker thread)."""
     hints = streaming.display_hints(plan)
     where = [n for n, hint in enumerate(hints) if "type=product" in hint.split(",")]
-    return {row[n] for row in rows for n in where if isinstance(row[n], str)}
-
-
-def _with_links(cur, app: App, accrefs: set[str]) -> dict[str, str]:
-    """The URL of the DataLink document of each of ``accrefs`` whose product has a
-    datalink service this site serves (worker thread)."""
+    accrefs = {row[n] for row in rows for n in where if isinstance(row[n], str)}
     today = datetime.datetime.now(datetime.UTC).date()
-    authority = app.config.ivoa.authority
+    return [p for p in store.lookup_all(cur, accrefs) if not p.embargoed(today)]
+
+
+def _links(app: App, products: list[Product]) -> dict[str, str]:
+    """The URL of the DataLink document of each product whose datalink service this
+    site serves, by accref."""
     found = {}
-    for accref, key in store.datalink_services(cur, accrefs, today).items():
-        rd_id, _, service_id = key.rpartition("#")
-        bound = app.state.service(rd_id, service_id)
+    for product in products:
+        rd_id, _, service_id = (product.datalink or "").rpartition("#")
+        bound = app.state.service(rd_id, service_id) if rd_id else None
         if bound is not None and "dlmeta" in bound.service.allowed:
-            found[accref] = urls.with_params(urls.service(rd_id, service_id, "dlmeta"),
-                                             [("ID", f"ivo://{authority}/~?{accref}")])
+            found[product.accref] = urls.with_params(
+                urls.service(rd_id, service_id, "dlmeta"),
+                [("ID", pubdid(product.accref, app.config.ivoa.authority))])
     return found
 
 
@@ -157,10 +161,9 @@ class Form(ServiceRenderer):
                 cur.execute("SET LOCAL statement_timeout = '60s'")
                 cur.execute(plan.sql, plan.values)
                 rows = cur.fetchall()
-                accrefs = _accrefs(plan, rows[:size])
-                previews = store.with_previews(
-                    cur, accrefs, datetime.datetime.now(datetime.UTC).date())
-                links = _with_links(cur, app, accrefs)
+                public = _public_products(cur, plan, rows[:size])
+            previews = {p.accref for p in public if p.has_preview}
+            links = _links(app, public)
             return _table(action, params, plan, rows, sort, descending, previews, links)
 
         def done(result: dict) -> None:

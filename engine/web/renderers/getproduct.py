@@ -154,7 +154,7 @@ class GetProduct(Endpoint):
     def _preview(self, request: Any, product: Product) -> Any:
         where = product.preview
         none = ProtocolError(f"There is no preview of {product.accref}.", status=404)
-        if where is None or (where == store.AUTO_PREVIEW and product.remote):
+        if not product.has_preview:
             raise none
         if where == store.AUTO_PREVIEW:
             return self._auto_preview(request, product, none)
