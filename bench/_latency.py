@@ -69,14 +69,15 @@ def served(resdir: str, rd: str, write_data: Callable[[Path], None], dsn: str,
         shutil.rmtree(work, ignore_errors=True)
 
 
-def time_gets(port: int, paths: Sequence[str]) -> list[float]:
-    """Seconds per GET of each path, one after another over one connection; each
-    answer must be a VOTable saying QUERY_STATUS OK."""
+def time_gets(port: int, paths: Sequence[str],
+              headers: dict[str, str] | None = None) -> list[float]:
+    """Seconds per GET of each path (with ``headers``), one after another over one
+    connection; each answer must be a VOTable saying QUERY_STATUS OK."""
     times = []
     conn = http.client.HTTPConnection("127.0.0.1", port)
     for path in paths:
         start = time.perf_counter()
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         body = conn.getresponse().read()
         times.append(time.perf_counter() - start)
         assert b'QUERY_STATUS" value="OK"' in body, body[:500]

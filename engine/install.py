@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Sequence
 
 from adql import UDF_SQL
-from engine.db import metadata
+from engine.db import metadata, rowsecurity
 from engine.ingest import ddl
 from engine.obscore import install_obscore
 from engine.tap.tables import tap_schema_rd
@@ -26,6 +26,8 @@ from engine.uws.schema import install_uws_schema
 
 # A fixed key for pg_advisory_xact_lock so concurrent installers queue up.
 _INSTALL_LOCK = 0x44520001
+# Recorded once a database's earlier tables have the query role's grants.
+ROW_SECURITY_VERSION = "1"
 
 STEPS: Sequence[str] = (
     # 1: the schema and its version record.
@@ -156,6 +158,21 @@ STEPS: Sequence[str] = (
         revoked timestamptz);
     CREATE INDEX ON dc.tokens (username);
     """,
+    # 7: the query role callers' queries run as, and the functions the row-level
+    # security policies call (engine/db/rowsecurity.py).
+    rowsecurity.INSTALL_SQL,
+    # 8: browser sessions after a login on /login (engine/accounts/sessions.py),
+    # kept as the sha256 of the cookie's secret.
+    """
+    CREATE TABLE dc.sessions (
+        digest text PRIMARY KEY,              -- sha256 of the secret, hex
+        username text NOT NULL REFERENCES dc.users ON DELETE CASCADE,
+        created timestamptz NOT NULL DEFAULT now(),
+        expires timestamptz NOT NULL,
+        last_used timestamptz);
+    CREATE INDEX ON dc.sessions (username);
+    CREATE INDEX ON dc.sessions (expires);
+    """,
 )
 
 
@@ -185,7 +202,22 @@ def install_system_schema(conn) -> int:
     _ensure_udfs(conn)
     install_uws_schema(conn)
     install_obscore(conn)
+    _ensure_row_security(conn)
     return len(STEPS)
+
+
+def _ensure_row_security(conn) -> None:
+    """Once per database: the query role's grants and policies on what was there
+    before DR had them (imports and installs keep them afterwards)."""
+    with conn.cursor() as cur:
+        if _installed(cur, "row-security") == ROW_SECURITY_VERSION:
+            conn.commit()
+            return
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
+        if _installed(cur, "row-security") != ROW_SECURITY_VERSION:
+            rowsecurity.secure_recorded(cur)
+            _record(cur, "row-security", ROW_SECURITY_VERSION)
+    conn.commit()
 
 
 def _ensure_udfs(conn) -> None:
@@ -223,6 +255,7 @@ def _ensure_tap_schema(conn) -> None:
         # tap.rd declares its free-text columns unicode itself: nothing to learn.
         metadata.publish(cur, rd, rd.tables,
                          unicode_columns={t.qualified_name: [] for t in rd.tables})
+        rowsecurity.secure_tap_schema(cur)
         _record(cur, "tap-schema", rd.sha256)
     conn.commit()
 

@@ -8,6 +8,17 @@ dr imp jplus
 dr imp califa/cubes
 dr imp jplus/images
 dr imp jcmt
+dr imp califa/collab
+
+# The demo's two accounts; their passwords are in the README, so never keep
+# them on a site that others can reach.
+account() {  # user password group
+    dr admin list | grep -q "^$1[ :]" ||
+        printf '%s\n' "$2" | dr admin adduser --password-stdin "$1" >/dev/null
+    dr admin addtogroup "$1" "$3" >/dev/null
+}
+account collab califa-demo califa
+account pi jcmt-demo m15bp042
 echo
 echo "Serving the demo; open http://localhost:8080/ (Ctrl-C stops)."
 echo "Try the form at /califa/q/cone/form or a cone search:"
@@ -15,4 +26,6 @@ echo "  curl 'http://localhost:8080/califa/q/cone/scs.xml?RA=232.65&DEC=42.72&SR
 echo "Cubes, images and their previews: /califa/cubes/web/form, /jplus/images/web/form,"
 echo "/jcmt/q/web/form; every product in ObsCore: SELECT * FROM ivoa.obscore (TAP)."
 echo "A new JCMT night: python inputs/jcmt/generate.py --add-night && dr imp jcmt"
+echo "Restricted: /califa/collab/web/form as collab (password califa-demo); the DR21"
+echo "cube of /jcmt/q/web/form as pi (password jcmt-demo), e.g. curl -u pi:jcmt-demo ..."
 exec dr serve

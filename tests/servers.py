@@ -78,7 +78,8 @@ GENERATORS = (
     ("jcmt/generate.py", "jcmt/data"),
 )
 # Every RD of the demo, in the order scripts/demo.sh imports them.
-DEMO_RDS = ("califa", "califa/fits", "jplus", "califa/cubes", "jplus/images", "jcmt")
+DEMO_RDS = ("califa", "califa/fits", "jplus", "califa/cubes", "jplus/images", "jcmt",
+            "califa/collab")
 
 
 def ensure_demo_data() -> None:

@@ -1,11 +1,13 @@
-"""Accounts: users, groups, passwords and bearer tokens in ``dc``; login backoff.
+"""Accounts: users, groups, passwords, bearer tokens and browser sessions in ``dc``;
+login backoff.
 
-The tables are made by step 6 of engine/install.py; ``dr admin`` manages them
+The tables are made by steps 6 and 8 of engine/install.py; ``dr admin`` manages them
 (engine/commands/admincmd.py); engine/web/authenticate.py checks requests'
 credentials with them, and engine/web/access.py says where that counts.
 """
 
 from engine.accounts.backoff import Backoff
+from engine.accounts.sessions import create_session, delete_session, verify_session
 from engine.accounts.tokens import (
     NewToken,
     TokenInfo,
@@ -21,6 +23,7 @@ from engine.accounts.users import (
     delete_user,
     groups_of,
     list_users,
+    owner_groups,
     remove_from_group,
     set_password,
     verify_password,
@@ -28,7 +31,7 @@ from engine.accounts.users import (
 
 __all__ = [
     "Backoff", "NewToken", "TokenInfo", "UserInfo", "add_to_group", "add_user",
-    "delete_user", "groups_of", "list_tokens", "list_users", "make_token",
-    "remove_from_group", "revoke_token", "set_password", "verify_password",
-    "verify_token",
+    "create_session", "delete_session", "delete_user", "groups_of", "list_tokens",
+    "list_users", "make_token", "owner_groups", "remove_from_group", "revoke_token",
+    "set_password", "verify_password", "verify_session", "verify_token",
 ]

@@ -143,6 +143,18 @@ def groups_of(cur, user: str) -> frozenset[str]:
     return frozenset(row[0] for row in cur.fetchall())
 
 
+def owner_groups(conn, owner: str | None) -> frozenset[str]:
+    """The groups of a job's owner now (none for an anonymous job, a disabled or
+    deleted user): what a worker process runs the job with."""
+    if owner is None:
+        return frozenset()
+    with conn.cursor() as cur:
+        cur.execute("SELECT m.groupname FROM dc.memberships m JOIN dc.users u "
+                    "ON u.name = m.username WHERE m.username = %s AND NOT u.disabled",
+                    (owner,))
+        return frozenset(row[0] for row in cur.fetchall())
+
+
 def list_users(cur) -> list[UserInfo]:
     """Every user with their groups, by name."""
     cur.execute(

@@ -3,7 +3,13 @@
 The job's parameters are a dlget request's: one ID and SODA's filtering
 parameters.  The dataset is found as dlmeta finds it, with the datalink
 service its dc.products row names (``datalink``, e.g. ``califa/cubes#dl``)
-deciding which accrefs are served; restricted datasets are refused.  The one
+deciding which accrefs are served.  The job runs as its owner (the user who
+created it; nobody for an anonymous job) with the groups the owner has when
+it runs (engine/accounts/users.py ``owner_groups``: none for a disabled or
+deleted user): a dataset whose file (its table's readGroups, a running
+embargo) or whose datalink service (``limitTo``) asks for a group they are
+not in ends the job in ERROR with the very message an unknown ID gets, so a
+job tells no more than dlmeta would.  The one
 result, ``result``, is the cutout as FITS (several values of a parameter: one
 image extension per combination, engine/soda/cutout.py); without filtering
 parameters, the whole dataset.
@@ -15,11 +21,13 @@ import datetime
 import shutil
 from pathlib import Path
 
+from engine.accounts.users import owner_groups
 from engine.config import load_config
-from engine.datalink.links import Fault, Restricted, Where, resolve
+from engine.datalink.links import Fault, Where, resolve
 from engine.datalink.recipe import Recipe, recipe_of
 from engine.errors import ProtocolError
 from engine.products import local
+from engine.products.restrictions import allowed, product_restrictions
 from engine.soda.cutout import cut_file
 from engine.soda.params import CutoutRequest, parse_request
 from engine.uws.model import Job, Result
@@ -50,26 +58,28 @@ def validate(job: Job) -> None:
     _request(job)
 
 
-def _served(conn, accref_hint: str, inputs_dir: Path) -> tuple[Recipe, dict[str, Table]]:
-    """The recipe of the datalink service of the product, and its RD's tables."""
+def _served(conn, accref_hint: str, inputs_dir: Path
+            ) -> tuple[Recipe, dict[str, Table], str | None]:
+    """The recipe of the datalink service of the product, its RD's tables and the
+    service's limitTo."""
     with conn.cursor() as cur:
         cur.execute("SELECT p.datalink, t.rd_id FROM dc.products p LEFT JOIN dc.tables t "
                     "ON t.table_name = p.source_table WHERE p.accref = %s",
                     (accref_hint,))
         row = cur.fetchone()
     if row is None:
-        return Recipe(), {}
+        return Recipe(), {}, None
     datalink, table_rd = row
     rd_id, _, service_id = (datalink or "").partition("#")
     rd = load_rd(rd_id or table_rd, inputs_dir) if (rd_id or table_rd) else None
     if rd is None:
-        return Recipe(), {}
+        return Recipe(), {}, None
     tables = {t.qualified_name.lower(): t for t in rd.tables}
-    recipe = Recipe()
+    recipe, limit_to = Recipe(), None
     for service in rd.services:
         if service.id == service_id and isinstance(service.inline_core, DatalinkCore):
-            recipe = recipe_of(service.inline_core)
-    return recipe, tables
+            recipe, limit_to = recipe_of(service.inline_core), service.limit_to
+    return recipe, tables, limit_to
 
 
 def run(job: Job, conn, workdir: Path) -> list[Result]:
@@ -82,25 +92,25 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     except NotFoundError:
         accref = ""
     try:
-        recipe, tables = _served(conn, accref, config.inputs_dir)
+        recipe, tables, limit_to = _served(conn, accref, config.inputs_dir)
     except DRError as exc:
         raise ProtocolError(f"Error: the service of {ident} cannot be loaded: "
                             f"{exc}") from None
     today = datetime.datetime.now(datetime.UTC).date()
+    groups = owner_groups(conn, job.owner)
 
     def may_see(product) -> bool:
         table = tables.get(product.source_table)
-        return (table is not None and not table.read_groups
-                and not product.embargoed(today))
+        if table is None or (limit_to and limit_to not in groups):
+            return False
+        return allowed(groups, product_restrictions(table, product, today))
 
     where = Where(config.web.server_url.rstrip("/"), authority, config.inputs_dir,
                   "", None, tables, may_see, lambda path: None)
     with conn.cursor() as cur:
         try:
             product = resolve(cur, ident, recipe, where)
-        except Fault as fault:
-            if isinstance(fault, Restricted):
-                raise ProtocolError(f"AuthorizationError: {ident} is restricted") from None
+        except Fault as fault:  # Restricted too: word for word an unknown ID's
             raise ProtocolError(f"UsageError: {fault.message}") from None
     if product.remote:
         raise ProtocolError(f"UsageError: {ident} is not stored here, so it cannot be "

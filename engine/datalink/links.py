@@ -13,11 +13,22 @@ that names nothing here, or a dataset the service does not serve, is a NotFoundF
 row; so is a restricted (embargoed) one, with the very same message, so
 the document says nothing of whether such a file exists (DataLink 1.1
 names no fault for it, and STILTS datalinklint accepts only its own
-names); :class:`Restricted` lets dlget and jobs answer "not authorized".
+names); :class:`Restricted` carries the product, so that dlget can answer
+"not authorized" for it as /getproduct does.
+
+Every row of a dataset says who may follow it (DataLink 1.1 ``link_auth``,
+``link_authorized``): ``"true"`` where the link asks for a group — the file's
+(its table's readGroups, a running embargo) for #this and #preview; the
+file's or the service's (``limitTo``) for #cutout and the metaMakers' links
+to this site — and ``"false"`` where it does not; an #auxiliary link says what
+its own file asks, a link elsewhere nothing (DR cannot know).  Since
+a caller only ever gets the links they may follow, ``link_authorized`` is
+true on every row with a link.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -52,6 +63,10 @@ class Where:
     tables: Mapping[str, Table]         # the imported tables, by qualified name
     may_see: Callable[[Product], bool]  # the caller may have the product's file
     describe: Callable[[Path], Sequence[InputParam] | None]  # SODA params of a file
+    # Whether the product's file asks for a group (for link_auth), and whether the
+    # service does (its limitTo: for the links to its dlget and dlasync).
+    restricted: Callable[[Product], bool] = lambda product: True
+    service_restricted: bool = False
 
     def product_url(self, accref: str) -> str:
         return f"{self.server_url}/getproduct/{urllib.parse.quote(accref)}"
@@ -65,14 +80,20 @@ class Fault(Exception):
         self.fault, self.message = fault, message
 
 
-class Restricted(Fault):
-    """An ID the caller may not have: in links documents, the NotFoundFault an
-    unknown ID gets (word for word); dlget and SODA jobs refuse it as
-    unauthorized, as /getproduct does."""
+def not_found(ident: str) -> Fault:
+    """The fault of an ID that names nothing here (or nothing the caller may have)."""
+    return Fault("NotFoundFault", f"{ident} is not a dataset published by this service")
 
-    def __init__(self, ident: str, what: str = "dataset") -> None:
-        super().__init__("NotFoundFault", f"{ident} is not a {what} published by this "
-                                          "service")
+
+class Restricted(Fault):
+    """An ID the caller may not have: in links documents (and SODA jobs), the
+    NotFoundFault an unknown ID gets (word for word); dlget refuses ``product``
+    as unauthorized, as /getproduct does."""
+
+    def __init__(self, ident: str, product: Product | None = None) -> None:
+        fault = not_found(ident)
+        super().__init__(fault.fault, fault.message)
+        self.product = product
 
 
 def pubdid(accref: str, authority: str) -> str:
@@ -82,19 +103,17 @@ def pubdid(accref: str, authority: str) -> str:
 
 def resolve(cur, ident: str, recipe: Recipe, where: Where) -> Product:
     """The product ``ident`` names, for this service and caller; raises Fault."""
-    not_found = Fault("NotFoundFault", f"{ident} is not a dataset published by this "
-                                       "service")
     try:
         accref = getAccrefFromStandardPubDID(ident, f"ivo://{where.authority}/~?")
     except NotFoundError:
-        raise not_found from None
+        raise not_found(ident) from None
     if not accref or "\x00" in accref or not recipe.serves(accref):
-        raise not_found
+        raise not_found(ident)
     product = lookup(cur, accref)
     if product is None or product.source_table not in where.tables:
-        raise not_found
+        raise not_found(ident)
     if not where.may_see(product):
-        raise Restricted(ident)
+        raise Restricted(ident, product=product)
     return product
 
 
@@ -146,6 +165,8 @@ def _auxiliary(cur, ident: str, product: Product, where: Where) -> list[Link]:
             kind = found.row.get("fileset") or found.table.split(".")[-1]
             links.append(Link(ident, where.product_url(found.product.accref),
                               semantics="#auxiliary",
+                              link_auth=_auth(where.restricted(found.product)),
+                              link_authorized=True,
                               description=f"{kind}: a file of the same "
                                           f"{parent.id} row ({found.table})",
                               content_type=found.product.mime,
@@ -183,6 +204,19 @@ def _cutout(ident: str, product: Product, recipe: Recipe, where: Where,
     return link, descriptors
 
 
+def _auth(restricted: bool) -> str:
+    return "true" if restricted else "false"
+
+
+def _authorized(link: Link, restricted: bool, server_url: str) -> Link:
+    """``link`` saying who may follow it (if it says nothing yet, and is a link)."""
+    if link.error_message or link.link_auth is not None:
+        return link
+    if link.access_url and not link.access_url.startswith(server_url + "/"):
+        return link  # elsewhere: DR cannot say
+    return dataclasses.replace(link, link_auth=_auth(restricted), link_authorized=True)
+
+
 def links_for(cur, ids: Sequence[str], recipe: Recipe, where: Where, *,
               first: int = 0) -> tuple[list[Link], list[ServiceDescriptor]]:
     """The rows and descriptors of the links document for ``ids``, in their order;
@@ -195,14 +229,20 @@ def links_for(cur, ids: Sequence[str], recipe: Recipe, where: Where, *,
         except Fault as fault:
             links.append(Link(ident, error_message=str(fault)))
             continue
-        links.append(_this(ident, product, where))
+        restricted = where.restricted(product)
+        found = [_this(ident, product, where)]
         preview = _preview(ident, product, where)
         if preview is not None:
-            links.append(preview)
-        links += _auxiliary(cur, ident, product, where)
+            found.append(preview)
+        found = [_authorized(link, restricted, where.server_url) for link in found]
+        found += _auxiliary(cur, ident, product, where)
         cutout = _cutout(ident, product, recipe, where, number)
         if cutout is not None:
-            links.append(cutout[0])
+            found.append(_authorized(cutout[0], restricted or where.service_restricted,
+                                     where.server_url))
             descriptors += cutout[1]
-        links += extra_links(cur, ident, ident, product, recipe, where)
+        found += [_authorized(link, restricted or where.service_restricted,
+                              where.server_url)
+                  for link in extra_links(cur, ident, ident, product, recipe, where)]
+        links += found
     return links, descriptors

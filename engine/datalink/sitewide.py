@@ -10,7 +10,10 @@ product which service answers for it (:class:`Handler`): its datalink service
 (``dc.products.datalink``), whose metaMakers of the RD's own code run too,
 or, for products without one, the basic links
 (#this, #preview, #auxiliary) that a service without SODA gives.  Descriptors
-are numbered across the whole document.
+are numbered across the whole document.  An ID naming nothing, a file the
+caller may not have, or one whose datalink service they may not use are all
+one NotFoundFault row, word for word (:func:`engine.datalink.links.not_found`):
+the document never tells which.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from engine.datalink.document import Link
-from engine.datalink.links import Fault, Where, links_for, pubdid
+from engine.datalink.links import Fault, Where, links_for, not_found, pubdid
 from engine.datalink.recipe import Recipe
 from engine.formats.servicedesc import ServiceDescriptor
 from engine.products.store import Product, lookup
@@ -60,10 +63,10 @@ def site_links(cur, ids: Sequence[str], authority: str, server_url: str,
     for number, ident in enumerate(ids):
         accref = accref_of(ident, authority, server_url)
         product = lookup(cur, accref) if accref else None
-        handler = (handler_for(product) if product is not None else
-                   Fault("NotFoundFault", f"{ident} is not a dataset of this site"))
-        if isinstance(handler, Fault):
-            links.append(Link(ident, error_message=str(handler)))
+        handler = handler_for(product) if product is not None else None
+        if handler is None or isinstance(handler, Fault):
+            # Its service's own Fault would name the service: the unknown ID's.
+            links.append(Link(ident, error_message=str(not_found(ident))))
             continue
         did = pubdid(product.accref, authority)
         found, described = links_for(cur, [did], handler.recipe, handler.where,

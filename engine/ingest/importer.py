@@ -33,7 +33,7 @@ from importlib import metadata as pkg_metadata
 import psycopg2
 
 from engine import obscore
-from engine.db import metadata
+from engine.db import metadata, rowsecurity
 from engine.db.identifiers import q, qualified
 from engine.ingest import ddl
 from engine.ingest.load import LoadJob, load_source
@@ -165,6 +165,10 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
             metadata.publish(cur, rd, run.made_tables, run.source_meta, run.nrows,
                              report.import_id, run.unicode_columns)
             report.warnings += obscore.publish_tables(cur, rd, run.made_tables)
+            for table in run.made_tables:
+                rowsecurity.secure(cur, table.schema, table.id,
+                                   read_groups=table.read_groups,
+                                   embargo=table.row_embargo)
             run.after_meta()
         conn.commit()
     except BaseException:

@@ -89,10 +89,6 @@ def source_of(table: Table) -> Source | None:
     if not table.on_disk:
         raise table.error(f"{mixin.ref}: only tables in the database (onDisk=\"True\") "
                           "can publish into ivoa.obscore")
-    if table.read_groups:
-        raise table.error(f"{mixin.ref}: the table is restricted (readGroups), but "
-                          "everyone may read ivoa.obscore",
-                          hint="publish only public tables into ivoa.obscore")
     expressions = {}
     for name, value in mixin.params.items():
         value = value.strip()

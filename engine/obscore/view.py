@@ -7,6 +7,11 @@ row there, rebuilt (with its TAP_SCHEMA and ``dc`` metadata) inside the
 transaction of the import or drop that changed a source; like DaCHS's, it
 exists, empty, once DR's system schema is installed.
 
+The view runs with its invoker's rights (``security_invoker``), so the row
+policies of the tables behind it hold: a caller's query sees the rows of a
+restricted table only as a member of its groups, and rows under embargo only
+as their owner (engine/db/rowsecurity.py).
+
 Rebuilding reads every table that publishes, and dropping or swapping in such
 a table drops the view (CASCADE) until the rebuild: an import or drop that
 may touch ivoa.obscore takes :data:`LOCK` before it locks any table, so two
@@ -21,7 +26,7 @@ from collections.abc import Iterable
 
 import psycopg2
 
-from engine.db import metadata
+from engine.db import metadata, rowsecurity
 from engine.obscore.definition import (
     RD_PATH,
     SOURCES,
@@ -46,7 +51,7 @@ from rd.errors import DRError
 
 LOCK = 0x44520002  # pg_advisory_xact_lock key: changes to ivoa.obscore queue up
 # Bump when the SQL this module writes changes, so installs rebuild the view.
-_VERSION = "1"
+_VERSION = "2"
 
 
 def install_obscore(conn) -> None:
@@ -195,7 +200,11 @@ def rebuild(cur, sources: list[Source] | None = None, view: Table | None = None
         sources = _sources(cur)
         view = _view_table(sources)
     cur.execute(f"DROP VIEW IF EXISTS {VIEW}")
-    cur.execute(f"CREATE VIEW {VIEW} AS\n{union_sql(sources, _columns(view))}")
+    # The invoker's rights: the policies of the tables behind it hold for callers.
+    cur.execute(f"CREATE VIEW {VIEW} WITH (security_invoker = true) AS\n"
+                f"{union_sql(sources, _columns(view))}")
+    schema, _, name = VIEW.partition(".")
+    rowsecurity.secure_view(cur, schema, name)
     metadata.publish(cur, obscore_rd(), [view],
                      unicode_columns={VIEW: _unicode_columns(cur, view, sources)})
 

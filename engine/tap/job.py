@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.accounts import owner_groups
 from engine.config import load_config
 from engine.db.fetch import FetchCancelled, fetch_batches
+from engine.db.rowsecurity import as_caller
 from engine.errors import ProtocolError
 from engine.formats import Status
 from engine.formats.limit import Limited
@@ -29,11 +31,14 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     query = TapQuery.from_params(job.params(), config)
     # The same fetcher and limits as /sync; a worker process may wait on it.
     query = query.fetch_uploads(config.web)
-    tables = table_map(load_tap_tables(config.inputs_dir, conn))
+    groups = owner_groups(conn, job.owner)
+    tables = table_map(load_tap_tables(config.inputs_dir, conn), groups)
     plan = query.plan(conn, tables, job.data, config.web.upload_limit)
-    # Uploads were made above; the user's query itself runs read-only.
+    # Uploads were made above; the user's query itself runs read-only, as its owner.
     conn.commit()
     conn.readonly = True
+    with conn.cursor() as cur:
+        as_caller(cur, groups)
     name = f"result.{query.format.extension}"
     rows = 0
     try:

@@ -19,6 +19,7 @@ import psycopg2
 from astropy.io.votable import parse_single_table
 
 from engine.db.identifiers import q
+from engine.db.rowsecurity import grant_temporary
 from engine.errors import ProtocolError
 from engine.ingest.copyformat import format_column, rows_to_copy
 from rd.tablemeta import ColumnMeta, TableMeta
@@ -157,6 +158,7 @@ def create_upload(cursor, spec: UploadSpec, data: bytes) -> TableMeta:
                                 f"cannot store: {exc.diag.message_primary}",
                                 param="UPLOAD") from None
     cursor.execute(f"ANALYZE pg_temp.{q(sql_name)}")
+    grant_temporary(cursor, f"pg_temp.{q(sql_name)}")
     return TableMeta("tap_upload", spec.name.lower(), columns,
                      sql_name=f"pg_temp.{q(sql_name)}")
 

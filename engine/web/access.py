@@ -14,23 +14,32 @@ for a user lacking a group.
 Only the protocols in :data:`HONOURS_ACCOUNTS` see the caller: their whole
 path has been checked to apply these rules per user.  Every other protocol
 sees every caller as nobody (:func:`as_seen_by`), so what is restricted stays
-withheld from everyone there, with a 403 that says so — TAP (which then acts
-as if restricted tables did not exist) among them.  The server logs what it
-restricts once when it loads the RDs.  TAP applies the same rule to tables
-through :func:`engine.tap.tables.table_map`.
+withheld from everyone there, with a 403 that says so.  The server logs what
+it restricts once when it loads the RDs.  TAP applies the same rule to tables
+through :func:`engine.tap.tables.table_map` (a restricted table does not exist
+for those outside its groups).  Rows are not checked here: every caller's
+query runs under the database's query role with the caller's groups, and
+PostgreSQL's row-level security filters restricted tables and rows under
+embargo (engine/db/rowsecurity.py) — in ivoa.obscore too.
+
+DataLink and SODA (``dlmeta``, ``dlget``, ``dlasync`` and the site-wide
+``/datalink``) honour accounts; how they answer for an ID the caller may not
+have is said in engine/web/renderers/datalink.py.
 """
 
 from __future__ import annotations
 
-import datetime
 import ipaddress
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from engine.config import Config
 from engine.errors import ProtocolError
-from engine.products.store import Product
+from engine.products.restrictions import (  # noqa: F401 (product_restrictions: for callers)
+    Restriction,
+    names,
+    product_restrictions,
+    table_restrictions,
+)
 from engine.services.core import BoundService
 from engine.web.context import RequestContext
 from engine.web.state import SiteState
@@ -42,18 +51,13 @@ from rd.elements.table import Table
 # service renderers under the router's single check, products and previews,
 # table pages, the root page.  Any name not here sees every caller as nobody.
 HONOURS_ACCOUNTS = frozenset({
-    "", "static", "tableinfo", "getproduct",
-    "form", "scs.xml", "api", "siap.xml",
+    "", "static", "tableinfo", "getproduct", "tap", "login", "logout",
+    "form", "scs.xml", "api", "siap.xml", "siap2.xml",
     "availability", "capabilities", "tables", "tableMetadata",
+    "dlmeta", "dlget", "dlasync", "datalink",
 })
 # Why the others withhold restricted things from everyone, for their 403s.
 WITHHOLDING_REASONS = {
-    "tap": "TAP does not check TAP_SCHEMA, uploads and job ownership per user yet",
-    "siap2.xml": "SIA 2 over ivoa.obscore does not check its rows per user yet",
-    "dlmeta": "DataLink does not check its links per user yet",
-    "dlget": "SODA does not check its cutouts per user yet",
-    "dlasync": "async SODA does not check its jobs per user yet",
-    "datalink": "the site-wide DataLink does not check its links per user yet",
 }
 
 
@@ -63,26 +67,6 @@ def as_seen_by(protocol: str, context: RequestContext) -> RequestContext:
     if protocol in HONOURS_ACCOUNTS:
         return context
     return RequestContext(withheld_by=protocol)
-
-
-@dataclass(frozen=True)
-class Restriction:
-    """One requirement: the caller must be in one of ``groups``."""
-
-    groups: frozenset[str]
-    reason: str             # e.g. "limitTo=staff", "table x.y has readGroups a, b"
-
-
-def _names(groups: Iterable[str]) -> str:
-    return ", ".join(sorted(groups))
-
-
-def table_restrictions(table: Table) -> list[Restriction]:
-    if not table.read_groups:
-        return []
-    groups = frozenset(table.read_groups)
-    return [Restriction(groups, f"table {table.qualified_name} has readGroups "
-                                f"{_names(groups)}")]
 
 
 def _restricted_tables(state: SiteState) -> list[Table]:
@@ -107,18 +91,6 @@ def service_restrictions(state: SiteState, bound: BoundService) -> list[Restrict
         for table in _restricted_tables(state):
             if _names_table(bound.core.sql, table):
                 found += table_restrictions(table)
-    return found
-
-
-def product_restrictions(table: Table, product: Product,
-                         today: datetime.date) -> list[Restriction]:
-    """What a product (a file of ``table``) asks of its callers: what its table asks,
-    and, while its embargo lasts, membership of its owner group (DaCHS's rule)."""
-    found = table_restrictions(table)
-    if product.embargoed(today):
-        groups = frozenset({product.owner}) if product.owner else frozenset()
-        owner = f" for the group {product.owner}" if product.owner else ""
-        found.append(Restriction(groups, f"embargoed until {product.embargo}{owner}"))
     return found
 
 
@@ -158,7 +130,7 @@ def withheld(state: SiteState) -> list[str]:
     lines = [f"service {key[0]}/{key[1]} ({'; '.join(r.reason for r in found)})"
              for key, bound in sorted(state.services.items())
              if (found := service_restrictions(state, bound))]
-    lines += [f"table {t.qualified_name} (readGroups {_names(t.read_groups)})"
+    lines += [f"table {t.qualified_name} (readGroups {names(t.read_groups)})"
               for t in _restricted_tables(state)]
     return lines
 

@@ -13,8 +13,10 @@ from typing import Any
 from twisted.internet.defer import Deferred
 
 from engine.config import Config
+from engine.web import urls
 from engine.web.access import HONOURS_ACCOUNTS, plain_http_warning, withheld
 from engine.web.dbpool import DBPool
+from engine.web.respond import login_url
 from engine.web.state import SiteState, load_state
 from engine.web.templates import make_environment, render
 
@@ -68,5 +70,13 @@ class App:
 
         return d.addCallbacks(swap, failed)
 
-    def render_page(self, name: str, **context: Any) -> bytes:
-        return render(self.templates, name, site_name=self.site_name, **context)
+    def render_page(self, name: str, request: Any = None, **context: Any) -> bytes:
+        """Template ``name``; with ``request``, its header names who is logged in
+        (or links to the login page, coming back here)."""
+        values = {"viewer": None, "login_url": urls.login()}
+        if request is not None:
+            who = getattr(request, "identity", None) or getattr(request, "context", None)
+            values["viewer"] = who.user if who is not None else None
+            values["login_url"] = login_url(request)
+        values.update(context)
+        return render(self.templates, name, site_name=self.site_name, **values)

@@ -110,11 +110,14 @@ class Request(server.Request):
 
     ``context`` is its caller, set before routing from what the site's
     ``identify`` finds (which may take a while: a password check runs in a
-    worker thread); the request is routed only then."""
+    worker thread); the request is routed only then.  ``identity`` keeps who
+    that was, for the pages' "Logged in as" even where the router narrows
+    ``context`` (engine.web.access.as_seen_by); it grants nothing."""
 
     body_limit: int | None = None
     gone = False
     context: RequestContext = ANONYMOUS
+    identity: RequestContext = ANONYMOUS
     auth_failure: ProtocolError | None = None  # why its credentials failed
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -187,7 +190,7 @@ class Request(server.Request):
         d.addCallbacks(self._identified, self._unidentified).addErrback(self._crashed)
 
     def _identified(self, context: RequestContext) -> None:
-        self.context = context
+        self.context = self.identity = context
         self._route()
 
     def _unidentified(self, failure: Failure) -> None:

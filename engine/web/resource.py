@@ -125,10 +125,22 @@ class Collection(NotFound):
     isLeaf = False
 
 
+class Refused(Failing):
+    """An endpoint refused to the caller: the refusal answered as the endpoint
+    answers its own errors (SODA's leading words in dlget's, say)."""
+
+    def __init__(self, endpoint: Endpoint, refusal: ProtocolError) -> None:
+        super().__init__(endpoint.app, endpoint.error_format, refusal, "Restricted")
+        self.endpoint = endpoint
+
+    def error(self, request: Any, exc: ProtocolError, title: str | None = None) -> bytes:
+        return self.endpoint.error(request, exc, title)
+
+
 def refused(endpoint: Endpoint, refusal: ProtocolError) -> Failing:
     """``endpoint`` refused to the caller (engine.web.access: a 401 or 403) in its
     error format."""
-    return Failing(endpoint.app, endpoint.error_format, refusal, "Restricted")
+    return Refused(endpoint, refusal)
 
 
 class ServiceRenderer(Endpoint):

@@ -1,4 +1,6 @@
-"""Small helpers for answering requests: status, content type, errors, finishing once."""
+"""Small helpers for answering requests: status, content type, errors, finishing once.
+
+HTML error pages name who is logged in, and a 401's links to /login."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from engine.errors import ProtocolError
-from engine.web import errors
+from engine.web import errors, urls
 from engine.web.context import CHALLENGES
 
 # The error formats a resource may answer in (engine.web.resource.Endpoint).
@@ -39,10 +41,22 @@ def error_headers(request: Any, exc: ProtocolError) -> None:
             b"www-authenticate", [c.encode("ascii") for c in challenges])
 
 
+def login_url(request: Any) -> str:
+    """The login page, coming back to where ``request`` went (a GET's query too)."""
+    if request.path in (b"/login", b"/logout"):
+        return urls.login()
+    here = request.uri if request.method in (b"GET", b"HEAD") else request.path
+    return urls.login(urls.local_path(here.decode("utf-8", "replace")))
+
+
 def html_error(app: Any, request: Any, status: int, title: str, message: str) -> bytes:
+    """An error page; a 401's links to the login page, coming back here (its
+    WWW-Authenticate stays, for clients that are not browsers)."""
     request.setResponseCode(status)
     request.setHeader(b"content-type", b"text/html; charset=utf-8")
-    return app.render_page("error.html", title=title, message=message, back=None)
+    login = login_url(request) if status == 401 else None
+    return app.render_page("error.html", request, title=title, message=message,
+                           back=None, login=login)
 
 
 def votable_error(request: Any, status: int, message: str, *, scs: bool = False) -> bytes:

@@ -7,6 +7,7 @@
     /tableinfo/<schema.table>         pages.TableInfo
     /getproduct/<accref>[?preview=True]  getproduct.GetProduct (a published file)
     /datalink/dlmeta?ID=…             datalink.SiteLinks (any product's DataLink links)
+    /login, /logout                   login.Login, login.Logout (a browser's session)
     /tap, /tap/<endpoint>             TAP_ENDPOINTS (renderers/tap.py)
     /tap/async[/<job>[/phase…]]       uws.JobList of the job kind ``tap``
     /<rd id>/<service id>             a redirect to the service's default renderer
@@ -63,6 +64,7 @@ from engine.web.renderers import (
     datalink,
     form,
     getproduct,
+    login,
     pages,
     scs,
     siap,
@@ -109,6 +111,8 @@ SITE_PAGES: dict[str, type[Endpoint]] = {
     "tableinfo": pages.TableInfo,
     "getproduct": getproduct.GetProduct,
     "datalink": datalink.SiteDatalink,
+    "login": login.Login,
+    "logout": login.Logout,
 }
 
 

@@ -111,7 +111,9 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
     register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
     app = App(cfg, dsn, renderers=SERVICE_RENDERERS)
     access_log = open(log_dir / "access.log", "a", encoding="utf-8")
-    site = Site(Root(app), cfg, access_log, authenticate=Authenticator(app.pool))
+    secure = cfg.web.server_url.lower().startswith("https://")
+    site = Site(Root(app), cfg, access_log,
+                authenticate=Authenticator(app.pool, secure_cookies=secure))
     port = reactor.adoptStreamPort(sock.fileno(), socket.AF_INET, site)
 
     def ready(_state) -> None:

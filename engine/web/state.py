@@ -151,9 +151,10 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
         state.rds[system.rd_id] = system
         _bind_services(state, conn, system, str(system.path), renderers)
     conn.rollback()
-    # Restricted tables lend no names: that would leak their rows to everyone.
+    # Restricted tables, and tables with rows under embargo, lend no names: that
+    # would leak their rows to everyone.
     adql_tables = [t.metadata() for t in state.tables.values()
-                   if t.adql == "True" and not t.read_groups]
+                   if t.adql == "True" and not t.read_groups and not t.embargo_column]
     state.name_sources = name_sources(adql_tables)
     queryable = queryable_tables(state.rds.values(), state.imported, obscore_table)
     state.tap_tables = [served_metadata(t, state.imported.get(t.qualified_name.lower()))

@@ -12,6 +12,11 @@ time).  Encoded batches go to the transport in slices; a client that takes
 nothing for ``[web] writeTimeout`` seconds — the transport never asks for
 more — is disconnected, its query cancelled and its connection returned, so
 clients that never read cannot pin the database connections.
+
+The query itself runs under the database's query role with the caller's
+groups (:func:`engine.db.rowsecurity.as_caller`), so PostgreSQL's row-level
+security decides which rows of restricted and embargoed tables it returns;
+building the plan (uploads, name resolution) runs before, as DR.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from twisted.web.server import NOT_DONE_YET
 from zope.interface import implementer
 
 from engine.db.fetch import FetchCancelled, fetch_batches
+from engine.db.rowsecurity import as_caller
 from engine.errors import ProtocolError
 from engine.formats import Format, Status, lookup
 from engine.formats.limit import Limited
@@ -82,6 +88,9 @@ class QueryStream:
     def __init__(self, app: App, request: Any, plan: PlanFunction, *, fmt: Format,
                  errors: str) -> None:
         self.app, self.request, self.plan_fn = app, request, plan
+        context = getattr(request, "context", None)
+        # The caller's groups, for the database's row-level security.
+        self.groups = context.groups if context is not None else frozenset()
         self.format, self.errors = fmt, errors
         self.conn = None
         self.limited: Limited | None = None
@@ -294,6 +303,8 @@ class QueryStream:
         # (psycopg2 then opens the transaction with BEGIN READ ONLY).
         self.conn.commit()
         self.conn.readonly = True
+        with self.conn.cursor() as cur:  # the query runs as the caller (rowsecurity)
+            as_caller(cur, self.groups)
         if self.done:
             raise FetchCancelled("the client left")
         self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)

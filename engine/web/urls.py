@@ -1,4 +1,4 @@
-"""Every URL DR's pages link to, built in one place."""
+"""Every URL DR's pages link to, built in one place; which ones a login may go back to."""
 
 from __future__ import annotations
 
@@ -20,6 +20,26 @@ def table_info(qualified_name: str) -> str:
 
 def static(path: str) -> str:
     return f"/static/{quote(path)}"
+
+
+def login(next_path: str | None = None) -> str:
+    """The login page, coming back to ``next_path`` (a local path) afterwards."""
+    return with_params("/login", [("next", next_path)] if next_path else [])
+
+
+def logout() -> str:
+    return "/logout"
+
+
+def local_path(candidate: str | None) -> str | None:
+    """``candidate`` if it is a path on this site (``/…``, not ``//host``, nothing a
+    browser would read as another host or a scheme), else None: where a login may
+    send its browser back to."""
+    if (not candidate or not candidate.startswith("/") or candidate.startswith("//")
+            or "\\" in candidate or not candidate.isascii()
+            or not candidate.isprintable() or " " in candidate):
+        return None
+    return candidate
 
 
 def with_params(url: str, pairs: list[tuple[str, str]]) -> str:

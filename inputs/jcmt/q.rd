@@ -55,10 +55,17 @@
       ORDER BY t_min
   </meta>
 
+  <!-- The cubes of a PI project are proprietary: until the release date in
+    their embargo column only the project's group (owner) sees their rows -
+    in the forms, TAP, ivoa.obscore, SIA 2 and DataLink alike - and fetches
+    their files.  Here the DR21 field belongs to the synthetic project
+    m15bp042 (the demo account "pi" is in it), proprietary until 2099. -->
   <table id="cubes" onDisk="True" adql="True" primary="accref"
       mixin="//products#table,//scs#pgs-pos-index"
+      embargoColumn="embargo" ownerColumn="owner"
       description="One row per reduced cube (one observation): field, night,
-        footprint, frequency coverage and velocity frame.">
+        footprint, frequency coverage and velocity frame; cubes of PI projects
+        are proprietary until their release date.">
     <mixin
       dataproduct_type="'cube'"
       calib_level="2"
@@ -158,6 +165,8 @@
       <rowfilter procDef="//products#define">
         <bind key="table">"\schema.cubes"</bind>
         <bind key="datalink">"\rdId#dl"</bind>
+        <bind key="owner">"m15bp042" if @OBJECT == "DR21" else None</bind>
+        <bind key="embargo">"2099-12-31" if @OBJECT == "DR21" else None</bind>
       </rowfilter>
     </fitsProdGrammar>
     <make table="cubes">

@@ -43,6 +43,8 @@ def dr_provides(ref: str) -> bool:
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 QUOTED_PREFIX = "quoted/"
 MAX_NAME_BYTES = 63  # PostgreSQL cuts longer names (NAMEDATALEN - 1)
+# The types of an embargoColumn (a release date)
+EMBARGO_TYPES = ("date", "timestamp", "timestamptz")
 
 
 def split_column_name(text: str) -> tuple[str, bool]:
@@ -317,6 +319,12 @@ class Table(HasMeta, HasProperties):
         Attr("system", parse_bool, False, doc="a system table, kept by dr drop"),
         Attr("readGroups", parse_list, (), doc="groups that may read the table; "
                                                "empty: everyone"),
+        Attr("embargoColumn", doc="a date or timestamp column: a row whose date lies "
+                                  "in the future is seen only by its owner group "
+                                  "(ownerColumn), in every protocol"),
+        Attr("ownerColumn", doc="a text column naming the group that sees a row "
+                                "under embargo (every user is a group of their own "
+                                "name); without it nobody does"),
         Attr("namePath", doc="a table (id or rd#id) whose columns original= may name "
                              "by name, e.g. //obscore#ObsCore"),
     )
@@ -369,6 +377,7 @@ class Table(HasMeta, HasProperties):
                     self.indexes.remove(index)
             if index.kind == "position" and index in self.indexes:
                 self.position_columns(index)
+        self._check_embargo_columns()
         if not self.description:
             self.description = self.meta.get("description", inherit=False)
         self.description = " ".join(self.description.split())
@@ -384,6 +393,31 @@ class Table(HasMeta, HasProperties):
                         f"(its notes: {known})",
                         hint=f'add <meta name="note" tag="{col.note}">...</meta> to '
                              "the table")
+
+    def _check_embargo_columns(self) -> None:
+        if self.owner_column and not self.embargo_column:
+            raise self.error("ownerColumn needs an embargoColumn (the release date "
+                             "until which only the owner sees a row)")
+        for attr, name, kinds in (("embargoColumn", self.embargo_column, EMBARGO_TYPES),
+                                  ("ownerColumn", self.owner_column, ("text",))):
+            if not name:
+                continue
+            column = self.column(name)
+            if column is None:
+                raise self.error(f"{attr} {name!r} is not a column of this table")
+            if column.sql_type.sql not in kinds:
+                raise column.error(f"{attr} {name!r} must be of type "
+                                   f"{' or '.join(kinds)}, not {column.sql_type.sql}")
+
+    @property
+    def row_embargo(self) -> tuple[str, str | None] | None:
+        """(SQL name of the release-date column, of the owner column or None), or
+        None when the table's rows have no embargo."""
+        if not self.embargo_column:
+            return None
+        owner = self.column(self.owner_column) if self.owner_column else None
+        return (self.column(self.embargo_column).sql_name,
+                owner.sql_name if owner else None)
 
     def _foreign_key(self, fk: ForeignKeyElement) -> ForeignKey:
         target = self.rd.resolve_table(fk.in_table, fk)

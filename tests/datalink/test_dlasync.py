@@ -52,12 +52,15 @@ def test_an_async_cutout_completes_with_the_slab_as_its_result(site):
     assert np.array_equal(hdu.data, cube(1)[box])
 
 
-def test_an_async_job_on_an_embargoed_dataset_fails_saying_why(site):
-    job_url, doc = run_job(site, ID=f"ivo://{AUTH}/~?dlt/data/cubes/secret.fits",
-                           CIRCLE="150 2 0.01")
-    assert doc.find(f"{UWS}phase").text == "ERROR"
-    error = requests.get(job_url + "/error", timeout=30).text
-    assert "AuthorizationError" in error
+def test_an_async_job_on_an_embargoed_dataset_fails_as_on_an_unknown_one(site):
+    errors = []
+    for name in ("secret", "none"):
+        job_url, doc = run_job(site, ID=f"ivo://{AUTH}/~?dlt/data/cubes/{name}.fits",
+                               CIRCLE="150 2 0.01")
+        assert doc.find(f"{UWS}phase").text == "ERROR"
+        errors.append(requests.get(job_url + "/error", timeout=30).text)
+    assert "UsageError" in errors[0] and "not a dataset published" in errors[0]
+    assert errors[0] == errors[1].replace("none.fits", "secret.fits")
 
 
 def test_an_async_job_without_id_fails_with_a_usage_error(site):

@@ -124,7 +124,8 @@ CELLS: dict[str, Cell] = {
                 "VAULT-IMAGE", "/archive/open/q/cone/api?RA=10&DEC=20&SR=1"),
     "siap.xml": Cell(SIA_POS, *HONOURED, "VAULT-IMAGE",
                      "/jplus/images/web/siap.xml?POS={pos}&SIZE=0.5"),
-    "siap2.xml": Cell("/vault/q/sia2/siap2.xml?MAXREC=5", *WITHHELD, None,
+    "siap2.xml": Cell("/vault/q/sia2/siap2.xml?MAXREC=50&RESPONSEFORMAT=votable/td",
+                      *HONOURED, "VAULT-IMAGE",
                       "/__system__/siap2/sitewide/siap2.xml?MAXREC=5"),
     "availability": Cell("/vault/q/web/availability", *HONOURED, "available>true",
                          "/archive/open/q/cone/availability"),
@@ -134,21 +135,23 @@ CELLS: dict[str, Cell] = {
                    "/archive/open/q/cone/tables"),
     "tableMetadata": Cell("/vault/q/web/tableMetadata", *HONOURED, "vault.images",
                           "/archive/open/q/cone/tableMetadata"),
-    "dlmeta": Cell("/vault/q/dl/dlmeta?ID={did0}", *WITHHELD, None,
+    "dlmeta": Cell("/vault/q/dl/dlmeta?ID={did0}", *HONOURED, "getproduct/vault",
                    "/vault/q/pubdl/dlmeta?ID={public_did}"),
-    "dlget": Cell("/vault/q/dl/dlget?ID={did0}", *WITHHELD, None,
+    # A circle around the whole sky: alice gets the whole image, cut (FITS).
+    "dlget": Cell("/vault/q/dl/dlget?ID={did0}&CIRCLE=0+0+180", *HONOURED, "SIMPLE",
                   "/vault/q/pubdl/dlget?ID={public_did}", 302),
-    "dlasync": Cell("/vault/q/dl/dlasync", *WITHHELD, None, "/vault/q/pubdl/dlasync"),
-    # TAP: restricted tables do not exist for anybody (200 or 400, never the rows).
-    "tap": Cell("/tap", 200, 200, 200, None, "/tap"),
-    "tap/sync": Cell("/tap/sync?LANG=ADQL&QUERY=SELECT+*+FROM+vault.images",
-                     400, 400, 400, None,
+    "dlasync": Cell("/vault/q/dl/dlasync", *HONOURED, "jobs", "/vault/q/pubdl/dlasync"),
+    # TAP: restricted tables do not exist for those outside the group (a 400 naming
+    # no such table, never a 401 or 403 that would tell it exists).
+    "tap": Cell("/tap", 200, 200, 200, "vault.images", "/tap"),
+    "tap/sync": Cell("/tap/sync?LANG=ADQL&QUERY=SELECT+*+FROM+vault.images"
+                     "&RESPONSEFORMAT=votable/td", 400, 400, 200, "VAULT-IMAGE",
                      "/tap/sync?LANG=ADQL&QUERY=SELECT+TOP+1+*+FROM+openstars.main"),
     "tap/capabilities": Cell("/tap/capabilities", 200, 200, 200, None,
                              "/tap/capabilities"),
     "tap/availability": Cell("/tap/availability", 200, 200, 200, None,
                              "/tap/availability"),
-    "tap/tables": Cell("/tap/tables", 200, 200, 200, None, "/tap/tables"),
+    "tap/tables": Cell("/tap/tables", 200, 200, 200, "vault.images", "/tap/tables"),
     "tap/examples": Cell("/tap/examples", 200, 200, 200, None, "/tap/examples"),
     "tap/async": Cell("/tap/async", 200, 200, 200, None, "/tap/async"),
     # Site pages.
@@ -160,8 +163,11 @@ CELLS: dict[str, Cell] = {
                        "/getproduct/{public_image}"),
     "getproduct?preview": Cell("/getproduct/{image0}?preview=True", *HONOURED, "PNG",
                                "/getproduct/{public_image}?preview=True"),
-    "datalink": Cell("/datalink/dlmeta?ID={did0}", 200, 200, 200, None,
+    # Site-wide links: a NotFoundFault row for those who may not have the file.
+    "datalink": Cell("/datalink/dlmeta?ID={did0}", 200, 200, 200, "getproduct/vault",
                      "/datalink/dlmeta?ID={public_did}"),
+    "login": Cell(None, 0, 0, 0, None, "/login"),
+    "logout": Cell(None, 0, 0, 0, None, "/logout"),
 }
 # What no one without the right may ever see, whatever the cell (the vault RD has a
 # public service, so its title and description are public).
@@ -228,22 +234,25 @@ def test_the_matrix(site, endpoint):
             assert "WWW-Authenticate" not in response.headers
 
 
-def test_a_withholding_protocol_says_so_to_the_right_user(site):
-    response = get(site, "/vault/q/dl/dlmeta?ID=x", basic("alice"))
-    assert response.status_code == 403
-    assert "not served here to anybody" in _body(response)
-    assert "DataLink does not check" in _body(response)
-
-
-def test_tap_never_shows_the_restricted_table_to_its_group(site):
+def test_tap_shows_the_restricted_table_to_its_group_only(site):
     for path in ("/tap/tables", "/tap"):
-        response = get(site, path, basic("alice"))
-        assert "vault.images" not in _body(response), path
-    response = get(site, "/tap/tables/vault.images", basic("alice"))
+        for who, headers in (("anonymous", {}), ("bob", basic("bob"))):
+            assert "vault.images" not in _body(get(site, path, headers)), (path, who)
+        assert "vault.images" in _body(get(site, path, basic("alice"))), path
+    response = get(site, "/tap/tables/vault.images", basic("bob"))
     assert response.status_code == 404 and "VAULT" not in _body(response)
-    response = get(site, "/tap/sync?LANG=ADQL&QUERY=SELECT+COUNT(*)+FROM+vault.images",
-                   basic("alice"))
-    assert response.status_code == 400
+    assert get(site, "/tap/tables/vault.images", basic("alice")).status_code == 200
+    query = "/tap/sync?LANG=ADQL&QUERY=SELECT+COUNT(*)+FROM+vault.images"
+    assert get(site, query, basic("bob")).status_code == 400
+    assert get(site, query, basic("alice")).status_code == 200
+
+
+def test_the_public_site_wide_sia2_shows_restricted_rows_to_their_group_only(site):
+    path = "/__system__/siap2/sitewide/siap2.xml?MAXREC=100&RESPONSEFORMAT=votable/td"
+    for who, headers in (("anonymous", {}), ("bob", basic("bob"))):
+        body = _body(get(site, path, headers))
+        assert "jplus/data/images" in body and "VAULT" not in body, who
+    assert "VAULT-IMAGE" in _body(get(site, path, basic("alice")))
 
 
 def test_messages_tell_anonymous_and_wrong_users_apart(site):

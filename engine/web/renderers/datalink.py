@@ -13,6 +13,26 @@ every product of the site, through each product's own datalink service; result
 VOTables point pyvo's ``iter_datalinks()`` at it.  Every lookup, file read
 and cutout runs in a worker thread; the request is touched on the reactor
 thread only.
+
+All four honour accounts (engine/web/access.py).  A service's ``limitTo`` is
+checked by the router: 401 for anonymous callers, 403 for users outside the
+group, in the renderer's error format.  Then, per ID:
+
+- dlmeta (service and site-wide): a dataset whose file the caller may not have
+  (its table's readGroups, a running embargo) — or, site-wide, whose datalink
+  service they may not use — is a NotFoundFault row word for word as an
+  unknown ID's, so the document never tells whether it exists; for those
+  allowed, its links, each with ``link_auth`` and ``link_authorized``
+  (engine/datalink/links.py).
+- dlget: such a dataset is refused as /getproduct refuses its file — 401
+  ``AuthenticationError`` (with WWW-Authenticate) for anonymous callers, 403
+  ``AuthorizationError`` for users outside the group.  This tells that the
+  ID names a file, which /getproduct tells anyway of its accref (the same
+  name); IDs this service does not serve stay 404 whatever they name.  The
+  redirect without filtering parameters goes to /getproduct, which checks again.
+- dlasync: a job belongs to its creator (engine/web/uws.py); the worker checks
+  the file with the groups the owner has when the job runs, and a refused
+  job ends in ERROR with the message of an unknown ID (engine/datalink/job.py).
 """
 
 from __future__ import annotations
@@ -59,15 +79,29 @@ def _ids(request: Any) -> list[str]:
         raise ProtocolError("ID is not UTF-8", status=400) from None
 
 
+def product_refusal(state: Any, context: Any, product: Product,
+                    what: str) -> ProtocolError | None:
+    """Why the caller may not have ``product``'s file (as /getproduct says it), or
+    None (any thread)."""
+    table = state.tables.get(product.source_table)
+    if table is None:
+        return ProtocolError(f"{what} is not served at the moment", status=404)
+    today = datetime.datetime.now(datetime.UTC).date()
+    return access.refusal(context, access.product_restrictions(table, product, today),
+                          what)
+
+
 def where_for(app: Any, state: Any, context: Any, bound: Any | None) -> Where:
     """What links of ``bound``'s datasets need (None: a service without SODA) for
     a caller with request ``context``, by the site's ``state`` (any thread)."""
     today = datetime.datetime.now(datetime.UTC).date()
 
     def may_see(product: Product) -> bool:
+        return product_refusal(state, context, product, "") is None
+
+    def restricted(product: Product) -> bool:
         table = state.tables.get(product.source_table)
-        return table is not None and access.refusal(
-            context, access.product_restrictions(table, product, today), "") is None
+        return table is None or bool(access.product_restrictions(table, product, today))
 
     server_url = app.config.web.server_url.rstrip("/")
 
@@ -79,7 +113,9 @@ def where_for(app: Any, state: Any, context: Any, bound: Any | None) -> Where:
     return Where(server_url, app.config.ivoa.authority, app.config.inputs_dir,
                  url("dlget") if bound is not None else "",
                  url("dlasync") if "dlasync" in allowed else None,
-                 dict(state.tables), may_see, cutouts.input_params_for(recipe))
+                 dict(state.tables), may_see, cutouts.input_params_for(recipe),
+                 restricted, bound is not None
+                 and bool(access.service_restrictions(state, bound)))
 
 
 class _DatalinkRenderer(ServiceRenderer):
@@ -151,7 +187,7 @@ class SiteLinks(Endpoint):
                     or "dlmeta" not in bound.service.allowed):
                 bound = None  # no datalink service of its own: the basic links
             elif access.service_refusal(context, state, bound) is not None:
-                return Restricted(key, "datalink service")
+                return Restricted(key)  # an unknown ID's row (sitewide.py)
             return Handler(recipe_of(bound.core) if bound else Recipe(),
                            where_for(app, state, context, bound))
 
@@ -239,16 +275,18 @@ class DLGet(_DatalinkRenderer):
                                 status=400)
         cut = cutouts.parse(request.args)
         recipe, where = self.recipe(), self.where(request)
+        state, context = self.app.state, request.context
 
         def find(conn) -> Product:
+            """(worker thread)"""
             with conn.cursor() as cur:
                 try:
                     return resolve(cur, ids[0], recipe, where)
+                except Restricted as fault:
+                    why = fault.product and product_refusal(
+                        state, context, fault.product, f"The dataset {ids[0]}")
+                    raise (why or ProtocolError(fault.message, status=404)) from None
                 except Fault as fault:
-                    if isinstance(fault, Restricted):
-                        raise ProtocolError(
-                            f"{ids[0]} is restricted, and SODA serves restricted "
-                            "datasets to nobody yet", status=403) from None
                     raise ProtocolError(fault.message, status=404) from None
 
         def found(product: Product) -> Any:
@@ -326,6 +364,9 @@ class DLAsync(_DatalinkRenderer):
         return vosi.Capability("ivo://ivoa.net/std/SODA#async-1.0", url, use="base",
                                params=[vosi.ParamDesc("ID", "A publisher DID")],
                                result_type="application/fits")
+
+    def error(self, request: Any, exc: ProtocolError, title: str | None = None) -> bytes:
+        return super().error(request, _soda_error(exc), title)
 
     def child(self, name: str, request: Any) -> Any:
         return self.jobs.child(name, request)

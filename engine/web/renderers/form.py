@@ -18,6 +18,7 @@ from twisted.web.server import NOT_DONE_YET
 
 from engine import vosi
 from engine.datalink.links import pubdid
+from engine.db.rowsecurity import as_caller
 from engine.errors import ProtocolError
 from engine.formats import Batch, Status, lookup
 from engine.formats.htmltable import Header
@@ -141,7 +142,7 @@ class Form(ServiceRenderer):
                 "page_size": PAGE_SIZE, "error": None, "result": None}
         if not params.pairs():
             request.setHeader(b"content-type", b"text/html; charset=utf-8")
-            return app.render_page("form.html", **page)
+            return app.render_page("form.html", request, **page)
 
         try:
             size = min(params.integer("MAXREC", PAGE_SIZE, minimum=1), MAX_PAGE_SIZE)
@@ -152,6 +153,8 @@ class Form(ServiceRenderer):
             return _answer_error(app, request, page, exc)
         page["page_size"] = size
 
+        groups = request.context.groups
+
         def run(conn) -> dict:
             """The query and the results table (worker thread)."""
             with conn.cursor() as cur:
@@ -159,8 +162,11 @@ class Form(ServiceRenderer):
                 plan = bound.build_query(params, "form", ctx, limit=size, offset=offset,
                                          sort=sort, descending=descending)
                 cur.execute("SET LOCAL statement_timeout = '60s'")
+                as_caller(cur, groups)  # the rows the caller may see (rowsecurity)
                 cur.execute(plan.sql, plan.values)
                 rows = cur.fetchall()
+            conn.rollback()  # back to DR's own role, for the products
+            with conn.cursor() as cur:
                 public = _public_products(cur, plan, rows[:size])
             previews = {p.accref for p in public if p.has_preview}
             links = _links(app, public)
@@ -169,7 +175,7 @@ class Form(ServiceRenderer):
         def done(result: dict) -> None:
             page["result"] = result
             request.setHeader(b"content-type", b"text/html; charset=utf-8")
-            finish(request, app.render_page("form.html", **page))
+            finish(request, app.render_page("form.html", request, **page))
 
         def failed(failure) -> None:
             exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
@@ -186,4 +192,4 @@ def _answer_error(app: App, request: Any, page: dict, exc: ProtocolError) -> byt
     request.setResponseCode(exc.status)
     request.setHeader(b"content-type", b"text/html; charset=utf-8")
     page["error"] = exc.message
-    return app.render_page("form.html", **page)
+    return app.render_page("form.html", request, **page)

@@ -59,7 +59,7 @@ class RootPage(Endpoint):
                                   "services": services, "tables": tables,
                                   "unavailable": unavailable})
         request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        return self.app.render_page("root.html", title="Data and services",
+        return self.app.render_page("root.html", request, title="Data and services",
                                     resources=resources)
 
 
@@ -100,7 +100,7 @@ class TablePage(Endpoint):
                      "link": ", ".join(fs.columns)} for fs in file_sets(table, loaded)]
         request.setHeader(b"content-type", b"text/html; charset=utf-8")
         return self.app.render_page(
-            "table.html", title=f"Table {table.qualified_name}",
+            "table.html", request, title=f"Table {table.qualified_name}",
             table_name=table.qualified_name, description=table.description,
             nrows=row.get("nrows"), rd_id=row.get("rd_id"), adql=table.adql == "True",
             updated=row.get("updated"), provenance=provenance, columns=columns,

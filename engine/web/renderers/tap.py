@@ -53,7 +53,7 @@ class TapPage(Endpoint):
     def render_GET(self, request: Any) -> bytes:
         request.setHeader(b"content-type", b"text/html; charset=utf-8")
         return self.app.render_page(
-            "tap.html", title="TAP service", base=base_url(self.app),
+            "tap.html", request, title="TAP service", base=base_url(self.app),
             tables=sorted(_listed(self.app, request).values(),
                           key=lambda t: t.qualified_name))
 

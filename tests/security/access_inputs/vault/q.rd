@@ -6,7 +6,7 @@
   <meta name="title">VAULT-RD-TITLE</meta>
   <meta name="description">VAULT-RD-DESCRIPTION</meta>
 
-  <table id="images" onDisk="True" adql="True" primary="accref" mixin="//siap#pgs"
+  <table id="images" onDisk="True" adql="True" primary="accref" mixin="//siap#pgs,//obscore#publishSIAP"
       readGroups="staff" description="VAULT-TABLE-DESCRIPTION">
     <column name="filter" type="text" required="True" ucd="instr.filter"
       description="Filter"/>
