@@ -69,6 +69,27 @@ def served(resdir: str, rd: str, write_data: Callable[[Path], None], dsn: str,
         shutil.rmtree(work, ignore_errors=True)
 
 
+def write_catalog(path: Path, rows: int, extra_columns: Sequence[str] = (),
+                  extra: Callable[[np.random.Generator, int], list[list[str]]] | None = None
+                  ) -> None:
+    """A CSV catalogue of ``rows`` positions uniform on the sky (columns id, ra, dec,
+    mag) and ``extra_columns``, whose values ``extra(rng, n)`` gives as text, one
+    list per column, for each batch of ``n`` rows."""
+    rng = np.random.default_rng(7)
+    with open(path, "w") as out:
+        out.write(",".join(("id", "ra", "dec", "mag", *extra_columns)) + "\n")
+        for start in range(0, rows, 200_000):
+            n = min(200_000, rows - start)
+            ra = rng.uniform(0, 360, n)
+            dec = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+            mag = rng.normal(19, 1.5, n)
+            more = extra(rng, n) if extra else []
+            out.writelines(f"{i},{a!r},{d!r},{m:.3f}{''.join(',' + x for x in rest)}\n"
+                           for i, a, d, m, *rest in zip(range(start + 1, start + n + 1),
+                                                        ra.tolist(), dec.tolist(),
+                                                        mag.tolist(), *more))
+
+
 def time_gets(port: int, paths: Sequence[str],
               headers: dict[str, str] | None = None) -> list[float]:
     """Seconds per GET of each path (with ``headers``), one after another over one

@@ -14,10 +14,9 @@ the target check (median ≤ 2 × raw + 5 ms).  Uses the configured database
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
-from _latency import report, served, time_gets, time_sql
+from _latency import report, served, time_gets, time_sql, write_catalog
 
 from engine.config import load_config
 from engine.db.connect import open_database
@@ -45,20 +44,6 @@ RD = """<resource schema="bench_cone">
   </service>
 </resource>
 """
-
-
-def write_catalog(path: Path, rows: int) -> None:
-    rng = np.random.default_rng(7)
-    with open(path, "w") as out:
-        out.write("id,ra,dec,mag\n")
-        for start in range(0, rows, 200_000):
-            n = min(200_000, rows - start)
-            ra = rng.uniform(0, 360, n)
-            dec = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
-            mag = rng.normal(19, 1.5, n)
-            out.writelines(f"{i},{a!r},{d!r},{m:.3f}\n" for i, a, d, m in
-                           zip(range(start + 1, start + n + 1), ra.tolist(), dec.tolist(),
-                               mag.tolist()))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg2
 
+from engine import accounts
 from engine.config import CHECKOUT_ROOT
 from engine.db.dsn import with_dbname
 from tests.conftest import TEMPLATE_DB
@@ -140,3 +141,17 @@ def stop_server(server: Server, cluster_dsn: str, dbname: str) -> None:
     with admin.cursor() as cur:
         cur.execute(f"DROP DATABASE {dbname} WITH (FORCE)")
     admin.close()
+
+
+def add_accounts(server: Server, passwords: dict[str, str],
+                 groups: dict[str, str]) -> None:
+    """Users (name -> password) in the server's database, and their groups
+    (user -> group), as ``dr admin adduser`` and ``addtogroup`` make them."""
+    conn = psycopg2.connect(server.dsn)
+    with conn.cursor() as cur:
+        for user, password in passwords.items():
+            accounts.add_user(cur, user, password)
+        for user, group in groups.items():
+            accounts.add_to_group(cur, user, group)
+    conn.commit()
+    conn.close()

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.db.identifiers import q, qualified
+from rd.elements.table import Table
 
 QUERY_ROLE = "dr_query"
 GROUPS_SETTING = "dr.groups"
@@ -98,33 +99,39 @@ def _group_array(groups: Iterable[str]) -> str:
 def embargo_condition(embargo: str, owner: str | None) -> str:
     """Who sees a row of a table whose column ``embargo`` holds its release date."""
     owned = (f" OR {q(owner)} = ANY(dc.caller_groups())" if owner else "")
-    return f"({q(embargo)} IS NULL OR {q(embargo)} <= now(){owned})"
+    return f"{q(embargo)} IS NULL OR {q(embargo)} <= now(){owned}"
 
 
 def secure(cur, schema: str, name: str, *, read_groups: Iterable[str] = (),
-           embargo: tuple[str, str | None] | None = None) -> None:
+           rows: str | None = None) -> None:
     """Grant the query role SELECT on ``schema.name`` and set its row policies:
-    rows only for ``read_groups`` (empty: everyone), rows under ``embargo``
-    (release-date column, owner-group column) only for their owner."""
+    rows only for ``read_groups`` (empty: everyone), and only those where the SQL
+    condition ``rows`` holds (None: all; see :func:`embargo_condition`)."""
     target = qualified(schema, name)
     groups = sorted(read_groups)
-    cur.execute(f"GRANT USAGE ON SCHEMA {q(schema)} TO {QUERY_ROLE}; "
-                f"GRANT SELECT ON {target} TO {QUERY_ROLE}; "
-                f"DROP POLICY IF EXISTS {ROWS_POLICY} ON {target}; "
-                f"DROP POLICY IF EXISTS {GROUPS_POLICY} ON {target}")
-    if not groups and embargo is None:
-        cur.execute(f"ALTER TABLE {target} DISABLE ROW LEVEL SECURITY")
-        return
-    rows = embargo_condition(*embargo) if embargo else "(true)"
-    statements = [f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY",
-                  f"CREATE POLICY {ROWS_POLICY} ON {target} FOR SELECT "
-                  f"TO {QUERY_ROLE} USING {rows}"]
+    statements = [f"GRANT USAGE ON SCHEMA {q(schema)} TO {QUERY_ROLE}",
+                  f"GRANT SELECT ON {target} TO {QUERY_ROLE}",
+                  f"DROP POLICY IF EXISTS {ROWS_POLICY} ON {target}",
+                  f"DROP POLICY IF EXISTS {GROUPS_POLICY} ON {target}"]
+    if not groups and rows is None:
+        statements.append(f"ALTER TABLE {target} DISABLE ROW LEVEL SECURITY")
+    else:
+        statements += [f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY",
+                       f"CREATE POLICY {ROWS_POLICY} ON {target} FOR SELECT "
+                       f"TO {QUERY_ROLE} USING ({rows or 'true'})"]
     if groups:
         statements.append(
             f"CREATE POLICY {GROUPS_POLICY} ON {target} AS RESTRICTIVE FOR SELECT "
             f"TO {QUERY_ROLE} USING (coalesce(dc.caller_groups() && "
             f"{_group_array(groups)}, false))")
     cur.execute("; ".join(statements))
+
+
+def secure_table(cur, table: Table) -> None:
+    """:func:`secure` for an RD's table, with its readGroups and row embargo."""
+    embargo = table.row_embargo
+    secure(cur, table.schema, table.id, read_groups=table.read_groups,
+           rows=embargo_condition(*embargo) if embargo else None)
 
 
 def secure_view(cur, schema: str, name: str) -> None:
@@ -137,12 +144,7 @@ def secure_view(cur, schema: str, name: str) -> None:
 def secure_tap_schema(cur) -> None:
     """TAP_SCHEMA readable by the query role, showing only what the caller may read."""
     for table, condition in _TAP_SCHEMA_POLICIES:
-        secure(cur, "tap_schema", table)
-        target = qualified("tap_schema", table)
-        cur.execute(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY; "
-                    f"DROP POLICY IF EXISTS {ROWS_POLICY} ON {target}; "
-                    f"CREATE POLICY {ROWS_POLICY} ON {target} FOR SELECT "
-                    f"TO {QUERY_ROLE} USING ({condition})")
+        secure(cur, "tap_schema", table, rows=condition)
 
 
 def secure_recorded(cur) -> None:

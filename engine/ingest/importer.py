@@ -166,9 +166,7 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
                              report.import_id, run.unicode_columns)
             report.warnings += obscore.publish_tables(cur, rd, run.made_tables)
             for table in run.made_tables:
-                rowsecurity.secure(cur, table.schema, table.id,
-                                   read_groups=table.read_groups,
-                                   embargo=table.row_embargo)
+                rowsecurity.secure_table(cur, table)
             run.after_meta()
         conn.commit()
     except BaseException:

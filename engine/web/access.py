@@ -29,17 +29,19 @@ have is said in engine/web/renderers/datalink.py.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 
 from engine.config import Config
 from engine.errors import ProtocolError
-from engine.products.restrictions import (  # noqa: F401 (product_restrictions: for callers)
+from engine.products.restrictions import (
     Restriction,
     names,
     product_restrictions,
     table_restrictions,
 )
+from engine.products.store import Product
 from engine.services.core import BoundService
 from engine.web.context import RequestContext
 from engine.web.state import SiteState
@@ -123,6 +125,13 @@ def service_refusal(context: RequestContext, state: SiteState,
 
 def table_refusal(context: RequestContext, table: Table) -> ProtocolError | None:
     return refusal(context, table_restrictions(table), f"The table {table.qualified_name}")
+
+
+def product_refusal(context: RequestContext, table: Table, product: Product,
+                    what: str) -> ProtocolError | None:
+    """Why the caller may not have ``product``, a file of ``table``, today."""
+    today = datetime.datetime.now(datetime.UTC).date()
+    return refusal(context, product_restrictions(table, product, today), what)
 
 
 def withheld(state: SiteState) -> list[str]:

@@ -18,15 +18,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg2
 import pytest
 import requests
 from astropy.io import fits
 from pyvo.dal.adhoc import DatalinkResults
 
-from engine import accounts
 from tests.datalink.dldata import CENTRE, PIXEL, write_dlt
-from tests.servers import INPUTS, Server, ensure_demo_data, start_server, stop_server
+from tests.servers import (
+    INPUTS,
+    Server,
+    add_accounts,
+    ensure_demo_data,
+    start_server,
+    stop_server,
+)
 
 ACCESS_INPUTS = Path(__file__).parent.parent / "security" / "access_inputs"
 PASSWORDS = {"alice": "alice-password", "bob": "bob-password"}
@@ -58,13 +63,7 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Site]:
     header = fits.getheader(original)
     server = start_server(pg_cluster.dsn, home, "datalink_access", inputs=inputs,
                           imports=("dlt", "vault"))
-    conn = psycopg2.connect(server.dsn)
-    with conn.cursor() as cur:
-        for user, password in PASSWORDS.items():
-            accounts.add_user(cur, user, password)
-        accounts.add_to_group(cur, "alice", "staff")
-    conn.commit()
-    conn.close()
+    add_accounts(server, PASSWORDS, {"alice": "staff"})
     yield Site(server, f"ivo://{AUTH}/~?vault/data/{original.name}",
                f"{header['CRVAL1']} {header['CRVAL2']} 0.01")
     stop_server(server, pg_cluster.dsn, "datalink_access")

@@ -22,11 +22,10 @@ import psycopg2
 import pytest
 import requests
 
-from engine import accounts
 from engine.db.rowsecurity import QUERY_ROLE
 from rd.errors import DRError
 from rd.loader import load_rd_file
-from tests.servers import Server, start_server, stop_server
+from tests.servers import Server, add_accounts, start_server, stop_server
 
 HERE = Path(__file__).parent
 PASSWORDS = {"alice": "alice-password", "bob": "bob-password"}
@@ -52,13 +51,7 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Site]:
     shutil.copytree(HERE / "rowsec_inputs" / "release", inputs / "release")
     server = start_server(pg_cluster.dsn, home, "security_rowsec",
                           imports=("secret", "release/q"), inputs=inputs)
-    conn = psycopg2.connect(server.dsn)
-    with conn.cursor() as cur:
-        for user, password in PASSWORDS.items():
-            accounts.add_user(cur, user, password)
-        accounts.add_to_group(cur, "alice", "staff")
-    conn.commit()
-    conn.close()
+    add_accounts(server, PASSWORDS, {"alice": "staff"})
     yield Site(server)
     stop_server(server, pg_cluster.dsn, "security_rowsec")
 

@@ -21,7 +21,7 @@ import requests
 from engine import accounts
 from engine.accounts import sessions
 from engine.errors import AccountError
-from tests.servers import Server, start_server, stop_server
+from tests.servers import Server, add_accounts, start_server, stop_server
 
 INPUTS = Path(__file__).parent / "restricted_inputs"
 PASSWORDS = {"alice": "alice-pässword", "bob": "bob-password"}
@@ -37,13 +37,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 def site(pg_cluster, tmp_path_factory) -> Iterator[Server]:
     srv = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("login"), "web_login",
                        imports=("archive/open", "secret"), inputs=INPUTS)
-    conn = psycopg2.connect(srv.dsn)
-    with conn.cursor() as cur:
-        for user, password in PASSWORDS.items():
-            accounts.add_user(cur, user, password)
-        accounts.add_to_group(cur, "alice", "staff")
-    conn.commit()
-    conn.close()
+    add_accounts(srv, PASSWORDS, {"alice": "staff"})
     yield srv
     stop_server(srv, pg_cluster.dsn, "web_login")
 

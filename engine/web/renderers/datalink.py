@@ -52,6 +52,7 @@ from engine.datalink.recipe import Recipe, recipe_of
 from engine.datalink.sitewide import Handler, site_links
 from engine.errors import ProtocolError
 from engine.products import local
+from engine.products.restrictions import product_restrictions
 from engine.products.store import Product
 from engine.soda.cutout import NoOverlap, plan_cutout
 from engine.uws.kinds import register_kind
@@ -86,9 +87,7 @@ def product_refusal(state: Any, context: Any, product: Product,
     table = state.tables.get(product.source_table)
     if table is None:
         return ProtocolError(f"{what} is not served at the moment", status=404)
-    today = datetime.datetime.now(datetime.UTC).date()
-    return access.refusal(context, access.product_restrictions(table, product, today),
-                          what)
+    return access.product_refusal(context, table, product, what)
 
 
 def where_for(app: Any, state: Any, context: Any, bound: Any | None) -> Where:
@@ -101,7 +100,7 @@ def where_for(app: Any, state: Any, context: Any, bound: Any | None) -> Where:
 
     def restricted(product: Product) -> bool:
         table = state.tables.get(product.source_table)
-        return table is None or bool(access.product_restrictions(table, product, today))
+        return table is None or bool(product_restrictions(table, product, today))
 
     server_url = app.config.web.server_url.rstrip("/")
 

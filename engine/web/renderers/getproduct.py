@@ -26,7 +26,6 @@ What it cannot preview answers 404 "no preview".
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 import mimetypes
@@ -138,10 +137,8 @@ class GetProduct(Endpoint):
             raise ProtocolError(f"The product {accref} is not served at the moment: "
                                 f"its table {product.source_table} is not loaded.",
                                 status=404)
-        today = datetime.datetime.now(datetime.UTC).date()
-        why = access.refusal(request.context,
-                             access.product_restrictions(table, product, today),
-                             f"The product {accref}")
+        why = access.product_refusal(request.context, table, product,
+                                     f"The product {accref}")
         if why is not None:
             raise why
         if preview:
