@@ -94,12 +94,14 @@ def delete_user(cur, name: str) -> None:
 
 
 def set_password(cur, name: str, password: str) -> None:
-    """Give user ``name`` a new password."""
+    """Give user ``name`` a new password, ending their browser sessions (whoever
+    logged in with the old one is out); their bearer tokens stay until revoked."""
     password_hash = hash_password(password)
     cur.execute("UPDATE dc.users SET password_hash = %s, password_changed = now() "
                 "WHERE name = %s", (password_hash, name))
     if cur.rowcount == 0:
         raise AccountError(f"no user {name!r}", hint="dr admin list shows the users")
+    cur.execute("DELETE FROM dc.sessions WHERE username = %s", (name,))
 
 
 def add_to_group(cur, user: str, group: str) -> bool:

@@ -283,6 +283,12 @@ def test_deleting_a_user_or_the_session_ends_it(cur):
     assert accounts.verify_session(cur, secret) is None
 
 
+def test_a_new_password_ends_the_sessions_of_the_old_one(cur):
+    secret = accounts.create_session(cur, "carol")
+    accounts.set_password(cur, "carol", "a-new-password")
+    assert accounts.verify_session(cur, secret) is None
+
+
 @pytest.mark.parametrize("secret", ["", "short", "x" * 101, "drt_" + "A" * 43,
                                     "ä" * 43, "a b" * 20])
 def test_implausible_secrets_are_nobody(cur, secret):
