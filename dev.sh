@@ -26,7 +26,7 @@ fi
 export PATH="$PWD/$venv/bin:$PATH"
 
 # The demo resources' data is generated, not committed.
-[ -f inputs/califa/data/califa_ids.csv ] || python inputs/califa/generate.py
+[ -f inputs/califa/data/califa_colours.csv ] || python inputs/califa/generate.py
 [ -f inputs/jplus/data/jplus.csv ] || python inputs/jplus/generate.py
 # The file collections (cubes, images) are made from the catalogues above.
 [ -f inputs/califa/data/cubes/NGC5947.V500.rscube.fits.gz ] || python inputs/califa/generate_cubes.py

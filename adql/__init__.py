@@ -12,7 +12,7 @@ adds user-defined functions.
 
 from __future__ import annotations
 
-from adql.errors import ADQLError
+from adql.errors import ADQLError, UnknownTable
 from adql.features import features
 from adql.functions import Function, register_udf
 from adql.parser import parse
@@ -20,4 +20,4 @@ from adql.translate import Translation, translate
 from adql.udf_sql import UDF_SQL
 
 __all__ = ["ADQLError", "Function", "Translation", "UDF_SQL", "features",
-           "parse", "register_udf", "translate"]
+           "parse", "register_udf", "translate", "UnknownTable"]

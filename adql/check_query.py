@@ -18,7 +18,7 @@ from adql import functions
 from adql import nodes as n
 from adql import nodes_query as q
 from adql.checking import FROM_ITEMS, QUERIES, Checker, Context, fail
-from adql.errors import ADQLError, abbreviated
+from adql.errors import ADQLError, UnknownTable, abbreviated
 from adql.grouping import check_grouping, has_aggregate
 from adql.names import column_sql_name, name_matches, needs_delimiting
 from adql.resolved import Output, Source, SourceColumn
@@ -225,8 +225,9 @@ def _find_table(checker: Checker, node: q.TableRef) -> TableMeta:
             and parts[1].matches(meta.name) else []
     if not found:
         close = difflib.get_close_matches(label.lower(), list(checker.tables), n=3)
-        raise fail(node, f"unknown table {label}",
-                   hint=("did you mean " + " or ".join(close) + "?") if close else None)
+        raise UnknownTable(f"unknown table {label}", offset=node.pos,
+                           hint=("did you mean " + " or ".join(close) + "?") if close
+                           else None)
     return found[0]
 
 

@@ -74,3 +74,8 @@ class ADQLError(DRError):
                         f"{self.excerpt}")
         self.args = (self.message,)
         return self
+
+
+class UnknownTable(ADQLError):
+    """A query names a table the translator was not given (which may exist, but not
+    for this caller: TAP answers both alike)."""

@@ -15,10 +15,11 @@ puts together; ``dr init``, ``dr imp``, ``dr drop`` and ``dr serve`` call
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 
 from adql import UDF_SQL
-from engine.db import metadata, rowsecurity
+from engine.db import leakproof, metadata, rowsecurity
 from engine.ingest import ddl
 from engine.obscore import install_obscore
 from engine.tap.tables import tap_schema_rd
@@ -28,6 +29,7 @@ from engine.uws.schema import install_uws_schema
 _INSTALL_LOCK = 0x44520001
 # Recorded once a database's earlier tables have the query role's grants.
 ROW_SECURITY_VERSION = "1"
+log = logging.getLogger("dr.install")
 
 STEPS: Sequence[str] = (
     # 1: the schema and its version record.
@@ -203,7 +205,20 @@ def install_system_schema(conn) -> int:
     install_uws_schema(conn)
     install_obscore(conn)
     _ensure_row_security(conn)
+    _ensure_leakproof(conn)
     return len(STEPS)
+
+
+def _ensure_leakproof(conn) -> None:
+    """Spatial indexes usable on tables with row policies (engine/db/leakproof.py)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
+        refused = leakproof.ensure_leakproof(conn)
+    if refused:
+        log.warning("spatial conditions on tables with row policies (readGroups, "
+                    "embargoColumn) cannot use their indexes: DR's database role may "
+                    "not declare pg_sphere's predicates LEAKPROOF; a superuser of the "
+                    "server can, once, in this database: %s", refused)
 
 
 def _ensure_row_security(conn) -> None:

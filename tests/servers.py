@@ -72,7 +72,7 @@ def free_port() -> int:
 # The demo's generators and a file each makes: run (in this order) when it is missing,
 # as dev.sh does.
 GENERATORS = (
-    ("califa/generate.py", "califa/data/califa_ids.csv"),
+    ("califa/generate.py", "califa/data/califa_colours.csv"),
     ("jplus/generate.py", "jplus/data/jplus.csv"),
     ("califa/generate_cubes.py", "califa/data/cubes/NGC5947.V500.rscube.fits.gz"),
     ("jplus/generate_images.py", "jplus/data/images"),

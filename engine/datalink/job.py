@@ -25,6 +25,7 @@ from engine.accounts.users import owner_groups
 from engine.config import load_config
 from engine.datalink.links import Fault, Where, resolve
 from engine.datalink.recipe import Recipe, recipe_of
+from engine.db.metadata import apply_recorded_audience
 from engine.errors import ProtocolError
 from engine.products import local
 from engine.products.restrictions import allowed, product_restrictions
@@ -75,6 +76,11 @@ def _served(conn, accref_hint: str, inputs_dir: Path
     if rd is None:
         return Recipe(), {}, None
     tables = {t.qualified_name.lower(): t for t in rd.tables}
+    with conn.cursor() as cur:
+        cur.execute("SELECT table_name, read_groups FROM dc.tables WHERE table_name = "
+                    "ANY(%s)", (list(tables),))
+        apply_recorded_audience(tables.values(),
+                                {name: {"read_groups": groups} for name, groups in cur})
     recipe, limit_to = Recipe(), None
     for service in rd.services:
         if service.id == service_id and isinstance(service.inline_core, DatalinkCore):

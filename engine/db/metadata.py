@@ -48,6 +48,18 @@ def served_metadata(table: Table, row: Mapping[str, Any] | None) -> TableMeta:
     return table.metadata(unicode_columns=recorded)
 
 
+def apply_recorded_audience(tables: Iterable[Table], recorded: Mapping[str, Mapping]
+                            ) -> None:
+    """Give each table whose sources' approvals decide its audience (approvalGroup)
+    the read groups its last import recorded in ``dc.tables`` (``recorded``: lower-case
+    qualified name -> row with ``read_groups``); one never imported stays withheld
+    from everyone, as the RD reader left it."""
+    for table in tables:
+        row = recorded.get(table.qualified_name.lower()) if table.approval_group else None
+        if row is not None and row.get("read_groups") is not None:
+            table.read_groups = tuple(row["read_groups"])
+
+
 def unpublish(cur, table_names: Iterable[str], *, keys_to_them: bool = True) -> None:
     """Remove the metadata of tables (qualified, lower-case names) everywhere.
 

@@ -42,10 +42,11 @@ from engine.ingest.scripts import Feeder, run_scripts
 from engine.ingest.sources import SourceFile, describe_source, no_source
 from engine.ingest.textscan import non_ascii_columns
 from engine.products.collect import ProductImport
+from engine.products.restrictions import approved_audience
 from grammars import make_grammar
 from rd.elements.data import Data, Make, is_listed
 from rd.elements.resource import Resource
-from rd.elements.table import Table
+from rd.elements.table import NOT_APPROVED, Table
 from rd.errors import DRError, RDError
 from rd.loader import compiled_rowmaker, import_grammar
 from rd.rowcode import compile_rowmaker
@@ -162,6 +163,9 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
             for data in datas:
                 run.import_data(data)
             run.ensure_foreign_keys()
+            for table in run.made_tables:
+                if table.approval_group:
+                    run.decide_audience(table)
             metadata.publish(cur, rd, run.made_tables, run.source_meta, run.nrows,
                              report.import_id, run.unicode_columns)
             report.warnings += obscore.publish_tables(cur, rd, run.made_tables)
@@ -187,6 +191,7 @@ class _ImportRun:
         self.nrows: dict[str, int] = {}
         self.made: list[tuple[Make, Table]] = []  # for afterMeta scripts
         self.unicode_columns: dict[str, list[str]] = {}
+        self.updated: set[str] = set()  # tables of updating data (lower-case names)
 
     # -- helpers -------------------------------------------------------------
 
@@ -278,6 +283,24 @@ class _ImportRun:
         if header:
             self.source_meta[table.qualified_name.lower()] = header
         return result.rows_in, result.rows_rejected
+
+    def decide_audience(self, table: Table) -> None:
+        """The read groups of a table with approvalGroup, from the approvals in the
+        headers of every source it holds rows of (restrictions.approved_audience):
+        this import's sources, and for updating data the last record of each source
+        loaded before."""
+        self.cur.execute(
+            "SELECT DISTINCT ON (path) header FROM dc.sources WHERE %s = ANY(tables) "
+            "AND (import_id = %s OR (%s AND superseded_by IS NULL)) "
+            "ORDER BY path, source_id DESC",
+            (table.qualified_name, self.report.import_id,
+             table.qualified_name.lower() in self.updated))
+        headers = [row[0] or {} for row in self.cur.fetchall()]
+        table.read_groups = approved_audience(table, headers)
+        if NOT_APPROVED in table.read_groups:
+            self.report.warnings.append(
+                f"{table.qualified_name} is withheld from everyone: its sources name "
+                "nobody who approved them (COLAPRV, PUBAPRV)")
 
     def find_unicode(self, table: Table, on_name: str) -> None:
         """Record which text columns of the loaded table hold non-ASCII (one scan)."""
@@ -503,4 +526,5 @@ class _ImportRun:
             self.cur.execute(f"SELECT count(*) FROM {live}")
             self.nrows[table.qualified_name.lower()] = self.cur.fetchone()[0]
             self.made_tables.append(table)
+            self.updated.add(table.qualified_name.lower())
             self.made.append((make, table))

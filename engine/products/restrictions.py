@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.products.store import Product
-from rd.elements.table import Table
+from rd.elements.table import NOT_APPROVED, Table
+
+# What a source header says when nobody has approved it yet (CALIFA's default).
+_NOT_SIGNED = {"", "none", "null", "no", "-"}
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,31 @@ def table_restrictions(table: Table) -> list[Restriction]:
     if not table.read_groups:
         return []
     groups = frozenset(table.read_groups)
+    if table.approval_group:
+        reason = (f"table {table.qualified_name} is not approved for release"
+                  if NOT_APPROVED in groups else
+                  f"table {table.qualified_name} is approved for the collaboration "
+                  f"({names(groups)}) only")
+        return [Restriction(groups - {NOT_APPROVED}, reason)]
     return [Restriction(groups, f"table {table.qualified_name} has readGroups "
                                 f"{names(groups)}")]
+
+
+def _signed(header: dict[str, str], key: str) -> bool:
+    return (header.get(key) or "").strip().lower() not in _NOT_SIGNED
+
+
+def approved_audience(table: Table, headers: Iterable[dict[str, str]]) -> tuple[str, ...]:
+    """The read groups of a table with ``approvalGroup``, from the headers of all the
+    sources it was made from: none (everyone) when each names who approved it for
+    the public (PUBAPRV), the approval group when each at least names who approved
+    it for the collaboration (COLAPRV), else nobody's (:data:`NOT_APPROVED`)."""
+    headers = list(headers)
+    if headers and all(_signed(h, "PUBAPRV") for h in headers):
+        return ()
+    if headers and all(_signed(h, "COLAPRV") or _signed(h, "PUBAPRV") for h in headers):
+        return (table.approval_group,)
+    return (NOT_APPROVED,)
 
 
 def product_restrictions(table: Table, product: Product,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from adql import ADQLError, translate
+from adql import ADQLError, UnknownTable, translate
 from engine.config import Config, WebSection
 from engine.errors import ProtocolError
 from engine.formats import Format, lookup
@@ -87,14 +87,26 @@ class TapQuery:
         return replace(self, fetched=fetch_all(urls, policy))
 
     def plan(self, conn, tables: Mapping[str, TableMeta],
-             part: Callable[[str], bytes | None], upload_limit: int) -> TapPlan:
+             part: Callable[[str], bytes | None], upload_limit: int, *,
+             challenge: bool = False) -> TapPlan:
         """Load the uploads on ``conn`` and translate the query (worker thread).
-        URL uploads must have been fetched (:meth:`fetch_uploads`) before."""
+        URL uploads must have been fetched (:meth:`fetch_uploads`) before.
+
+        With ``challenge`` (an anonymous caller on a site with tables only some may
+        read), a table the query names but ``tables`` lacks is a 401 asking for
+        credentials, whether it exists or not: clients such as TOPCAT and STILTS
+        send them only when challenged."""
         with conn.cursor() as cur:
             uploaded = load_uploads(cur, self.uploads, part, self.fetched, upload_limit)
         try:
             translation = translate(self.query, {**tables, **uploaded},
                                     maxrec=self.maxrec)
+        except UnknownTable as exc:
+            if challenge:
+                raise ProtocolError(f"{exc}\n(or a table only those logged in may read: "
+                                    "send your credentials)", param="QUERY",
+                                    status=401) from None
+            raise ProtocolError(str(exc), param="QUERY") from None
         except ADQLError as exc:
             raise ProtocolError(str(exc), param="QUERY") from None
         return TapPlan(translation.sql, None, list(translation.columns), self.maxrec,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from engine.db.metadata import served_metadata
+from engine.db.metadata import apply_recorded_audience, served_metadata
 from engine.obscore import served_table
 from rd.elements.resource import Resource
 from rd.elements.table import Table
@@ -55,13 +55,15 @@ def load_tap_tables(inputs_dir, conn) -> list[TableMeta]:
     RDs that fail to load are left out, as the server leaves them out.
     """
     with conn.cursor() as cur:
-        cur.execute("SELECT table_name, unicode_columns FROM dc.tables")
-        imported = {row[0]: {"unicode_columns": row[1]} for row in cur.fetchall()}
+        cur.execute("SELECT table_name, unicode_columns, read_groups FROM dc.tables")
+        imported = {row[0]: {"unicode_columns": row[1], "read_groups": row[2]}
+                    for row in cur.fetchall()}
     rds = []
     for path in all_rd_files(inputs_dir):
         try:
             rds.append(load_rd_file(path, str(path.relative_to(inputs_dir).with_suffix(""))))
         except DRError:
             continue
+        apply_recorded_audience(rds[-1].tables, imported)
     return [served_metadata(t, imported.get(t.qualified_name.lower()))
             for t in queryable_tables(rds, imported, served_table(conn))]

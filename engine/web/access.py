@@ -37,7 +37,6 @@ from engine.config import Config
 from engine.errors import ProtocolError
 from engine.products.restrictions import (
     Restriction,
-    names,
     product_restrictions,
     table_restrictions,
 )
@@ -139,8 +138,10 @@ def withheld(state: SiteState) -> list[str]:
     lines = [f"service {key[0]}/{key[1]} ({'; '.join(r.reason for r in found)})"
              for key, bound in sorted(state.services.items())
              if (found := service_restrictions(state, bound))]
-    lines += [f"table {t.qualified_name} (readGroups {names(t.read_groups)})"
-              for t in _restricted_tables(state)]
+    lines += [r.reason for t in _restricted_tables(state) for r in table_restrictions(t)]
+    lines += [f"table {t.qualified_name} (rows under embargo by {t.embargo_column}"
+              + (f", for the group in {t.owner_column})" if t.owner_column else ")")
+              for rd in state.rds.values() for t in rd.tables if t.row_embargo]
     return lines
 
 

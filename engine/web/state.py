@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from engine.config import Config
-from engine.db.metadata import served_metadata
+from engine.db.metadata import apply_recorded_audience, served_metadata
 from engine.obscore import served_table
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
@@ -66,7 +66,7 @@ def _read_imported(conn) -> dict[str, dict]:
         if cur.fetchone()[0] is None:
             return {}
         cur.execute("SELECT table_name, rd_id, adql, description, source_meta, nrows, "
-                    "updated, unicode_columns FROM dc.tables")
+                    "updated, unicode_columns, read_groups FROM dc.tables")
         names = [d[0] for d in cur.description]
         return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
 
@@ -140,6 +140,7 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
             state.broken[str(path)] = str(exc)
             log.error("RD %s not loaded: %s", path, exc)
             continue
+        apply_recorded_audience(rd.tables, state.imported)
         state.rds[rd_id] = rd
         for table in rd.tables:
             if table.qualified_name.lower() in state.imported:

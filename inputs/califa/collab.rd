@@ -1,9 +1,12 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!-- A collaboration-only table beside the public CALIFA-like sample: colours
-  of the sample galaxies, readable only by the group "califa" (the demo
-  account "collab" is in it) - in TAP, TAP_SCHEMA, the form and the table
-  page alike; everyone else sees no trace of it in TAP and gets 401 or 403
-  from its form.  Made from the same source as califa/q. -->
+  of the sample galaxies.  Who reads it is decided as CALIFA decides it: by the
+  approvals in its source's header (approvalGroup).  data/califa_colours.csv
+  names who approved it for the collaboration (COLAPRV) and nobody for the
+  public (PUBAPRV: None), so only the group "califa" reads it (the demo account
+  "collab" is in it) - in TAP, TAP_SCHEMA, the form and the table page alike;
+  everyone else sees no trace of it in TAP and gets 401 or 403 from its form.
+  Once PUBAPRV names someone, the next dr imp makes it public. -->
 <resource schema="califa_collab">
   <meta name="title">CALIFA-like sample: colours (collaboration only)</meta>
   <meta name="description">
@@ -25,7 +28,7 @@
   <meta name="type">Catalog</meta>
 
   <table id="colours" onDisk="True" adql="True" primary="califaid"
-      mixin="//scs#pgs-pos-index" readGroups="califa"
+      mixin="//scs#pgs-pos-index" approvalGroup="califa"
       description="Colours of the sample galaxies, for the collaboration.">
     <foreignKey inTable="califa/q#main" source="califaid" dest="califaid"/>
     <column name="califaid" type="integer" required="True"
@@ -49,17 +52,10 @@
   </table>
 
   <data id="import">
-    <sources pattern="data/califa_sample.csv"/>
+    <sources pattern="data/califa_colours.csv"/>
     <califaGrammar/>
     <make table="colours">
-      <rowmaker>
-        <map key="califaid">@califaid</map>
-        <map key="name">@name</map>
-        <map key="ra">@ra</map>
-        <map key="dec">@dec</map>
-        <map key="b_v">None if None in (@bmag, @vmag) else float(@bmag) - float(@vmag)</map>
-        <map key="j_h">None if None in (@jmag, @hmag) else float(@jmag) - float(@hmag)</map>
-      </rowmaker>
+      <rowmaker idmaps="*"/>
     </make>
   </data>
 

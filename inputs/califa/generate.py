@@ -12,6 +12,10 @@ Output (in the CALIFA table format of the DR1 design note, appendix A):
 * ``califa_sample.fits`` -- the same table as a FITS binary table
   (integer NULLs through TNULLn, float NULLs as NaN, string NULLs empty);
 * ``califa_ids.csv`` -- one row per (califaid, identifier) for name look-up;
+* ``califa_colours.csv`` -- B-V and J-H of each galaxy, a collaboration-internal
+  table: its header names who approved it for the collaboration (COLAPRV) but
+  nobody for the public (PUBAPRV), so ``califa/collab`` serves it to the group
+  califa only;
 * ``califa_sample.txt`` -- the associated file (appendix A.6): how the table
   was made.
 
@@ -102,6 +106,17 @@ SAMPLE_COLUMNS = [
     Column("NEDNOTES", "string", "", "notes from NED"),
     Column("ONGCNOTES", "string", "", "notes from the OpenNGC maintainers"),
 ]
+
+COLOUR_COLUMNS = [
+    Column("CALIFAID", "int", "", "the ID of the galaxy in the sample"),
+    Column("NAME", "string", "", "normalised NGC or IC designation"),
+    Column("RA", "double", "deg", "right ascension J2000.0"),
+    Column("DEC", "double", "deg", "declination J2000.0"),
+    Column("B_V", "float", "mag", "B-V colour from the total magnitudes"),
+    Column("J_H", "float", "mag", "J-H colour from the 2MASS magnitudes"),
+]
+# Who approved the colours for the collaboration (and nobody for the public yet).
+COLLABORATION_APPROVAL = "DR demo team"
 
 ID_COLUMNS = [
     Column("CALIFAID", "int", "", "the ID of the galaxy in the sample"),
@@ -253,6 +268,15 @@ def fits_column(col: Column, values: list) -> fits.Column:
                        array=array)
 
 
+def colour_rows(sample: list[dict]) -> list[dict]:
+    """B-V and J-H of each galaxy (None where a magnitude is missing)."""
+    def colour(a, b):
+        return None if a is None or b is None else round(float(a) - float(b), 3)
+    return [{"califaid": r["califaid"], "name": r["name"], "ra": r["ra"], "dec": r["dec"],
+             "b_v": colour(r["bmag"], r["vmag"]), "j_h": colour(r["jmag"], r["hmag"])}
+            for r in sample]
+
+
 def write_fits(path: Path, columns: list[Column], rows: list[dict],
                header: dict[str, str]) -> None:
     table = fits.BinTableHDU.from_columns(
@@ -295,7 +319,7 @@ def headers(db_date: str, version: str) -> dict[str, str]:
 
 
 def generate(out: Path) -> dict[str, int]:
-    """Writes the four files into out; returns the row counts."""
+    """Writes the five files into out; returns the row counts."""
     db = ongc_db_path()
     version = importlib.metadata.version("pyongc")
     date = str(pyongc.DBDATE)
@@ -306,6 +330,8 @@ def generate(out: Path) -> dict[str, int]:
     write_annotated_csv(out / "califa_sample.csv", SAMPLE_COLUMNS, sample, header)
     write_fits(out / "califa_sample.fits", SAMPLE_COLUMNS, sample, header)
     write_annotated_csv(out / "califa_ids.csv", ID_COLUMNS, ids, header)
+    write_annotated_csv(out / "califa_colours.csv", COLOUR_COLUMNS, colour_rows(sample),
+                        {**header, "COLAPRV": COLLABORATION_APPROVAL})
     write_associated(out / "califa_sample.txt", {**header, "_pyongc": version},
                      len(sample))
     return {"sample": len(sample), "identifiers": len(ids)}

@@ -45,6 +45,9 @@ QUOTED_PREFIX = "quoted/"
 MAX_NAME_BYTES = 63  # PostgreSQL cuts longer names (NAMEDATALEN - 1)
 # The types of an embargoColumn (a release date)
 EMBARGO_TYPES = ("date", "timestamp", "timestamptz")
+# The read group of a table nobody may read yet (approvalGroup without approvals):
+# no account can be in it, since group names start with a letter or a digit.
+NOT_APPROVED = "(not approved)"
 
 
 def split_column_name(text: str) -> tuple[str, bool]:
@@ -319,6 +322,10 @@ class Table(HasMeta, HasProperties):
         Attr("system", parse_bool, False, doc="a system table, kept by dr drop"),
         Attr("readGroups", parse_list, (), doc="groups that may read the table; "
                                                "empty: everyone"),
+        Attr("approvalGroup", doc="the table's audience follows its sources' approvals "
+                                  "(the CALIFA header keys): PUBAPRV names someone: "
+                                  "everyone; only COLAPRV does: this group; neither, "
+                                  "or not imported yet: nobody"),
         Attr("embargoColumn", doc="a date or timestamp column: a row whose date lies "
                                   "in the future is seen only by its owner group "
                                   "(ownerColumn), in every protocol"),
@@ -378,6 +385,14 @@ class Table(HasMeta, HasProperties):
             if index.kind == "position" and index in self.indexes:
                 self.position_columns(index)
         self._check_embargo_columns()
+        if self.approval_group:
+            if self.read_groups:
+                raise self.error("a table has readGroups or approvalGroup, not both",
+                                 hint="approvalGroup lets its sources' COLAPRV/PUBAPRV "
+                                      "decide who reads it")
+            # Withheld from everyone until an import's approvals say otherwise
+            # (engine/ingest/importer.py, engine/db/metadata.apply_recorded_audience).
+            self.read_groups = (NOT_APPROVED,)
         if not self.description:
             self.description = self.meta.get("description", inherit=False)
         self.description = " ".join(self.description.split())

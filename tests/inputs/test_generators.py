@@ -109,7 +109,7 @@ def by_name(sample_rows: list[dict], name: str) -> dict:
 def test_califa_generator_is_deterministic(califa, tmp_path):
     run(CALIFA_GENERATOR, "--out", str(tmp_path), cwd=tmp_path)
     for name in ("califa_sample.csv", "califa_sample.fits", "califa_ids.csv",
-                 "califa_sample.txt"):
+                 "califa_colours.csv", "califa_sample.txt"):
         assert (tmp_path / name).read_bytes() == (califa / name).read_bytes(), name
 
 

@@ -142,10 +142,11 @@ CELLS: dict[str, Cell] = {
                   "/vault/q/pubdl/dlget?ID={public_did}", 302),
     "dlasync": Cell("/vault/q/dl/dlasync", *HONOURED, "jobs", "/vault/q/pubdl/dlasync"),
     # TAP: restricted tables do not exist for those outside the group (a 400 naming
-    # no such table, never a 401 or 403 that would tell it exists).
+    # no such table, never a 403 that would tell it exists); anonymous callers get
+    # a 401 asking for credentials, as for a table that does not exist at all.
     "tap": Cell("/tap", 200, 200, 200, "vault.images", "/tap"),
     "tap/sync": Cell("/tap/sync?LANG=ADQL&QUERY=SELECT+*+FROM+vault.images"
-                     "&RESPONSEFORMAT=votable/td", 400, 400, 200, "VAULT-IMAGE",
+                     "&RESPONSEFORMAT=votable/td", 401, 400, 200, "VAULT-IMAGE",
                      "/tap/sync?LANG=ADQL&QUERY=SELECT+TOP+1+*+FROM+openstars.main"),
     "tap/capabilities": Cell("/tap/capabilities", 200, 200, 200, None,
                              "/tap/capabilities"),
@@ -403,6 +404,22 @@ def test_curl_with_basic_credentials_downloads_a_restricted_product(site, tmp_pa
                           capture_output=True, text=True, timeout=60)
     assert " 401 " in done.stdout.splitlines()[0]
     assert 'www-authenticate: basic realm="dr"' in done.stdout.lower()
+
+
+@pytest.mark.skipif(shutil.which("wget") is None, reason="needs wget")
+def test_wget_with_credentials_downloads_a_restricted_product(site, tmp_path):
+    """wget sends its credentials after the 401's challenge, as Java clients do."""
+    url = site.server.url + "/getproduct/" + site.images[0]
+    out = tmp_path / "image.fits.gz"
+    done = subprocess.run(["wget", "-q", "-O", str(out), "--user", "alice",
+                           "--password", PASSWORDS["alice"], url],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:2] == b"\x1f\x8b"
+    done = subprocess.run(["wget", "-q", "-O", str(tmp_path / "no"), "--user", "bob",
+                           "--password", PASSWORDS["bob"], url],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 8  # the server answered with an error (403)
 
 
 # -- cost -----------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ the translator did not, straight through psycopg2 as the query role.
 from __future__ import annotations
 
 import base64
+import json
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from engine.db.rowsecurity import QUERY_ROLE
 from rd.errors import DRError
 from rd.loader import load_rd_file
 from tests.servers import Server, add_accounts, start_server, stop_server
+from tests.support import run_dr, wait_until
 
 HERE = Path(__file__).parent
 PASSWORDS = {"alice": "alice-password", "bob": "bob-password"}
@@ -40,6 +43,7 @@ SECRET_ROWS = ("Hidden Quasar", "SECRET-TABLE-DESCRIPTION")
 @dataclass
 class Site:
     server: Server
+    inputs: Path
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +53,11 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Site]:
     shutil.copytree(HERE.parent / "web" / "restricted_inputs", inputs,
                     ignore=shutil.ignore_patterns("README"))
     shutil.copytree(HERE / "rowsec_inputs" / "release", inputs / "release")
+    shutil.copytree(HERE / "rowsec_inputs" / "approvals", inputs / "approvals")
     server = start_server(pg_cluster.dsn, home, "security_rowsec",
-                          imports=("secret", "release/q"), inputs=inputs)
+                          imports=("secret", "release/q", "approvals/q"), inputs=inputs)
     add_accounts(server, PASSWORDS, {"alice": "staff"})
-    yield Site(server)
+    yield Site(server, inputs)
     stop_server(server, pg_cluster.dsn, "security_rowsec")
 
 
@@ -149,6 +154,94 @@ def test_the_restricted_table_is_in_tap_schema_only_for_its_group(site):
 def test_the_restricted_table_answers_its_group_through_tap(site):
     rows = csv_rows(tap(site, "SELECT name FROM secret.objects", "alice"))
     assert "Hidden Quasar" in {r[0] for r in rows}
+
+
+# Who reads the tables of approvals/q, which their sources' COLAPRV/PUBAPRV decide.
+APPROVED_FOR = {None: {"released"}, "bob": {"released"}, "alice": {"released", "internal"}}
+
+
+def readable_approval_tables(site: Site, user: str | None) -> set[str]:
+    found = set()
+    for name in ("internal", "released", "pending"):
+        response = tap(site, f"SELECT galaxy FROM approvals.{name}", user)
+        if response.status_code == 200:
+            assert f"APPROVAL-{name.upper()}" in response.text
+            found.add(name)
+        else:
+            assert response.status_code in (400, 401) and "approvals." in response.text
+    return found
+
+
+@pytest.mark.parametrize("user", [None, "bob", "alice"])
+def test_the_approvals_in_its_sources_decide_who_reads_a_table(site, user):
+    assert readable_approval_tables(site, user) == APPROVED_FOR[user]
+    listed = {r[0] for r in csv_rows(tap(site, "SELECT table_name FROM tap_schema.tables "
+                                               "WHERE table_name LIKE 'approvals.%'", user))}
+    assert listed == {f"approvals.{name}" for name in APPROVED_FOR[user]}
+
+
+def test_an_async_job_sees_the_approved_tables_of_its_owner(site):
+    created = requests.post(site.server.url + "/tap/async",
+                            data={"LANG": "ADQL", "RESPONSEFORMAT": "csv", "PHASE": "RUN",
+                                  "QUERY": "SELECT galaxy FROM approvals.internal"},
+                            headers=auth("alice"), timeout=60, allow_redirects=False)
+    job = created.headers["Location"]
+    assert wait_until(lambda: requests.get(job + "/phase", headers=auth("alice"),
+                                           timeout=60).text in ("COMPLETED", "ERROR"))
+    result = requests.get(job + "/results/result", headers=auth("alice"), timeout=60)
+    assert "APPROVAL-INTERNAL" in result.text
+
+
+def test_a_new_approval_takes_effect_with_the_next_import(site):
+    source = site.inputs / "approvals" / "data" / "pending.csv"
+    original = source.read_text()
+
+    def reimport_and_reload(text: str) -> None:
+        source.write_text(text)
+        result = run_dr("imp", "approvals/q", "import_pending", config=site.server.config)
+        assert result.returncode == 0, result.stderr
+        assert run_dr("serve", "reload", config=site.server.config).returncode == 0
+
+    try:
+        reimport_and_reload(original.replace("# COLAPRV: None", "# COLAPRV: Board"))
+        assert wait_until(lambda: "pending" in readable_approval_tables(site, "alice"))
+        assert readable_approval_tables(site, None) == APPROVED_FOR[None]
+    finally:
+        reimport_and_reload(original)
+    assert wait_until(lambda: readable_approval_tables(site, "alice")
+                      == APPROVED_FOR["alice"])
+
+
+def test_an_anonymous_query_of_a_table_it_cannot_see_is_challenged(site):
+    """Unknown and restricted tables alike: the 401 names the table, asks for
+    credentials and leaks nothing of what exists."""
+    answers = [tap(site, f"SELECT * FROM {name}") for name in ("secret.objects",
+                                                               "secret.nosuch")]
+    for response in answers:
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Basic")
+        assert "send your credentials" in response.text
+    assert [r.text.replace("nosuch", "objects") for r in answers[1:]] == [answers[0].text]
+    assert tap(site, "SELECT * FROM secret.nosuch", "bob").status_code == 400
+
+
+@pytest.mark.skipif(shutil.which("stilts") is None, reason="needs STILTS (Debian stilts)")
+def test_stilts_tapquery_logs_in_with_basic_credentials_when_challenged(site):
+    """As TOPCAT does: Java sends the credentials it was given after a 401."""
+    def tapquery(*props: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["stilts", *props, "tapquery", f"tapurl={site.server.url}/tap", "sync=true",
+             "adql=SELECT name FROM secret.objects", "ofmt=csv"],
+            capture_output=True, text=True, timeout=180)
+
+    done = tapquery("-Dstar.basicauth.user=alice",
+                    f"-Dstar.basicauth.password={PASSWORDS['alice']}")
+    assert done.returncode == 0, done.stderr
+    assert "Hidden Quasar" in done.stdout
+    done = tapquery("-Dstar.basicauth.user=bob",
+                    f"-Dstar.basicauth.password={PASSWORDS['bob']}")
+    assert done.returncode != 0 and "Hidden Quasar" not in done.stdout
+    assert "unknown table secret.objects" in done.stderr
 
 
 ATTEMPTS = [
@@ -264,6 +357,24 @@ def test_rows_follow_the_groups_set_in_the_transaction(as_query_role):
     assert cur.fetchone()[0] > 0
 
 
+@pytest.mark.parametrize("condition", [
+    # what cone searches and ADQL CONTAINS(POINT, CIRCLE) emit
+    "spoint(radians(ra), radians(dec)) <@ scircle(spoint(radians(10), radians(20)), "
+    "radians(0.5))",
+    # ADQL CONTAINS(POINT, BOX)
+    "spoint(radians(ra), radians(dec)) @ sbox '((0.1,0.2),(0.2,0.3))'",
+])
+def test_spatial_conditions_use_the_index_under_row_security(as_query_role, condition):
+    """pg_sphere's predicates are LEAKPROOF (engine/db/leakproof.py): without that,
+    PostgreSQL would not use the position index on a table with a row policy."""
+    cur = as_query_role
+    cur.execute("SELECT set_config('dr.groups', 'bob', true); "
+                "SET LOCAL enable_seqscan = off")
+    cur.execute(f"EXPLAIN (FORMAT JSON) SELECT obsid FROM release.obs WHERE {condition}")
+    plan = json.dumps(cur.fetchone()[0])
+    assert "Index Cond" in plan, plan
+
+
 # -- declarations ---------------------------------------------------------------------
 
 def _rd(tmp_path: Path, table_attrs: str) -> None:
@@ -284,3 +395,8 @@ def test_bad_embargo_declarations_are_named(tmp_path, attrs, words):
     with pytest.raises(DRError, match=words) as caught:
         _rd(tmp_path, attrs)
     assert "q.rd" in str(caught.value)
+
+
+def test_a_table_has_read_groups_or_an_approval_group_not_both(tmp_path):
+    with pytest.raises(DRError, match="readGroups or approvalGroup, not both"):
+        _rd(tmp_path, 'readGroups="a" approvalGroup="b"')

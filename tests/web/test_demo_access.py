@@ -58,7 +58,7 @@ def test_the_demo_script_makes_the_two_accounts_the_readme_names():
 
 
 def test_the_collaboration_table_is_the_collaborations(site):
-    for user, status in ((None, 400), ("pi", 400), ("collab", 200)):
+    for user, status in ((None, 401), ("pi", 400), ("collab", 200)):
         response = tap(site, "SELECT COUNT(*) FROM califa_collab.colours", user)
         assert response.status_code == status, (user, response.text[:300])
     assert int(tap(site, "SELECT COUNT(*) FROM califa_collab.colours",

@@ -99,7 +99,10 @@ def test_tap_acts_as_if_the_restricted_table_did_not_exist(restricted):
     assert restricted.get("/tap/tables/secret.objects")[0] == 404
     status, _, body = restricted.get(
         "/tap/sync?LANG=ADQL&QUERY=SELECT+name+FROM+secret.objects")
-    assert status == 400 and b"Hidden" not in body
+    # A 401 asking for credentials, as for a table that is not there at all.
+    missing = restricted.get("/tap/sync?LANG=ADQL&QUERY=SELECT+name+FROM+secret.nosuch")
+    assert status == missing[0] == 401 and b"Hidden" not in body
+    assert body == missing[2].replace(b"nosuch", b"objects")
     status, _, body = restricted.get("/tap")
     assert b"openstars.main" in body and b"secret" not in body
 

@@ -76,6 +76,8 @@ class Sync(Endpoint):
             log.info("TAP request refused (%d): %s", exc.status, exc.message)
             raise
         tables = table_map(app.state.tap_tables, request.context.groups)
+        challenge = request.context.user is None and any(
+            t.read_groups for t in app.state.tap_tables)
 
         def part(name: str) -> bytes | None:
             values = request.args.get(name.encode("utf-8"))
@@ -83,7 +85,8 @@ class Sync(Endpoint):
 
         def stream(query: TapQuery) -> Any:
             def plan(conn):
-                return query.plan(conn, tables, part, app.config.web.upload_limit)
+                return query.plan(conn, tables, part, app.config.web.upload_limit,
+                                  challenge=challenge)
 
             return QueryStream(app, request, plan, fmt=query.format, errors="dali").start()
 
