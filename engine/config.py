@@ -76,6 +76,12 @@ class AsyncSection:
 @dataclass(frozen=True)
 class IVOASection:
     authority: str = _key("authority", "dr.example.org", "registry authority")
+    publisher: str = _key("publisher", "", "who publishes the site's resources "
+                          "(registry records; default: the serverURL's host)")
+    contact_name: str = _key("contactName", "", "whom to contact about them "
+                             "(default: the publisher)")
+    contact_email: str = _key("contactEmail", "", "their e-mail address")
+    oai_page_size: int = _key("oaiPageSize", 100, "OAI-PMH records per page")
 
 
 SECTIONS: dict[str, type] = {

@@ -175,6 +175,21 @@ STEPS: Sequence[str] = (
     CREATE INDEX ON dc.sessions (username);
     CREATE INDEX ON dc.sessions (expires);
     """,
+    # 9: what the publishing registry serves over OAI-PMH (engine/registry/):
+    # one row per record, kept (deleted) after withdrawal so harvesters learn of it.
+    """
+    CREATE TABLE dc.resources (
+        ivoid text PRIMARY KEY,               -- lower case: IVOIDs ignore case
+        rd_id text NOT NULL,                  -- '' for the site's own records
+        res_id text NOT NULL,                 -- the service's id in its RD, or a kind
+        sets text[] NOT NULL,                 -- OAI sets (ivo_managed, local)
+        digest text NOT NULL DEFAULT '',      -- sha256 of the record last served
+        created timestamptz NOT NULL DEFAULT date_trunc('second', now()),
+        updated timestamptz NOT NULL DEFAULT date_trunc('second', now()),
+        deleted boolean NOT NULL DEFAULT false);
+    CREATE INDEX ON dc.resources (updated, ivoid);
+    CREATE INDEX ON dc.resources (rd_id);
+    """,
 )
 
 

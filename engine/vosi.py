@@ -96,31 +96,38 @@ def capabilities(caps: Iterable[Capability]) -> bytes:
     root = etree.Element(f"{{{NS['vosi']}}}capabilities",
                          nsmap={k: NS[k] for k in ("vosi", "vr", "vs", "cs", "tr", "xsi")})
     for cap in caps:
-        el = _sub(root, "capability", standardID=cap.standard_id)
-        if cap.capability_type:
-            el.set(XSI_TYPE, cap.capability_type)
-        iface = _sub(el, "interface", role=cap.role, version=cap.version)
-        iface.set(XSI_TYPE, cap.interface)
-        _sub(iface, "accessURL", cap.access_url, use=cap.use)
-        if cap.interface == "vs:ParamHTTP":
-            _sub(iface, "queryType", "GET")
-            if cap.result_type:
-                _sub(iface, "resultType", cap.result_type)
-            for p in cap.params:
-                param = _sub(iface, "param", std="true" if p.std else "false")
-                _sub(param, "name", p.name)
-                for tag in ("description", "unit", "ucd"):
-                    _optional(param, tag, getattr(p, tag))
-                _sub(param, "dataType", p.datatype)
-        for tag, text in cap.extra:
-            _sub(el, tag, text)
-        for child in cap.elements:
-            el.append(child)
-        if cap.test_query:
-            tq = _sub(el, "testQuery")
-            for tag, text in cap.test_query.items():
-                _sub(tq, tag, text)
+        capability_element(root, cap)
     return _bytes(root)
+
+
+def capability_element(parent: etree._Element, cap: Capability) -> etree._Element:
+    """``cap`` as a VOResource capability element, appended to ``parent`` (a VOSI
+    capabilities document or a registry record)."""
+    el = _sub(parent, "capability", standardID=cap.standard_id)
+    if cap.capability_type:
+        el.set(XSI_TYPE, cap.capability_type)
+    iface = _sub(el, "interface", role=cap.role, version=cap.version)
+    iface.set(XSI_TYPE, cap.interface)
+    _sub(iface, "accessURL", cap.access_url, use=cap.use)
+    if cap.interface == "vs:ParamHTTP":
+        _sub(iface, "queryType", "GET")
+        if cap.result_type:
+            _sub(iface, "resultType", cap.result_type)
+        for p in cap.params:
+            param = _sub(iface, "param", std="true" if p.std else "false")
+            _sub(param, "name", p.name)
+            for tag in ("description", "unit", "ucd"):
+                _optional(param, tag, getattr(p, tag))
+            _sub(param, "dataType", p.datatype)
+    for tag, text in cap.extra:
+        _sub(el, tag, text)
+    for child in cap.elements:
+        el.append(child)
+    if cap.test_query:
+        tq = _sub(el, "testQuery")
+        for tag, text in cap.test_query.items():
+            _sub(tq, tag, text)
+    return el
 
 
 def _column(parent: etree._Element, col, primary: bool) -> None:

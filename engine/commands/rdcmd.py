@@ -56,9 +56,49 @@ def cmd_drop(cfg: Config, args: argparse.Namespace) -> int:
     try:
         install_system_schema(conn)
         dropped = drop_rd(conn, rd)
+        withdrawn = _withdraw(conn, rd.rd_id)
     finally:
         conn.close()
     print(f"dropped {', '.join(dropped) or 'nothing'} ({rd.rd_id})")
+    if withdrawn:
+        print(f"withdrew {', '.join(withdrawn)} from the registry")
+    return 0
+
+
+def _withdraw(conn, rd_id: str) -> list[str]:
+    from engine.registry import store
+
+    with conn.cursor() as cur:
+        withdrawn = store.withdraw(cur, rd_id)
+    conn.commit()
+    return withdrawn
+
+
+def cmd_pub(cfg: Config, args: argparse.Namespace) -> int:
+    from engine.install import install_system_schema
+    from engine.registry import records, store
+
+    rd = load_rd(args.rd, cfg.inputs_dir)
+    _print_warnings(rd)
+    conn = open_database(cfg).connect()
+    try:
+        install_system_schema(conn)
+        if args.unpublish:
+            published, withdrawn = [], _withdraw(conn, rd.rd_id)
+        else:
+            wanted = records.published_services(rd, records.Site.from_config(cfg))
+            with conn.cursor() as cur:
+                published, withdrawn = store.publish(cur, rd.rd_id, wanted)
+            conn.commit()
+    finally:
+        conn.close()
+    for ivoid in published:
+        print(f"published {ivoid}")
+    for ivoid in withdrawn:
+        print(f"withdrew {ivoid}")
+    if not published and not withdrawn:
+        print(f"{rd.rd_id} has no service published in the set ivo_managed "
+              "(<publish render=\"...\" sets=\"ivo_managed\"/>): nothing to register")
     return 0
 
 
@@ -147,6 +187,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("drop", help="drop an RD's tables and metadata")
     p.add_argument("rd", help="RD reference")
     p.set_defaults(func=cmd_drop)
+
+    p = sub.add_parser("pub", aliases=["publish"],
+                       help="register an RD's services in the publishing registry "
+                            "(those with <publish sets=\"ivo_managed\">)")
+    p.add_argument("rd", help="RD reference")
+    p.add_argument("-u", "--unpublish", action="store_true",
+                   help="withdraw them instead (harvesters see them as deleted)")
+    p.set_defaults(func=cmd_pub)
 
     p = sub.add_parser("val", aliases=["validate"],
                        help="check RDs without touching the database (one line per RD; "

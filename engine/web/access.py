@@ -50,9 +50,10 @@ from rd.elements.table import Table
 # The protocols (a service renderer's name, a site page's first path segment, ""
 # for the root page) whose every path applies restrictions per caller: the
 # service renderers under the router's single check, products and previews,
-# table pages, the root page.  Any name not here sees every caller as nobody.
+# table pages, the root page, the registry (which describes restricted resources
+# and serves none of their data).  Any name not here sees every caller as nobody.
 HONOURS_ACCOUNTS = frozenset({
-    "", "static", "tableinfo", "getproduct", "tap", "login", "logout",
+    "", "static", "tableinfo", "getproduct", "tap", "login", "logout", "oai.xml",
     "form", "scs.xml", "api", "siap.xml", "siap2.xml",
     "availability", "capabilities", "tables", "tableMetadata",
     "dlmeta", "dlget", "dlasync", "datalink",

@@ -7,13 +7,13 @@ reactor thread; requests already running keep the state they started with.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Mapping
 from typing import Any
 
 from twisted.internet.defer import Deferred
 
 from engine.config import Config
-from engine.web import urls
+from engine.web import registry, urls
 from engine.web.access import HONOURS_ACCOUNTS, plain_http_warning, withheld
 from engine.web.dbpool import DBPool
 from engine.web.respond import login_url
@@ -27,9 +27,9 @@ class App:
     """Shared by all requests; touched only from the reactor thread (except the pool)."""
 
     def __init__(self, config: Config, dsn: str, reactor: Any = None, *,
-                 renderers: Collection[str]) -> None:
+                 renderers: Mapping[str, Any]) -> None:
         self.config = config
-        self.renderers = renderers  # the service renderers DR serves, by name
+        self.renderers = renderers  # the service renderer classes DR serves, by name
         web = config.web
         self.pool = DBPool(dsn, connections=web.db_connections, wait=web.db_wait,
                            reactor=reactor, statement_timeout=web.sync_timeout)
@@ -44,8 +44,16 @@ class App:
 
     def reload(self) -> Deferred:
         """Re-read every RD (in a worker thread) and swap the new state in."""
-        d = self.pool.run_with_connection(
-            lambda conn: load_state(self.config, conn, self.renderers))
+        def load(conn) -> SiteState:
+            state = load_state(self.config, conn, self.renderers)
+            try:
+                registry.sync(self, state, self.renderers, conn)
+            except Exception:  # the site serves on; OAI-PMH shows the older dates
+                conn.rollback()
+                log.exception("bringing the registry's records up to date failed")
+            return state
+
+        d = self.pool.run_with_connection(load)
 
         def swap(state: SiteState) -> SiteState:
             self.state = state

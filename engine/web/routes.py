@@ -8,6 +8,7 @@
     /getproduct/<accref>[?preview=True]  getproduct.GetProduct (a published file)
     /datalink/dlmeta?ID=…             datalink.SiteLinks (any product's DataLink links)
     /login, /logout                   login.Login, login.Logout (a browser's session)
+    /oai.xml?verb=…                   oai.OAIPMH (the publishing registry, OAI-PMH)
     /tap, /tap/<endpoint>             TAP_ENDPOINTS (renderers/tap.py)
     /tap/async[/<job>[/phase…]]       uws.JobList of the job kind ``tap``
     /<rd id>/<service id>             a redirect to the service's default renderer
@@ -65,6 +66,7 @@ from engine.web.renderers import (
     form,
     getproduct,
     login,
+    oai,
     pages,
     scs,
     siap,
@@ -113,6 +115,7 @@ SITE_PAGES: dict[str, type[Endpoint]] = {
     "datalink": datalink.SiteDatalink,
     "login": login.Login,
     "logout": login.Logout,
+    "oai.xml": oai.OAIPMH,
 }
 
 

@@ -158,6 +158,8 @@ CELLS: dict[str, Cell] = {
     # Site pages.
     "": Cell("/", 200, 200, 200, "VAULT-SIA-TITLE", "/"),
     "static": Cell(None, 0, 0, 0, None, "/static/dr.css"),
+    # The registry describes resources, restricted ones too; it serves no data.
+    "oai.xml": Cell(None, 0, 0, 0, None, "/oai.xml?verb=Identify"),
     "tableinfo": Cell("/tableinfo/vault.images", *HONOURED, "VAULT-TABLE-DESCRIPTION",
                       "/tableinfo/openstars.main"),
     "getproduct": Cell("/getproduct/{image0}", *HONOURED, None,  # gzip: see curl below

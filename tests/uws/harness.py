@@ -44,7 +44,7 @@ def main() -> None:
     install_uws_schema(conn)
     conn.close()
     register_kind("sleep", "tests.uws.kind:run", validate="tests.uws.kind:validate")
-    app = App(cfg, db.dsn, renderers=())  # no RD services: only the job list
+    app = App(cfg, db.dsn, renderers={})  # no RD services: only the job list
     app.pool.start()
     root, tap = resource.Resource(), resource.Resource()
     root.putChild(b"tap", tap)

@@ -1,0 +1,242 @@
+"""VOResource 1.1 records of the publishing registry, and Dublin Core made from them.
+
+A service's record (``vs:CatalogService``) takes its curation and content from
+the service's meta, falling back to its RD's and then to the site's
+(``[ivoa] publisher``, ``contactName``, ``contactEmail``); its capabilities are
+those its VOSI capabilities endpoint shows.  The site's own records are the
+registry (``vg:Registry`` with its OAI-PMH harvesting interface), the naming
+authority (``vg:Authority``) and the TAP service.  Records are lxml elements
+named ``ri:Resource``, ready to be put into an OAI-PMH ``metadata`` element;
+:func:`digest` fingerprints a record without its datestamps, so that a record's
+``updated`` moves only when what it says does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from engine.config import Config
+from engine.registry.store import Entry
+from engine.vosi import NS as VOSI_NS
+from engine.vosi import Capability, capability_element
+from rd.elements.resource import Resource
+from rd.meta import MetaStore
+
+RI = "http://www.ivoa.net/xml/RegistryInterface/v1.0"
+VG = "http://www.ivoa.net/xml/VORegistry/v1.0"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
+NSMAP = {"ri": RI, "vg": VG, **{k: VOSI_NS[k] for k in ("vr", "vs", "cs", "tr", "xsi")}}
+XSI_TYPE = f"{{{VOSI_NS['xsi']}}}type"
+REGISTRY_STANDARD = "ivo://ivoa.net/std/Registry"
+# The kinds of the site's own records (their res_id in dc.resources).
+REGISTRY, AUTHORITY, TAP = "registry", "authority", "tap"
+# The OAI set the VO Registry harvests: what dr pub registers.
+HARVESTED = ("ivo_managed",)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every record may need of the site's configuration."""
+
+    authority: str
+    server_url: str
+    publisher: str
+    contact_name: str
+    contact_email: str
+    page_size: int
+
+    @classmethod
+    def from_config(cls, config: Config) -> Site:
+        server_url = config.web.server_url.rstrip("/")
+        ivoa = config.ivoa
+        publisher = ivoa.publisher or urllib.parse.urlsplit(server_url).hostname or \
+            ivoa.authority
+        return cls(ivoa.authority, server_url, publisher, ivoa.contact_name or publisher,
+                   ivoa.contact_email, max(1, ivoa.oai_page_size))
+
+    @property
+    def oai_url(self) -> str:
+        return f"{self.server_url}/oai.xml"
+
+    def ivoid(self, path: str = "") -> str:
+        return f"ivo://{self.authority}/{path}".rstrip("/")
+
+    def service_ivoid(self, rd_id: str, service_id: str) -> str:
+        return self.ivoid(f"{rd_id}/{service_id}")
+
+
+def stamp(moment: datetime.datetime) -> str:
+    """An OAI-PMH/VOResource UTC datestamp, to the second."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None,
+         **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tag, {k: v for k, v in attrs.items() if v})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _resource(entry: Entry, xsi_type: str, title: str, short_name: str = "") -> \
+        etree._Element:
+    root = etree.Element(f"{{{RI}}}Resource", nsmap=NSMAP)
+    root.set(XSI_TYPE, xsi_type)
+    for name, value in (("created", stamp(entry.created)), ("updated", stamp(entry.updated)),
+                        ("status", "active")):
+        root.set(name, value)
+    _sub(root, "title", title)
+    if short_name:
+        _sub(root, "shortName", short_name[:16])
+    _sub(root, "identifier", entry.ivoid)
+    return root
+
+
+def _curation(root: etree._Element, meta: MetaStore | None, site: Site) -> None:
+    get = (lambda key: meta.get(key)) if meta is not None else (lambda key: "")
+    curation = _sub(root, "curation")
+    _sub(curation, "publisher", get("publisher") or site.publisher)
+    for item in meta.get_all("creator.name") if meta is not None else []:
+        _sub(_sub(curation, "creator"), "name", item.value)
+    created = get("creationDate")
+    if created:
+        _sub(curation, "date", created[:10], role="Created")
+    if get("version"):
+        _sub(curation, "version", get("version"))
+    contact = _sub(curation, "contact")
+    _sub(contact, "name", get("contact.name") or site.contact_name)
+    email = get("contact.email") or site.contact_email
+    if email:
+        _sub(contact, "email", email)
+
+
+def _content(root: etree._Element, meta: MetaStore | None, *, description: str,
+             reference_url: str, types: Sequence[str] = (),
+             levels: Sequence[str] = ()) -> None:
+    def values(key: str) -> list[str]:
+        return [i.value for i in meta.get_all(key)] if meta is not None else []
+
+    content = _sub(root, "content")
+    for subject in values("subject") or ["Astronomy"]:
+        _sub(content, "subject", subject)
+    _sub(content, "description", (values("description") or [description])[0])
+    for source in values("source")[:1]:
+        _sub(content, "source", source)
+    _sub(content, "referenceURL", (values("referenceURL") or [reference_url])[0])
+    for kind in values("type") or list(types):
+        _sub(content, "type", kind)
+    for level in values("contentLevel") or list(levels):
+        _sub(content, "contentLevel", level)
+
+
+def _rights(root: etree._Element, meta: MetaStore | None) -> None:
+    for item in meta.get_all("rights") if meta is not None else []:
+        _sub(root, "rights", item.value)
+
+
+def service_record(entry: Entry, meta: MetaStore, title: str, reference_url: str,
+                   capabilities: Iterable[Capability], site: Site) -> etree._Element:
+    """A service of an RD: ``vs:CatalogService``."""
+    root = _resource(entry, "vs:CatalogService", meta.get("title") or title,
+                     meta.get("shortName"))
+    _curation(root, meta, site)
+    _content(root, meta, description=title, reference_url=reference_url,
+             types=("Catalog",), levels=("Research",))
+    _rights(root, meta)
+    for cap in capabilities:
+        capability_element(root, cap)
+    return root
+
+
+def tap_record(entry: Entry, capabilities: Iterable[Capability], site: Site
+               ) -> etree._Element:
+    """The site's TAP service."""
+    root = _resource(entry, "vs:CatalogService", f"{site.publisher} TAP service", "TAP")
+    _curation(root, None, site)
+    _content(root, None, reference_url=f"{site.server_url}/tap",
+             description=f"The Table Access Protocol service of {site.publisher}: "
+                         "ADQL queries on every table it publishes.",
+             types=("Catalog",), levels=("Research",))
+    for cap in capabilities:
+        capability_element(root, cap)
+    return root
+
+
+def registry_record(entry: Entry, site: Site) -> etree._Element:
+    """The registry itself: ``vg:Registry``, harvestable at /oai.xml."""
+    root = _resource(entry, "vg:Registry", f"{site.publisher} publishing registry",
+                     "registry")
+    _curation(root, None, site)
+    _content(root, None, reference_url=site.server_url,
+             description=f"The publishing registry of {site.publisher}: the "
+                         "VOResource records of the resources it serves, over OAI-PMH.",
+             types=("Registry",))
+    capability = _sub(root, "capability", standardID=REGISTRY_STANDARD)
+    capability.set(XSI_TYPE, "vg:Harvest")
+    interface = _sub(capability, "interface", role="std", version="1.0")
+    interface.set(XSI_TYPE, "vg:OAIHTTP")
+    _sub(interface, "accessURL", site.oai_url, use="base")
+    _sub(capability, "maxRecords", str(site.page_size))
+    _sub(root, "full", "false")
+    _sub(root, "managedAuthority", site.authority)
+    return root
+
+
+def authority_record(entry: Entry, site: Site) -> etree._Element:
+    """The naming authority the site's identifiers live under: ``vg:Authority``."""
+    root = _resource(entry, "vg:Authority", f"The {site.authority} naming authority")
+    _curation(root, None, site)
+    _content(root, None, reference_url=site.server_url,
+             description=f"The authority for the identifiers of the resources "
+                         f"{site.publisher} publishes.", types=("Organisation",))
+    _sub(root, "managingOrg", site.publisher)
+    return root
+
+
+def digest(record: etree._Element) -> str:
+    """The sha256 of a record, without its datestamps and status."""
+    copy = etree.fromstring(etree.tostring(record))
+    for name in ("created", "updated", "status"):
+        copy.attrib.pop(name, None)
+    return hashlib.sha256(etree.tostring(copy, method="c14n")).hexdigest()
+
+
+def dublin_core(record: etree._Element) -> etree._Element:
+    """The OAI-PMH ``oai_dc`` rendering of a VOResource record."""
+    root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC})
+
+    def add(tag: str, path: str) -> None:
+        for el in record.findall(path):
+            if el.text:
+                etree.SubElement(root, f"{{{DC}}}{tag}").text = el.text
+
+    add("title", "title")
+    add("creator", "curation/creator/name")
+    add("subject", "content/subject")
+    add("description", "content/description")
+    add("publisher", "curation/publisher")
+    add("date", "curation/date")
+    add("type", "content/type")
+    add("identifier", "identifier")
+    add("identifier", "content/referenceURL")
+    add("source", "content/source")
+    add("rights", "rights")
+    return root
+
+
+def published_services(rd: Resource, site: Site) -> dict[str, tuple[str, list[str]]]:
+    """What ``dr pub`` registers of an RD: each service with a publication in the set
+    ivo_managed, under its ivoid, with all its publications' sets."""
+    found = {}
+    for service in rd.services:
+        sets = sorted({s for pub in service.publications for s in pub.sets})
+        if any(s in HARVESTED for s in sets):
+            found[site.service_ivoid(rd.rd_id, service.id)] = (service.id, sets)
+    return found

@@ -1,0 +1,128 @@
+"""``dc.resources``: the records of the publishing registry and when each changed.
+
+``dr pub RD`` makes an RD's registered services exactly those with a
+``<publish>`` in the set ``ivo_managed`` (:func:`publish`); ``dr pub -u`` and
+``dr drop`` withdraw them (:func:`withdraw`).  A withdrawn record stays, as
+deleted, so that harvesters learn it is gone.  The site's own records (the
+registry, its authority, TAP) are kept by :func:`ensure`.  A record's datestamp
+(``updated``) moves only when its content does: the server, which writes the
+records, reports their digests (:func:`note_digests`).  Times are UTC, to the
+second, as OAI-PMH's granularity is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+NOW = "date_trunc('second', now())"
+_COLUMNS = "ivoid, rd_id, res_id, sets, created, updated, deleted"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record's header: its identifier, origin, sets, datestamp and status."""
+
+    ivoid: str
+    rd_id: str           # '' for the site's own records
+    res_id: str          # the service's id in its RD, or the kind of a site record
+    sets: tuple[str, ...]
+    created: datetime.datetime
+    updated: datetime.datetime
+    deleted: bool
+
+
+def _entries(cur) -> list[Entry]:
+    return [Entry(ivoid, rd_id, res_id, tuple(sets), created, updated, deleted)
+            for ivoid, rd_id, res_id, sets, created, updated, deleted in cur.fetchall()]
+
+
+def publish(cur, rd_id: str, records: Mapping[str, tuple[str, Iterable[str]]]
+            ) -> tuple[list[str], list[str]]:
+    """Make the registered resources of ``rd_id`` exactly ``records`` (ivoid ->
+    (service id, sets)): new ones are added, withdrawn ones come back, those no
+    longer listed are withdrawn.  Returns (published, withdrawn) ivoids."""
+    for ivoid, (res_id, sets) in records.items():
+        cur.execute(
+            f"INSERT INTO dc.resources (ivoid, rd_id, res_id, sets) VALUES "
+            f"(%s, %s, %s, %s) ON CONFLICT (ivoid) DO UPDATE SET rd_id = excluded.rd_id, "
+            f"res_id = excluded.res_id, sets = excluded.sets, deleted = false, "
+            f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> "
+            f"excluded.sets THEN {NOW} ELSE dc.resources.updated END",
+            (ivoid.lower(), rd_id, res_id, sorted(set(sets))))
+    cur.execute(f"UPDATE dc.resources SET deleted = true, updated = {NOW} "
+                "WHERE rd_id = %s AND NOT deleted AND NOT ivoid = ANY(%s) "
+                "RETURNING ivoid", (rd_id, [i.lower() for i in records]))
+    return sorted(i.lower() for i in records), sorted(r[0] for r in cur.fetchall())
+
+
+def withdraw(cur, rd_id: str) -> list[str]:
+    """Withdraw every record of ``rd_id`` (kept as deleted); the ivoids withdrawn."""
+    return publish(cur, rd_id, {})[1]
+
+
+def ensure(cur, ivoid: str, kind: str, sets: Iterable[str]) -> None:
+    """Keep one of the site's own records (rd_id '') registered."""
+    cur.execute(
+        f"INSERT INTO dc.resources (ivoid, rd_id, res_id, sets) VALUES (%s, '', %s, %s) "
+        f"ON CONFLICT (ivoid) DO UPDATE SET deleted = false, sets = excluded.sets, "
+        f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> excluded.sets "
+        f"THEN {NOW} ELSE dc.resources.updated END",
+        (ivoid.lower(), kind, sorted(set(sets))))
+
+
+def note_digests(cur, digests: Mapping[str, str]) -> None:
+    """Record the digests of the records as now written; a record whose digest
+    changed gets a new datestamp (one never written before keeps its own)."""
+    for ivoid, digest in digests.items():
+        cur.execute(f"UPDATE dc.resources SET digest = %s, updated = CASE WHEN "
+                    f"digest = '' THEN updated ELSE {NOW} END "
+                    "WHERE ivoid = %s AND digest <> %s", (digest, ivoid.lower(), digest))
+
+
+def live(cur) -> list[Entry]:
+    """The records not withdrawn."""
+    cur.execute(f"SELECT {_COLUMNS} FROM dc.resources WHERE NOT deleted ORDER BY ivoid")
+    return _entries(cur)
+
+
+def entry(cur, ivoid: str) -> Entry | None:
+    cur.execute(f"SELECT {_COLUMNS} FROM dc.resources WHERE ivoid = %s", (ivoid.lower(),))
+    found = _entries(cur)
+    return found[0] if found else None
+
+
+def headers(cur, *, set_name: str | None = None, start: datetime.datetime | None = None,
+            until: datetime.datetime | None = None,
+            after: tuple[datetime.datetime, str] | None = None,
+            limit: int = 100) -> list[Entry]:
+    """Records by datestamp and ivoid: in ``set_name`` (None: any), with datestamps
+    from ``start`` to ``until`` (inclusive), after the (datestamp, ivoid) ``after``
+    (where the previous page ended), at most ``limit``."""
+    conditions, values = ["true"], []
+    if set_name is not None:
+        conditions.append("%s = ANY(sets)")
+        values.append(set_name)
+    if start is not None:
+        conditions.append("updated >= %s")
+        values.append(start)
+    if until is not None:
+        conditions.append("updated <= %s")
+        values.append(until)
+    if after is not None:
+        conditions.append("(updated, ivoid) > (%s, %s)")
+        values += list(after)
+    cur.execute(f"SELECT {_COLUMNS} FROM dc.resources WHERE {' AND '.join(conditions)} "
+                "ORDER BY updated, ivoid LIMIT %s", (*values, limit))
+    return _entries(cur)
+
+
+def earliest(cur) -> datetime.datetime | None:
+    cur.execute("SELECT min(updated) FROM dc.resources")
+    return cur.fetchone()[0]
+
+
+def set_names(cur) -> list[str]:
+    cur.execute("SELECT DISTINCT unnest(sets) FROM dc.resources ORDER BY 1")
+    return [row[0] for row in cur.fetchall()]

@@ -1,0 +1,187 @@
+"""The publishing registry at /oai.xml: OAI-PMH 2.0 with VOResource records, harvested
+by Sickle (a harvester from PyPI), validated against the OAI-PMH and VOResource
+schemas, with ``dr pub`` and ``dr pub -u`` deciding what is registered.
+
+The server serves the demo's califa and jplus RDs; pages hold two records, so
+every list needs resumption tokens.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+from lxml import etree
+
+from tests.servers import Server, start_server, stop_server
+from tests.support import run_dr, wait_until
+from tests.web.schemata import assert_valid
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+NS = {"oai": OAI, "ri": "http://www.ivoa.net/xml/RegistryInterface/v1.0",
+      "dc": "http://purl.org/dc/elements/1.1/"}
+SCHEMATA = ("OAI-PMH.xsd", "RegistryInterface.xsd", "VORegistry.xsd",
+            "VODataService.xsd", "ConeSearch.xsd", "TAPRegExt.xsd", "oai_dc.xsd")
+AUTHORITY = "org.example.drtest"
+CONE_IDS = {f"ivo://{AUTHORITY}/califa/q/cone", f"ivo://{AUTHORITY}/jplus/q/cone"}
+SITE_IDS = {f"ivo://{AUTHORITY}", f"ivo://{AUTHORITY}/registry", f"ivo://{AUTHORITY}/tap"}
+
+
+@pytest.fixture(scope="module")
+def site(pg_cluster, tmp_path_factory) -> Iterator[Server]:
+    server = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("oai"), "web_oai",
+                          more=f"[ivoa]\nauthority = {AUTHORITY}\noaiPageSize = 2\n"
+                               "publisher = DR test site\n"
+                               "contactEmail = registry@example.org\n")
+    for rd in ("califa/q", "jplus/q"):
+        result = run_dr("pub", rd, config=server.config)
+        assert result.returncode == 0, result.stderr
+        assert "published ivo://" in result.stdout
+    yield server
+    stop_server(server, pg_cluster.dsn, "web_oai")
+
+
+def oai(site: Server, **args: str) -> etree._Element:
+    response = requests.get(site.url + "/oai.xml", params=args, timeout=60)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/xml")
+    return assert_valid(response.content, *SCHEMATA)
+
+
+def error_code(tree: etree._Element) -> str | None:
+    error = tree.find("oai:error", NS)
+    return None if error is None else error.get("code")
+
+
+def test_identify_names_the_repository(site, shared):
+    tree = oai(site, verb="Identify")
+    identify = tree.find("oai:Identify", NS)
+    assert identify.findtext("oai:baseURL", namespaces=NS) == site.url + "/oai.xml"
+    assert identify.findtext("oai:adminEmail", namespaces=NS) == "registry@example.org"
+    assert identify.findtext("oai:deletedRecord", namespaces=NS) == "persistent"
+    assert identify.findtext("oai:protocolVersion", namespaces=NS) == "2.0"
+
+
+def test_sickle_harvests_every_record_across_resumption_tokens(site, shared):
+    from sickle import Sickle
+
+    harvester = Sickle(site.url + "/oai.xml")
+    found = {}
+    for record in harvester.ListRecords(metadataPrefix="ivo_vor", set="ivo_managed"):
+        resource = record.xml.find(".//ri:Resource", NS)
+        found[record.header.identifier] = resource
+    assert set(found) >= CONE_IDS | SITE_IDS
+    types = {ivoid: r.get("{http://www.w3.org/2001/XMLSchema-instance}type")
+             for ivoid, r in found.items()}
+    assert types[f"ivo://{AUTHORITY}/registry"] == "vg:Registry"
+    assert types[f"ivo://{AUTHORITY}"] == "vg:Authority"
+    cone = found[f"ivo://{AUTHORITY}/califa/q/cone"]
+    assert cone.findtext("curation/publisher") == "DR test site"
+    standards = {c.get("standardID") for c in cone.findall("capability")}
+    assert "ivo://ivoa.net/std/ConeSearch" in standards
+    urls = {u.text for u in cone.iter("accessURL")}
+    assert site.url + "/califa/q/cone/scs.xml?" in urls
+    tap = found[f"ivo://{AUTHORITY}/tap"]
+    assert "ivo://ivoa.net/std/TAP" in {c.get("standardID") for c in tap.findall(
+        "capability")}
+    identifiers = [h.identifier for h in harvester.ListIdentifiers(metadataPrefix="oai_dc")]
+    assert set(identifiers) == set(found) and len(identifiers) == len(set(identifiers))
+
+
+def test_every_page_validates_and_dublin_core_too(site, shared):
+    tree = oai(site, verb="ListRecords", metadataPrefix="oai_dc")
+    pages = 1
+    while True:
+        token = tree.findtext(".//oai:resumptionToken", namespaces=NS)
+        if not token:
+            break
+        tree = oai(site, verb="ListRecords", resumptionToken=token)
+        pages += 1
+    assert pages >= 3
+    record = oai(site, verb="GetRecord", metadataPrefix="oai_dc",
+                 identifier=f"ivo://{AUTHORITY}/califa/q/cone")
+    assert record.findtext(".//dc:publisher", namespaces=NS) == "DR test site"
+
+
+@pytest.mark.parametrize("args, code", [
+    ({}, "badVerb"),
+    ({"verb": "Harvest"}, "badVerb"),
+    ({"verb": "ListRecords"}, "badArgument"),
+    ({"verb": "Identify", "set": "x"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "ivo_vor", "from": "yesterday"},
+     "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "ivo_vor", "from": "2020-01-01",
+      "until": "2020-01-02T00:00:00Z"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "ivo_vor", "from": "2021-01-01",
+      "until": "2020-01-01"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "marc21"}, "cannotDisseminateFormat"),
+    ({"verb": "GetRecord", "metadataPrefix": "ivo_vor", "identifier": "ivo://x/y"},
+     "idDoesNotExist"),
+    ({"verb": "ListMetadataFormats", "identifier": "ivo://x/y"}, "idDoesNotExist"),
+    ({"verb": "ListRecords", "resumptionToken": "forged.token"}, "badResumptionToken"),
+    ({"verb": "ListRecords", "metadataPrefix": "ivo_vor", "set": "nosuch"},
+     "noRecordsMatch"),
+    ({"verb": "ListIdentifiers", "metadataPrefix": "ivo_vor", "from": "2999-01-01"},
+     "noRecordsMatch"),
+])
+def test_bad_requests_get_the_protocols_error_codes(site, shared, args, code):
+    tree = oai(site, **args)
+    assert error_code(tree) == code
+    if code in ("badVerb", "badArgument"):
+        assert not tree.find("oai:request", NS).attrib  # echoes no arguments then
+
+
+def test_a_repeated_argument_and_a_tampered_token_are_refused(site, shared):
+    response = requests.get(site.url + "/oai.xml?verb=Identify&verb=Identify", timeout=60)
+    assert error_code(etree.fromstring(response.content)) == "badArgument"
+    first = oai(site, verb="ListIdentifiers", metadataPrefix="ivo_vor")
+    token = first.findtext(".//oai:resumptionToken", namespaces=NS)
+    body, _, mac = token.partition(".")
+    tampered = body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1] + "." + mac
+    assert error_code(oai(site, verb="ListIdentifiers", resumptionToken=tampered)) == \
+        "badResumptionToken"
+    assert error_code(oai(site, verb="ListRecords", resumptionToken=token)) == \
+        "badResumptionToken"  # a ListIdentifiers token
+    assert error_code(oai(site, verb="ListIdentifiers", resumptionToken=token)) is None
+
+
+def datestamps(site: Server) -> dict[str, tuple[str, str | None]]:
+    """identifier -> (datestamp, status) of every header, all pages."""
+    out = {}
+    args = {"verb": "ListIdentifiers", "metadataPrefix": "ivo_vor"}
+    while True:
+        tree = oai(site, **args)
+        for header in tree.iter(f"{{{OAI}}}header"):
+            out[header.findtext("oai:identifier", namespaces=NS)] = (
+                header.findtext("oai:datestamp", namespaces=NS), header.get("status"))
+        token = tree.findtext(".//oai:resumptionToken", namespaces=NS)
+        if not token:
+            return out
+        args = {"verb": "ListIdentifiers", "resumptionToken": token}
+
+
+def test_a_reload_keeps_datestamps_and_withdrawal_is_harvested_as_deleted(site, shared):
+    before = datestamps(site)
+    log = site.state / "log" / "error.log"
+    loads = log.read_text().count("loaded ")
+    assert run_dr("serve", "reload", config=site.config).returncode == 0
+    assert wait_until(lambda: log.read_text().count("loaded ") > loads)
+    assert datestamps(site) == before  # nothing changed: nothing new to harvest
+    time.sleep(1.1)  # datestamps have seconds
+    since = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ivoid = f"ivo://{AUTHORITY}/jplus/q/cone"
+    try:
+        result = run_dr("pub", "-u", "jplus/q", config=site.config)
+        assert result.returncode == 0 and f"withdrew {ivoid}" in result.stdout
+        tree = oai(site, verb="ListIdentifiers", metadataPrefix="ivo_vor", **{"from": since})
+        headers = tree.findall(".//oai:header", NS)
+        assert [h.findtext("oai:identifier", namespaces=NS) for h in headers] == [ivoid]
+        assert headers[0].get("status") == "deleted"
+        record = oai(site, verb="GetRecord", metadataPrefix="ivo_vor", identifier=ivoid)
+        assert record.find(".//oai:metadata", NS) is None
+    finally:
+        assert run_dr("pub", "jplus/q", config=site.config).returncode == 0
+    assert datestamps(site)[ivoid][1] is None  # active again
