@@ -181,7 +181,8 @@ STEPS: Sequence[str] = (
     CREATE TABLE dc.resources (
         ivoid text PRIMARY KEY,               -- lower case: IVOIDs ignore case
         rd_id text NOT NULL,                  -- '' for the site's own records
-        res_id text NOT NULL,                 -- the service's id in its RD, or a kind
+        kind text NOT NULL,                   -- service, table, registry, authority, tap
+        res_id text NOT NULL,                 -- the service's or table's id in its RD
         sets text[] NOT NULL,                 -- OAI sets (ivo_managed, local)
         digest text NOT NULL DEFAULT '',      -- sha256 of the record last served
         created timestamptz NOT NULL DEFAULT date_trunc('second', now()),

@@ -151,13 +151,27 @@ def tableset(schemas: dict[str, tuple[str, list[TableMeta]]]) -> bytes:
     """A VOSI tableset: schema name -> (description, tables)."""
     root = etree.Element(f"{{{NS['vtm']}}}tableset",
                          nsmap={"vtm": NS["vtm"], "vs": NS["vs"], "xsi": NS["xsi"]})
+    _fill_tableset(root, schemas)
+    return _bytes(root)
+
+
+def tableset_element(parent: etree._Element,
+                     schemas: dict[str, tuple[str, list[TableMeta]]]) -> etree._Element:
+    """A VODataService ``tableset`` element appended to ``parent`` (a registry
+    record): schema name -> (description, tables)."""
+    root = _sub(parent, "tableset")
+    _fill_tableset(root, schemas)
+    return root
+
+
+def _fill_tableset(root: etree._Element,
+                   schemas: dict[str, tuple[str, list[TableMeta]]]) -> None:
     for name, (description, tables) in schemas.items():
         schema = _sub(root, "schema")
         _sub(schema, "name", name)
         _optional(schema, "description", description)
         for table in tables:
             _fill_table(_sub(schema, "table", type="base_table"), table)
-    return _bytes(root)
 
 
 def _fill_table(tel: etree._Element, table: TableMeta) -> None:

@@ -86,7 +86,7 @@ def cmd_pub(cfg: Config, args: argparse.Namespace) -> int:
         if args.unpublish:
             published, withdrawn = [], _withdraw(conn, rd.rd_id)
         else:
-            wanted = records.published_services(rd, records.Site.from_config(cfg))
+            wanted = records.published_resources(rd, records.Site.from_config(cfg))
             with conn.cursor() as cur:
                 published, withdrawn = store.publish(cur, rd.rd_id, wanted)
             conn.commit()
@@ -97,8 +97,8 @@ def cmd_pub(cfg: Config, args: argparse.Namespace) -> int:
     for ivoid in withdrawn:
         print(f"withdrew {ivoid}")
     if not published and not withdrawn:
-        print(f"{rd.rd_id} has no service published in the set ivo_managed "
-              "(<publish render=\"...\" sets=\"ivo_managed\"/>): nothing to register")
+        print(f"{rd.rd_id} publishes no service or table in the set ivo_managed "
+              "(<publish ... sets=\"ivo_managed\"/>): nothing to register")
     return 0
 
 

@@ -24,9 +24,10 @@ from lxml import etree
 from engine.config import Config
 from engine.registry.store import Entry
 from engine.vosi import NS as VOSI_NS
-from engine.vosi import Capability, capability_element
+from engine.vosi import Capability, capability_element, tableset_element
 from rd.elements.resource import Resource
 from rd.meta import MetaStore
+from rd.tablemeta import TableMeta
 
 RI = "http://www.ivoa.net/xml/RegistryInterface/v1.0"
 VG = "http://www.ivoa.net/xml/VORegistry/v1.0"
@@ -35,8 +36,13 @@ DC = "http://purl.org/dc/elements/1.1/"
 NSMAP = {"ri": RI, "vg": VG, **{k: VOSI_NS[k] for k in ("vr", "vs", "cs", "tr", "xsi")}}
 XSI_TYPE = f"{{{VOSI_NS['xsi']}}}type"
 REGISTRY_STANDARD = "ivo://ivoa.net/std/Registry"
-# The kinds of the site's own records (their res_id in dc.resources).
+# The kinds of records (dc.resources.kind): an RD's services and tables, and the
+# site's own three.
+SERVICE, TABLE = "service", "table"
 REGISTRY, AUTHORITY, TAP = "registry", "authority", "tap"
+# VOResource 1.1's relationship types (http://www.ivoa.net/rdf/voresource/
+# relationship_type) between a service and the tables it serves.
+SERVED_BY, SERVICE_FOR = "IsServedBy", "IsServiceFor"
 # The OAI set the VO Registry harvests: what dr pub registers.
 HARVESTED = ("ivo_managed",)
 
@@ -70,6 +76,17 @@ class Site:
 
     def service_ivoid(self, rd_id: str, service_id: str) -> str:
         return self.ivoid(f"{rd_id}/{service_id}")
+
+    table_ivoid = service_ivoid  # DaCHS's scheme: ivo://authority/<rd id>/<table id>
+
+
+@dataclass(frozen=True)
+class Related:
+    """A relationship of a record to another resource (VOResource 1.1)."""
+
+    kind: str      # SERVED_BY, SERVICE_FOR
+    ivoid: str
+    title: str
 
 
 def stamp(moment: datetime.datetime) -> str:
@@ -119,7 +136,7 @@ def _curation(root: etree._Element, meta: MetaStore | None, site: Site) -> None:
 
 def _content(root: etree._Element, meta: MetaStore | None, *, description: str,
              reference_url: str, types: Sequence[str] = (),
-             levels: Sequence[str] = ()) -> None:
+             levels: Sequence[str] = (), related: Iterable[Related] = ()) -> None:
     def values(key: str) -> list[str]:
         return [i.value for i in meta.get_all(key)] if meta is not None else []
 
@@ -134,6 +151,10 @@ def _content(root: etree._Element, meta: MetaStore | None, *, description: str,
         _sub(content, "type", kind)
     for level in values("contentLevel") or list(levels):
         _sub(content, "contentLevel", level)
+    for relation in related:
+        relationship = _sub(content, "relationship")
+        _sub(relationship, "relationshipType", relation.kind)
+        _sub(relationship, "relatedResource", relation.title, **{"ivo-id": relation.ivoid})
 
 
 def _rights(root: etree._Element, meta: MetaStore | None) -> None:
@@ -142,28 +163,44 @@ def _rights(root: etree._Element, meta: MetaStore | None) -> None:
 
 
 def service_record(entry: Entry, meta: MetaStore, title: str, reference_url: str,
-                   capabilities: Iterable[Capability], site: Site) -> etree._Element:
+                   capabilities: Iterable[Capability], site: Site,
+                   related: Iterable[Related] = ()) -> etree._Element:
     """A service of an RD: ``vs:CatalogService``."""
     root = _resource(entry, "vs:CatalogService", meta.get("title") or title,
                      meta.get("shortName"))
     _curation(root, meta, site)
     _content(root, meta, description=title, reference_url=reference_url,
-             types=("Catalog",), levels=("Research",))
+             types=("Catalog",), levels=("Research",), related=related)
     _rights(root, meta)
     for cap in capabilities:
         capability_element(root, cap)
     return root
 
 
-def tap_record(entry: Entry, capabilities: Iterable[Capability], site: Site
-               ) -> etree._Element:
+def table_record(entry: Entry, meta: MetaStore, table: TableMeta, reference_url: str,
+                 schema_description: str, site: Site, related: Iterable[Related] = ()
+                 ) -> etree._Element:
+    """A table of an RD: ``vs:CatalogResource`` with its tableset."""
+    title = table.title or meta.get("title") or table.qualified_name
+    root = _resource(entry, "vs:CatalogResource", title)
+    _curation(root, meta, site)
+    _content(root, meta, description=table.description or title,
+             reference_url=reference_url, types=("Catalog",), levels=("Research",),
+             related=related)
+    _rights(root, meta)
+    tableset_element(root, {table.schema: (schema_description, [table])})
+    return root
+
+
+def tap_record(entry: Entry, capabilities: Iterable[Capability], site: Site,
+               related: Iterable[Related] = ()) -> etree._Element:
     """The site's TAP service."""
     root = _resource(entry, "vs:CatalogService", f"{site.publisher} TAP service", "TAP")
     _curation(root, None, site)
     _content(root, None, reference_url=f"{site.server_url}/tap",
              description=f"The Table Access Protocol service of {site.publisher}: "
                          "ADQL queries on every table it publishes.",
-             types=("Catalog",), levels=("Research",))
+             types=("Catalog",), levels=("Research",), related=related)
     for cap in capabilities:
         capability_element(root, cap)
     return root
@@ -231,12 +268,21 @@ def dublin_core(record: etree._Element) -> etree._Element:
     return root
 
 
-def published_services(rd: Resource, site: Site) -> dict[str, tuple[str, list[str]]]:
-    """What ``dr pub`` registers of an RD: each service with a publication in the set
-    ivo_managed, under its ivoid, with all its publications' sets."""
+def published_resources(rd: Resource, site: Site
+                        ) -> dict[str, tuple[str, str, list[str]]]:
+    """What ``dr pub`` registers of an RD: ivoid -> (kind, id, sets) of each service
+    and each table with a publication in the set ivo_managed (the sets: all its
+    publications')."""
     found = {}
-    for service in rd.services:
-        sets = sorted({s for pub in service.publications for s in pub.sets})
-        if any(s in HARVESTED for s in sets):
-            found[site.service_ivoid(rd.rd_id, service.id)] = (service.id, sets)
+    for kind, items in ((SERVICE, rd.services), (TABLE, rd.tables)):
+        for item in items:
+            sets = sorted({s for pub in item.publications for s in pub.sets})
+            if any(s in HARVESTED for s in sets):
+                found[site.service_ivoid(rd.rd_id, item.id)] = (kind, item.id, sets)
     return found
+
+
+def registered_tables(rd: Resource) -> list:
+    """The tables of ``rd`` it publishes in the set ivo_managed."""
+    return [t for t in rd.tables
+            if any(s in HARVESTED for pub in t.publications for s in pub.sets)]

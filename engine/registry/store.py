@@ -1,7 +1,8 @@
 """``dc.resources``: the records of the publishing registry and when each changed.
 
 ``dr pub RD`` makes an RD's registered services exactly those with a
-``<publish>`` in the set ``ivo_managed`` (:func:`publish`); ``dr pub -u`` and
+``<publish>`` in the set ``ivo_managed``, and its tables that publish
+themselves there (:func:`publish`); ``dr pub -u`` and
 ``dr drop`` withdraw them (:func:`withdraw`).  A withdrawn record stays, as
 deleted, so that harvesters learn it is gone.  The site's own records (the
 registry, its authority, TAP) are kept by :func:`ensure`.  A record's datestamp
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 NOW = "date_trunc('second', now())"
-_COLUMNS = "ivoid, rd_id, res_id, sets, created, updated, deleted"
+_COLUMNS = "ivoid, rd_id, kind, res_id, sets, created, updated, deleted"
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class Entry:
 
     ivoid: str
     rd_id: str           # '' for the site's own records
-    res_id: str          # the service's id in its RD, or the kind of a site record
+    kind: str            # service, table, registry, authority, tap
+    res_id: str          # the service's or table's id in its RD ('' for the site's)
     sets: tuple[str, ...]
     created: datetime.datetime
     updated: datetime.datetime
@@ -34,23 +36,26 @@ class Entry:
 
 
 def _entries(cur) -> list[Entry]:
-    return [Entry(ivoid, rd_id, res_id, tuple(sets), created, updated, deleted)
-            for ivoid, rd_id, res_id, sets, created, updated, deleted in cur.fetchall()]
+    return [Entry(ivoid, rd_id, kind, res_id, tuple(sets), created, updated, deleted)
+            for ivoid, rd_id, kind, res_id, sets, created, updated, deleted
+            in cur.fetchall()]
 
 
-def publish(cur, rd_id: str, records: Mapping[str, tuple[str, Iterable[str]]]
+def publish(cur, rd_id: str, records: Mapping[str, tuple[str, str, Iterable[str]]]
             ) -> tuple[list[str], list[str]]:
     """Make the registered resources of ``rd_id`` exactly ``records`` (ivoid ->
-    (service id, sets)): new ones are added, withdrawn ones come back, those no
-    longer listed are withdrawn.  Returns (published, withdrawn) ivoids."""
-    for ivoid, (res_id, sets) in records.items():
+    (kind, id in the RD, sets)): new ones are added, withdrawn ones come back,
+    those no longer listed are withdrawn.  Returns (published, withdrawn) ivoids."""
+    for ivoid, (kind, res_id, sets) in records.items():
         cur.execute(
-            f"INSERT INTO dc.resources (ivoid, rd_id, res_id, sets) VALUES "
-            f"(%s, %s, %s, %s) ON CONFLICT (ivoid) DO UPDATE SET rd_id = excluded.rd_id, "
-            f"res_id = excluded.res_id, sets = excluded.sets, deleted = false, "
+            f"INSERT INTO dc.resources (ivoid, rd_id, kind, res_id, sets) VALUES "
+            f"(%s, %s, %s, %s, %s) ON CONFLICT (ivoid) DO UPDATE SET "
+            f"rd_id = excluded.rd_id, kind = excluded.kind, res_id = excluded.res_id, "
+            f"sets = excluded.sets, deleted = false, "
             f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> "
-            f"excluded.sets THEN {NOW} ELSE dc.resources.updated END",
-            (ivoid.lower(), rd_id, res_id, sorted(set(sets))))
+            f"excluded.sets OR dc.resources.kind <> excluded.kind THEN {NOW} "
+            f"ELSE dc.resources.updated END",
+            (ivoid.lower(), rd_id, kind, res_id, sorted(set(sets))))
     cur.execute(f"UPDATE dc.resources SET deleted = true, updated = {NOW} "
                 "WHERE rd_id = %s AND NOT deleted AND NOT ivoid = ANY(%s) "
                 "RETURNING ivoid", (rd_id, [i.lower() for i in records]))
@@ -65,7 +70,8 @@ def withdraw(cur, rd_id: str) -> list[str]:
 def ensure(cur, ivoid: str, kind: str, sets: Iterable[str]) -> None:
     """Keep one of the site's own records (rd_id '') registered."""
     cur.execute(
-        f"INSERT INTO dc.resources (ivoid, rd_id, res_id, sets) VALUES (%s, '', %s, %s) "
+        f"INSERT INTO dc.resources (ivoid, rd_id, kind, res_id, sets) "
+        f"VALUES (%s, '', %s, '', %s) "
         f"ON CONFLICT (ivoid) DO UPDATE SET deleted = false, sets = excluded.sets, "
         f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> excluded.sets "
         f"THEN {NOW} ELSE dc.resources.updated END",

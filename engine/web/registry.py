@@ -3,7 +3,10 @@ this module knows the services).
 
 A service's record gets the capability of each renderer it publishes
 (``<publish render=...>``, another service's renderer too), built by the
-renderer classes as its VOSI capabilities are.  :func:`sync` runs whenever the
+renderer classes as its VOSI capabilities are; a table's record its tableset.
+Services and the tables they serve point at each other (IsServiceFor,
+IsServedBy: a table's ``<publish services=...>`` names its services, and TAP
+serves every ADQL table).  :func:`sync` runs whenever the
 server (re)loads its RDs: it keeps the site's own records registered and
 records every live record's digest, so a record's datestamp moves when, and
 only when, what it says changes (a new RD text, a new configuration).
@@ -18,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from engine import vosi
+from engine.db.metadata import served_metadata
 from engine.registry import records, store
 from engine.registry.records import Site
 from engine.registry.store import Entry
@@ -44,27 +48,60 @@ def _capabilities(app: Any, state: Any, bound: Any,
     return caps
 
 
+def _tables_served_by(state: Any, rd: Any, service_id: str, site: Site
+                      ) -> list[records.Related]:
+    return [records.Related(records.SERVICE_FOR, site.table_ivoid(rd.rd_id, t.id),
+                            t.meta.get("title") or t.qualified_name)
+            for t in records.registered_tables(rd)
+            if any(service_id in pub.services for pub in t.publications)]
+
+
+def _services_of(state: Any, rd: Any, table: Any, site: Site) -> list[records.Related]:
+    names = sorted({s for pub in table.publications for s in pub.services})
+    found = [records.Related(records.SERVED_BY, site.service_ivoid(rd.rd_id, name),
+                             bound.title)
+             for name in names if (bound := state.service(rd.rd_id, name)) is not None]
+    if table.adql == "True":
+        found.append(records.Related(records.SERVED_BY, site.ivoid("tap"),
+                                     f"{site.publisher} TAP service"))
+    return found
+
+
 def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
               ) -> etree._Element | None:
     """The VOResource record of ``entry`` as the site ``state`` serves it (None: its
-    service is not loaded, e.g. its RD is broken)."""
+    service or table is not loaded, e.g. its RD is broken)."""
     site = Site.from_config(app.config)
-    if entry.rd_id == "":
-        if entry.res_id == records.REGISTRY:
-            return records.registry_record(entry, site)
-        if entry.res_id == records.AUTHORITY:
-            return records.authority_record(entry, site)
-        if entry.res_id == records.TAP:
-            base = app.config.web.server_url.rstrip("/") + "/tap"
-            return records.tap_record(entry, tap_capabilities(app.config, base), site)
+    server_url = app.config.web.server_url.rstrip("/")
+    if entry.kind == records.REGISTRY:
+        return records.registry_record(entry, site)
+    if entry.kind == records.AUTHORITY:
+        return records.authority_record(entry, site)
+    if entry.kind == records.TAP:
+        tables = [records.Related(records.SERVICE_FOR, site.table_ivoid(rd.rd_id, t.id),
+                                  t.meta.get("title") or t.qualified_name)
+                  for rd in state.rds.values() for t in records.registered_tables(rd)
+                  if t.adql == "True"]
+        return records.tap_record(entry, tap_capabilities(app.config, server_url + "/tap"),
+                                  site, tables)
+    rd = state.rds.get(entry.rd_id)
+    if rd is None:
         return None
+    if entry.kind == records.TABLE:
+        table = rd.table(entry.res_id)
+        if table is None:
+            return None
+        meta = served_metadata(table, state.imported.get(table.qualified_name.lower()))
+        return records.table_record(
+            entry, table.meta, meta, server_url + urls.table_info(table.qualified_name),
+            rd.meta.get("description"), site, _services_of(state, rd, table, site))
     bound = state.service(entry.rd_id, entry.res_id)
     if bound is None:
         return None
-    reference = app.config.web.server_url.rstrip("/") + urls.service(entry.rd_id,
-                                                                     bound.id)
+    reference = server_url + urls.service(entry.rd_id, bound.id)
     return records.service_record(entry, bound.service.meta, bound.title, reference,
-                                  _capabilities(app, state, bound, renderers), site)
+                                  _capabilities(app, state, bound, renderers), site,
+                                  _tables_served_by(state, rd, bound.id, site))
 
 
 def sync(app: Any, state: Any, renderers: Mapping[str, Any], conn) -> None:

@@ -136,6 +136,8 @@
     <column name="ongcnotes" type="text"
       ucd="meta.note" verbLevel="25"
       description="Notes of the OpenNGC maintainers"/>
+    <!-- In the VO Registry (dr pub califa): the cone search serves it, and TAP. -->
+    <publish sets="ivo_managed" services="cone"/>
   </table>
 
   <table id="ids" onDisk="True" adql="True" primary="califaid,ident"

@@ -285,8 +285,9 @@ class DataPublish(HasMeta):
 
     def finish(self) -> None:
         super().finish()
-        self.warn("registering tables as data collections is not implemented by DR yet "
-                  "(kept for when dr pub does it)")
+        if getattr(self.parent, "tag", "") == "data":
+            self.warn("registering a data element's tables as one data collection is "
+                      "not implemented by DR yet (publish each table instead)")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ SCHEMATA = ("OAI-PMH.xsd", "RegistryInterface.xsd", "VORegistry.xsd",
             "VODataService.xsd", "ConeSearch.xsd", "TAPRegExt.xsd", "oai_dc.xsd")
 AUTHORITY = "org.example.drtest"
 CONE_IDS = {f"ivo://{AUTHORITY}/califa/q/cone", f"ivo://{AUTHORITY}/jplus/q/cone"}
+TABLE_ID = f"ivo://{AUTHORITY}/califa/q/main"
 SITE_IDS = {f"ivo://{AUTHORITY}", f"ivo://{AUTHORITY}/registry", f"ivo://{AUTHORITY}/tap"}
 
 
@@ -73,7 +74,7 @@ def test_sickle_harvests_every_record_across_resumption_tokens(site, shared):
     for record in harvester.ListRecords(metadataPrefix="ivo_vor", set="ivo_managed"):
         resource = record.xml.find(".//ri:Resource", NS)
         found[record.header.identifier] = resource
-    assert set(found) >= CONE_IDS | SITE_IDS
+    assert set(found) >= CONE_IDS | SITE_IDS | {TABLE_ID}
     types = {ivoid: r.get("{http://www.w3.org/2001/XMLSchema-instance}type")
              for ivoid, r in found.items()}
     assert types[f"ivo://{AUTHORITY}/registry"] == "vg:Registry"
@@ -87,6 +88,17 @@ def test_sickle_harvests_every_record_across_resumption_tokens(site, shared):
     tap = found[f"ivo://{AUTHORITY}/tap"]
     assert "ivo://ivoa.net/std/TAP" in {c.get("standardID") for c in tap.findall(
         "capability")}
+    table = found[TABLE_ID]
+    assert types[TABLE_ID] == "vs:CatalogResource"
+    assert table.findtext("tableset/schema/table/name") == "califa.main"
+    assert "califaid" in {c.text for c in table.iterfind("tableset/schema/table/column/name")}
+    relations = {(r.findtext("relationshipType"), r.find("relatedResource").get("ivo-id"))
+                 for r in table.iterfind("content/relationship")}
+    assert relations == {("IsServedBy", f"ivo://{AUTHORITY}/califa/q/cone"),
+                         ("IsServedBy", f"ivo://{AUTHORITY}/tap")}
+    assert ("IsServiceFor", TABLE_ID) in {
+        (r.findtext("relationshipType"), r.find("relatedResource").get("ivo-id"))
+        for r in cone.iterfind("content/relationship")}
     identifiers = [h.identifier for h in harvester.ListIdentifiers(metadataPrefix="oai_dc")]
     assert set(identifiers) == set(found) and len(identifiers) == len(set(identifiers))
 
