@@ -105,15 +105,18 @@ def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
 
 
 def sync(app: Any, state: Any, renderers: Mapping[str, Any], conn) -> None:
-    """Keep the site's own records and note every live record's digest (worker
-    thread, with a connection of its own; commits)."""
+    """Keep the site's own records, note every live record's digest and tell
+    ``state`` what is registered (worker thread, with a connection of its own;
+    commits)."""
     site = Site.from_config(app.config)
     with conn.cursor() as cur:
         store.ensure(cur, site.ivoid(), records.AUTHORITY, records.HARVESTED)
         store.ensure(cur, site.ivoid("registry"), records.REGISTRY, records.HARVESTED)
         store.ensure(cur, site.ivoid("tap"), records.TAP, records.HARVESTED)
         digests = {}
-        for entry in store.live(cur):
+        live = store.live(cur)
+        state.registered = {(e.rd_id, e.kind, e.res_id): e.ivoid for e in live}
+        for entry in live:
             record = record_of(app, state, renderers, entry)
             if record is None:
                 log.warning("registry record %s cannot be written: %s/%s is not loaded",

@@ -47,6 +47,8 @@ class SiteState:
     name_sources: list[NameSource] = field(default_factory=list)
     tap_tables: list[TableMeta] = field(default_factory=list)  # queryable through TAP
     tap_listed: set[str] = field(default_factory=set)  # those TAP_SCHEMA lists
+    # (rd id, kind, id) -> ivoid of what the registry holds (engine/web/registry.py)
+    registered: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def service(self, rd_id: str, service_id: str) -> BoundService | None:
         return self.services.get((rd_id, service_id))

@@ -18,6 +18,12 @@ def table_info(qualified_name: str) -> str:
     return f"/tableinfo/{quote(qualified_name)}"
 
 
+def registry_record(ivoid: str) -> str:
+    """The VOResource record of ``ivoid`` from the publishing registry."""
+    return with_params("/oai.xml", [("verb", "GetRecord"), ("metadataPrefix", "ivo_vor"),
+                                    ("identifier", ivoid)])
+
+
 def static(path: str) -> str:
     return f"/static/{quote(path)}"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -197,3 +198,17 @@ def test_a_reload_keeps_datestamps_and_withdrawal_is_harvested_as_deleted(site, 
     finally:
         assert run_dr("pub", "jplus/q", config=site.config).returncode == 0
     assert datestamps(site)[ivoid][1] is None  # active again
+
+
+def test_the_root_page_links_registered_resources_to_their_records(site, shared):
+    log = site.state / "log" / "error.log"
+    loads = log.read_text().count("loaded ")
+    assert run_dr("serve", "reload", config=site.config).returncode == 0
+    assert wait_until(lambda: log.read_text().count("loaded ") > loads)
+    page = requests.get(site.url + "/", timeout=60).text
+    tree = etree.HTML(page)
+    links = {a.text: a.get("href") for a in tree.iterfind(".//a[@class='registry']")}
+    assert set(links) >= {f"ivo://{AUTHORITY}/califa/q/cone", TABLE_ID}
+    record = oai(site, **dict(urllib.parse.parse_qsl(
+        urllib.parse.urlsplit(links[TABLE_ID]).query)))
+    assert record.findtext(".//oai:identifier", namespaces=NS) == TABLE_ID

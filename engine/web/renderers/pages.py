@@ -40,13 +40,15 @@ class RootPage(Endpoint):
                 renderers = [(r, urls.service(rd_id, svc.id, r)) for r in svc.allowed]
                 main = svc.default_renderer or ("form" if "form" in svc.allowed
                                                 else svc.allowed[0])
+                ivoid = state.registered.get((rd_id, "service", svc.id))
                 services.append({
                     "title": bound.title, "renderers": renderers,
                     "description": svc.meta.get("description", inherit=False),
-                    "main_url": urls.service(rd_id, svc.id, main)})
+                    "main_url": urls.service(rd_id, svc.id, main), "ivoid": ivoid})
             tables = [{"name": t.qualified_name.lower(), "description": t.description,
                        "nrows": state.imported[t.qualified_name.lower()]["nrows"],
-                       "files": is_product_table(t)}
+                       "files": is_product_table(t),
+                       "ivoid": state.registered.get((rd_id, "table", t.id))}
                       for t in rd.tables if t.qualified_name.lower() in state.tables
                       and not access.table_refusal(context, t)]
             unavailable = [{"title": svc.meta.get("title", inherit=False) or svc.id,
