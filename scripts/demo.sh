@@ -9,6 +9,10 @@ dr imp califa/cubes
 dr imp jplus/images
 dr imp jcmt
 dr imp califa/collab
+# Register the services and tables that publish themselves in ivo_managed.
+dr pub califa
+dr pub jplus
+dr pub jplus/images
 
 # The demo's two accounts; their passwords are in the README, so never keep
 # them on a site that others can reach.
@@ -26,6 +30,7 @@ echo "  curl 'http://localhost:8080/califa/q/cone/scs.xml?RA=232.65&DEC=42.72&SR
 echo "Cubes, images and their previews: /califa/cubes/web/form, /jplus/images/web/form,"
 echo "/jcmt/q/web/form; every product in ObsCore: SELECT * FROM ivoa.obscore (TAP)."
 echo "A new JCMT night: python inputs/jcmt/generate.py --add-night && dr imp jcmt"
+echo "The publishing registry (OAI-PMH): /oai.xml?verb=ListRecords&metadataPrefix=ivo_vor"
 echo "Restricted: /califa/collab/web/form as collab (password califa-demo); the DR21"
 echo "cube of /jcmt/q/web/form as pi (password jcmt-demo), e.g. curl -u pi:jcmt-demo ..."
 exec dr serve
