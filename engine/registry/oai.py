@@ -181,7 +181,11 @@ class Repository:
     def get_record(self, out: etree._Element, args: dict) -> None:
         prefix = _prefix(args["metadataPrefix"])
         entry = self._entry(args["identifier"])
-        self._write(_add(out, "record"), entry, prefix)
+        body = None if entry.deleted else self.record_of(entry)
+        if body is None and not entry.deleted:
+            raise OAIError("idDoesNotExist", f"The record {entry.ivoid} cannot be "
+                                             "written at the moment (its RD is broken).")
+        self._write(_add(out, "record"), entry, prefix, body)
 
     def list_identifiers(self, out: etree._Element, args: dict) -> None:
         self._list(out, args, "ListIdentifiers", full=False)
@@ -228,24 +232,27 @@ class Repository:
                 raise OAIError("badResumptionToken", "The list changed; start again.")
             raise OAIError("noRecordsMatch", "No record matches these arguments.")
         for entry in entries:
-            if full:
-                self._write(_add(out, "record"), entry, prefix)
-            else:
+            if not full:
                 _header(out, entry)
+                continue
+            body = None if entry.deleted else self.record_of(entry)
+            if body is None and not entry.deleted:
+                # A record that cannot be written now (its RD is broken) is left out
+                # of the list rather than failing the harvest of all the others.
+                continue
+            self._write(_add(out, "record"), entry, prefix, body)
         if more or after:
             last = entries[-1]
             token = _sign(self.key, {**query, "after": [last.updated.isoformat(),
                                                         last.ivoid]}) if more else ""
             _add(out, "resumptionToken", token)
 
-    def _write(self, record: etree._Element, entry: Entry, prefix: str) -> None:
+    def _write(self, record: etree._Element, entry: Entry, prefix: str,
+               body: etree._Element | None) -> None:
+        """A record element: the header, and unless deleted the metadata ``body``."""
         _header(record, entry)
-        if entry.deleted:
+        if entry.deleted or body is None:
             return
-        body = self.record_of(entry)
-        if body is None:
-            raise OAIError("idDoesNotExist", f"The record {entry.ivoid} cannot be "
-                                             "written at the moment (its RD is broken).")
         metadata = _add(record, "metadata")
         metadata.append(body if prefix == "ivo_vor" else records.dublin_core(body))
 

@@ -212,3 +212,41 @@ def test_the_root_page_links_registered_resources_to_their_records(site, shared)
     record = oai(site, **dict(urllib.parse.parse_qsl(
         urllib.parse.urlsplit(links[TABLE_ID]).query)))
     assert record.findtext(".//oai:identifier", namespaces=NS) == TABLE_ID
+
+
+def test_a_record_that_cannot_be_written_leaves_the_others_harvestable(site, shared):
+    """As when an RD broke after dr pub: its record is missing from lists, and
+    GetRecord says it cannot be written; everything else is harvested."""
+    import psycopg2
+
+    from engine.registry import oai as protocol
+    from engine.registry.records import Site
+
+    broken = f"ivo://{AUTHORITY}/califa/q/cone"
+    site_info = Site(AUTHORITY, site.url, "DR test site", "DR test site",
+                     "registry@example.org", 1000)
+
+    def record_of(entry):
+        if entry.ivoid == broken:
+            return None
+        return etree.fromstring(requests.get(
+            site.url + "/oai.xml", params={"verb": "GetRecord", "metadataPrefix": "ivo_vor",
+                                           "identifier": entry.ivoid},
+            timeout=60).content).find(".//ri:Resource", NS)
+
+    conn = psycopg2.connect(site.dsn)
+    try:
+        with conn.cursor() as cur:
+            repository = protocol.Repository(cur, site_info, record_of, b"k" * 32)
+            listed = etree.fromstring(protocol.answer(
+                repository, [("verb", "ListRecords"), ("metadataPrefix", "ivo_vor")]))
+            single = etree.fromstring(protocol.answer(
+                repository, [("verb", "GetRecord"), ("metadataPrefix", "ivo_vor"),
+                             ("identifier", broken)]))
+    finally:
+        conn.close()
+    identifiers = {h.findtext("oai:identifier", namespaces=NS)
+                   for h in listed.iter(f"{{{OAI}}}header")}
+    assert broken not in identifiers and TABLE_ID in identifiers
+    assert error_code(single) == "idDoesNotExist"
+
