@@ -69,6 +69,16 @@ def served(resdir: str, rd: str, write_data: Callable[[Path], None], dsn: str,
         shutil.rmtree(work, ignore_errors=True)
 
 
+# The columns write_catalog writes, as RD <column> elements (before any extra ones).
+CATALOG_COLUMNS = """
+    <column name="id" type="bigint" required="True" ucd="meta.id;meta.main" verbLevel="1"/>
+    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
+      verbLevel="1"/>
+    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
+      verbLevel="1"/>
+    <column name="mag" type="real" unit="mag" ucd="phot.mag" verbLevel="5"/>"""
+
+
 def write_catalog(path: Path, rows: int, extra_columns: Sequence[str] = (),
                   extra: Callable[[np.random.Generator, int], list[list[str]]] | None = None
                   ) -> None:

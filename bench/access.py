@@ -27,20 +27,14 @@ import urllib.parse
 from pathlib import Path
 
 import numpy as np
-from _latency import served, time_gets, write_catalog
+from _latency import CATALOG_COLUMNS, served, time_gets, write_catalog
 
 from engine import accounts
 from engine.config import load_config
 from engine.db.connect import open_database
 
 USER, PASSWORD, PROJECT = "bench-access", "bench-access-password", "p3"
-COLUMNS = """
-    <column name="id" type="bigint" required="True" ucd="meta.id;meta.main" verbLevel="1"/>
-    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
-      verbLevel="1"/>
-    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
-      verbLevel="1"/>
-    <column name="mag" type="real" unit="mag" ucd="phot.mag" verbLevel="5"/>
+COLUMNS = CATALOG_COLUMNS + """
     <column name="released" type="date" ucd="time.release" verbLevel="5"/>
     <column name="project" type="text" ucd="meta.id;obs.proposal" verbLevel="5"/>"""
 RD = f"""<resource schema="bench_access">

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _latency import report, served, time_gets, time_sql, write_catalog
+from _latency import CATALOG_COLUMNS, report, served, time_gets, time_sql, write_catalog
 
 from engine.config import load_config
 from engine.db.connect import open_database
@@ -25,14 +25,9 @@ from engine.services.core import BoundService
 from engine.services.params import Params
 from rd.loader import load_rd_file
 
-RD = """<resource schema="bench_cone">
+RD = f"""<resource schema="bench_cone">
   <table id="cat" onDisk="True" adql="True" primary="id" mixin="//scs#pgs-pos-index">
-    <column name="id" type="bigint" required="True" ucd="meta.id;meta.main" verbLevel="1"/>
-    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
-      verbLevel="1"/>
-    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
-      verbLevel="1"/>
-    <column name="mag" type="real" unit="mag" ucd="phot.mag" verbLevel="5"/>
+    {CATALOG_COLUMNS}
   </table>
   <data id="import">
     <sources pattern="cat.csv"/>

@@ -35,7 +35,8 @@ from _latency import free_port
 from engine.config import load_config
 from engine.db.connect import open_database
 
-RD_ID = "benchreg"
+RESDIR = "benchreg"
+RD_ID = f"{RESDIR}/q"  # what the resource directory's q.rd is called
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 
@@ -45,7 +46,7 @@ def write_rd(path: Path, records: int) -> None:
         '<column name="x" type="real" unit="mag" ucd="phot.mag"/>'
         '<column name="y" type="text"/><publish sets="ivo_managed"/></table>'
         for i in range(records))
-    path.write_text(f'<resource schema="{RD_ID}"><meta name="title">Registry benchmark'
+    path.write_text(f'<resource schema="{RESDIR}"><meta name="title">Registry benchmark'
                     '</meta><meta name="description">Generated tables</meta>'
                     f'<meta name="subject">benchmarks</meta>{tables}</resource>')
 
@@ -110,8 +111,8 @@ def main() -> None:
     dsn = open_database(load_config()).dsn
     work = Path(tempfile.mkdtemp(prefix="dr-bench-registry-"))
     inputs = work / "inputs"
-    (inputs / RD_ID).mkdir(parents=True)
-    write_rd(inputs / RD_ID / "q.rd", args.records)
+    (inputs / RESDIR).mkdir(parents=True)
+    write_rd(inputs / RESDIR / "q.rd", args.records)
     port = free_port()
     config = work / "gavo.conf"
     config.write_text(f"[general]\nstateDir = {work / 'state'}\ninputsDir = {inputs}\n"
@@ -121,7 +122,7 @@ def main() -> None:
     dr = [sys.executable, "-m", "engine.cli"]
     server = None
     try:
-        subprocess.run([*dr, "pub", RD_ID], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*dr, "pub", RESDIR], env=env, check=True, stdout=subprocess.DEVNULL)
         started = time.perf_counter()
         server = subprocess.Popen([*dr, "serve"], env=env, stdout=subprocess.PIPE,
                                   text=True)

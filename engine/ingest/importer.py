@@ -39,12 +39,12 @@ from engine.ingest import ddl
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.progress import Progress
 from engine.ingest.scripts import Feeder, run_scripts
-from engine.ingest.sources import SourceFile, describe_source, no_source
+from engine.ingest.sources import SourceFile, sources_of
 from engine.ingest.textscan import non_ascii_columns
 from engine.products.collect import ProductImport
 from engine.products.restrictions import approved_audience
 from grammars import make_grammar
-from rd.elements.data import Data, Make, is_listed
+from rd.elements.data import Data, Make
 from rd.elements.resource import Resource
 from rd.elements.table import NOT_APPROVED, Table
 from rd.errors import DRError, RDError
@@ -211,48 +211,6 @@ class _ImportRun:
             raise RDError(exc.message, path=data.grammar.pos.path,
                           line=data.grammar.pos.line, element=data.grammar.tag) from None
 
-    def sources_of(self, data: Data) -> list[SourceFile]:
-        if data.sources is None:
-            if data.grammar is not None and data.grammar.runs_without_sources:
-                return [no_source()]  # the grammar's code makes the rows (DaCHS)
-            raise RDError("has no sources to import", path=data.pos.path,
-                          line=data.pos.line, element="data")
-        resdir = self.rd.resdir_path
-        if not data.sources.resolve(resdir, ignore=False):
-            raise RDError(f"sources {', '.join(data.sources.patterns())} match no file "
-                          f"in {resdir}", path=data.sources.pos.path,
-                          line=data.sources.pos.line, element="sources")
-        paths = data.sources.resolve(resdir)
-        ignored = self.ignored_by_query(data)
-        if ignored:
-            inputs = self.rd.inputs_dir
-            paths = [p for p in paths if not is_listed(p, resdir, ignored)
-                     and not (inputs is not None and is_listed(p, inputs, ignored))]
-        return [describe_source(p, resdir) for p in paths]
-
-    def ignored_by_query(self, data: Data) -> set[str]:
-        """What ignoreSources fromdb (and fromdbUpdating, when updating) name."""
-        spec = data.sources.ignored if data.sources is not None else None
-        queries = [spec.fromdb] if spec is not None and spec.fromdb else []
-        if spec is not None and spec.fromdb_updating and data.updating:
-            queries.append(spec.fromdb_updating)
-        found: set[str] = set()
-        for sql in queries:
-            self.cur.execute("SAVEPOINT dr_ignore")
-            try:
-                self.cur.execute(sql)
-                found.update(str(row[0]) for row in self.cur.fetchall()
-                             if row and row[0] is not None)
-            except psycopg2.errors.UndefinedTable:
-                pass  # a first import: the table the query reads does not exist yet
-            except psycopg2.Error as exc:
-                raise spec.error(f"fromdb query failed: {str(exc).strip().splitlines()[0]}"
-                                 ) from None
-            finally:
-                self.cur.execute("ROLLBACK TO SAVEPOINT dr_ignore")
-                self.cur.execute("RELEASE SAVEPOINT dr_ignore")
-        return found
-
     def rowmaker_for(self, data: Data, make: Make):
         base = compiled_rowmaker(self.rd, make)
         if data.grammar is None or not data.grammar.ignore_on:
@@ -318,7 +276,7 @@ class _ImportRun:
             self.import_updating(data)
             return
         grammar = self.grammar_for(data) if data.fills_rows else None
-        sources = self.sources_of(data) if data.fills_rows else []
+        sources = sources_of(self.cur, self.rd, data) if data.fills_rows else []
         built = [self.create_for(data, make, grammar is not None)
                  for make in self.on_disk_makes(data)]
         products = ProductImport(self.cur, self.rd, [b.table for b in built], False,
@@ -460,7 +418,7 @@ class _ImportRun:
 
     def import_updating(self, data: Data) -> None:
         grammar = self.grammar_for(data) if data.fills_rows else None
-        sources = self.sources_of(data) if data.fills_rows else []
+        sources = sources_of(self.cur, self.rd, data) if data.fills_rows else []
         tables = []
         changed = False  # whether rows came or went, so text columns need a new look
         for make in self.on_disk_makes(data):

@@ -74,10 +74,9 @@ class Site:
     def ivoid(self, path: str = "") -> str:
         return f"ivo://{self.authority}/{path}".rstrip("/")
 
-    def service_ivoid(self, rd_id: str, service_id: str) -> str:
-        return self.ivoid(f"{rd_id}/{service_id}")
-
-    table_ivoid = service_ivoid  # DaCHS's scheme: ivo://authority/<rd id>/<table id>
+    def rd_ivoid(self, rd_id: str, ident: str) -> str:
+        """A service's or table's identifier (DaCHS's scheme: <rd id>/<id>)."""
+        return self.ivoid(f"{rd_id}/{ident}")
 
 
 @dataclass(frozen=True)
@@ -273,16 +272,20 @@ def published_resources(rd: Resource, site: Site
     """What ``dr pub`` registers of an RD: ivoid -> (kind, id, sets) of each service
     and each table with a publication in the set ivo_managed (the sets: all its
     publications')."""
-    found = {}
-    for kind, items in ((SERVICE, rd.services), (TABLE, rd.tables)):
-        for item in items:
-            sets = sorted({s for pub in item.publications for s in pub.sets})
-            if any(s in HARVESTED for s in sets):
-                found[site.service_ivoid(rd.rd_id, item.id)] = (kind, item.id, sets)
-    return found
+    return {site.rd_ivoid(rd.rd_id, item.id): (kind, item.id, _sets(item))
+            for kind, items in ((SERVICE, rd.services), (TABLE, rd.tables))
+            for item in items if _registered(item)}
 
 
 def registered_tables(rd: Resource) -> list:
     """The tables of ``rd`` it publishes in the set ivo_managed."""
-    return [t for t in rd.tables
-            if any(s in HARVESTED for pub in t.publications for s in pub.sets)]
+    return [t for t in rd.tables if _registered(t)]
+
+
+def _sets(item) -> list[str]:
+    """The OAI sets of all of a service's or table's publications."""
+    return sorted({s for pub in item.publications for s in pub.sets})
+
+
+def _registered(item) -> bool:
+    return any(s in HARVESTED for s in _sets(item))

@@ -47,15 +47,7 @@ def publish(cur, rd_id: str, records: Mapping[str, tuple[str, str, Iterable[str]
     (kind, id in the RD, sets)): new ones are added, withdrawn ones come back,
     those no longer listed are withdrawn.  Returns (published, withdrawn) ivoids."""
     for ivoid, (kind, res_id, sets) in records.items():
-        cur.execute(
-            f"INSERT INTO dc.resources (ivoid, rd_id, kind, res_id, sets) VALUES "
-            f"(%s, %s, %s, %s, %s) ON CONFLICT (ivoid) DO UPDATE SET "
-            f"rd_id = excluded.rd_id, kind = excluded.kind, res_id = excluded.res_id, "
-            f"sets = excluded.sets, deleted = false, "
-            f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> "
-            f"excluded.sets OR dc.resources.kind <> excluded.kind THEN {NOW} "
-            f"ELSE dc.resources.updated END",
-            (ivoid.lower(), rd_id, kind, res_id, sorted(set(sets))))
+        _register(cur, ivoid, rd_id, kind, res_id, sets)
     cur.execute(f"UPDATE dc.resources SET deleted = true, updated = {NOW} "
                 "WHERE rd_id = %s AND NOT deleted AND NOT ivoid = ANY(%s) "
                 "RETURNING ivoid", (rd_id, [i.lower() for i in records]))
@@ -69,13 +61,22 @@ def withdraw(cur, rd_id: str) -> list[str]:
 
 def ensure(cur, ivoid: str, kind: str, sets: Iterable[str]) -> None:
     """Keep one of the site's own records (rd_id '') registered."""
+    _register(cur, ivoid, "", kind, "", sets)
+
+
+def _register(cur, ivoid: str, rd_id: str, kind: str, res_id: str,
+              sets: Iterable[str]) -> None:
+    """Add a record, or bring it back: a new datestamp when it was withdrawn or
+    its kind or sets change."""
     cur.execute(
-        f"INSERT INTO dc.resources (ivoid, rd_id, kind, res_id, sets) "
-        f"VALUES (%s, '', %s, '', %s) "
-        f"ON CONFLICT (ivoid) DO UPDATE SET deleted = false, sets = excluded.sets, "
-        f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> excluded.sets "
-        f"THEN {NOW} ELSE dc.resources.updated END",
-        (ivoid.lower(), kind, sorted(set(sets))))
+        f"INSERT INTO dc.resources (ivoid, rd_id, kind, res_id, sets) VALUES "
+        f"(%s, %s, %s, %s, %s) ON CONFLICT (ivoid) DO UPDATE SET "
+        f"rd_id = excluded.rd_id, kind = excluded.kind, res_id = excluded.res_id, "
+        f"sets = excluded.sets, deleted = false, "
+        f"updated = CASE WHEN dc.resources.deleted OR dc.resources.sets <> "
+        f"excluded.sets OR dc.resources.kind <> excluded.kind THEN {NOW} "
+        f"ELSE dc.resources.updated END",
+        (ivoid.lower(), rd_id, kind, res_id, sorted(set(sets))))
 
 
 def note_digests(cur, digests: Mapping[str, str]) -> None:

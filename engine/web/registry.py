@@ -48,9 +48,9 @@ def _capabilities(app: Any, state: Any, bound: Any,
     return caps
 
 
-def _tables_served_by(state: Any, rd: Any, service_id: str, site: Site
+def _tables_served_by(rd: Any, service_id: str, site: Site
                       ) -> list[records.Related]:
-    return [records.Related(records.SERVICE_FOR, site.table_ivoid(rd.rd_id, t.id),
+    return [records.Related(records.SERVICE_FOR, site.rd_ivoid(rd.rd_id, t.id),
                             t.meta.get("title") or t.qualified_name)
             for t in records.registered_tables(rd)
             if any(service_id in pub.services for pub in t.publications)]
@@ -58,7 +58,7 @@ def _tables_served_by(state: Any, rd: Any, service_id: str, site: Site
 
 def _services_of(state: Any, rd: Any, table: Any, site: Site) -> list[records.Related]:
     names = sorted({s for pub in table.publications for s in pub.services})
-    found = [records.Related(records.SERVED_BY, site.service_ivoid(rd.rd_id, name),
+    found = [records.Related(records.SERVED_BY, site.rd_ivoid(rd.rd_id, name),
                              bound.title)
              for name in names if (bound := state.service(rd.rd_id, name)) is not None]
     if table.adql == "True":
@@ -78,7 +78,7 @@ def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
     if entry.kind == records.AUTHORITY:
         return records.authority_record(entry, site)
     if entry.kind == records.TAP:
-        tables = [records.Related(records.SERVICE_FOR, site.table_ivoid(rd.rd_id, t.id),
+        tables = [records.Related(records.SERVICE_FOR, site.rd_ivoid(rd.rd_id, t.id),
                                   t.meta.get("title") or t.qualified_name)
                   for rd in state.rds.values() for t in records.registered_tables(rd)
                   if t.adql == "True"]
@@ -101,7 +101,7 @@ def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
     reference = server_url + urls.service(entry.rd_id, bound.id)
     return records.service_record(entry, bound.service.meta, bound.title, reference,
                                   _capabilities(app, state, bound, renderers), site,
-                                  _tables_served_by(state, rd, bound.id, site))
+                                  _tables_served_by(rd, bound.id, site))
 
 
 def sync(app: Any, state: Any, renderers: Mapping[str, Any], conn) -> None:

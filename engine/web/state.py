@@ -47,6 +47,7 @@ class SiteState:
     name_sources: list[NameSource] = field(default_factory=list)
     tap_tables: list[TableMeta] = field(default_factory=list)  # queryable through TAP
     tap_listed: set[str] = field(default_factory=set)  # those TAP_SCHEMA lists
+    tap_restricted: bool = False  # some TAP table is not for everyone
     # (rd id, kind, id) -> ivoid of what the registry holds (engine/web/registry.py)
     registered: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
@@ -163,4 +164,5 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
     state.tap_tables = [served_metadata(t, state.imported.get(t.qualified_name.lower()))
                         for t in queryable]
     state.tap_listed = {t.qualified_name.lower() for t in queryable if t.adql == "True"}
+    state.tap_restricted = any(t.read_groups for t in state.tap_tables)
     return state

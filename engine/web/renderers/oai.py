@@ -8,6 +8,7 @@ body too large, arguments that are not UTF-8) gets an HTTP error.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -35,12 +36,17 @@ def _pairs(args: dict[bytes, list[bytes]]) -> list[tuple[str, str]]:
 class OAIPMH(Endpoint):
     error_format = "text"
 
+    @functools.cached_property
+    def token_key(self) -> bytes:
+        """The resumption tokens' key, read (or made) once per server process."""
+        return oai.token_key(self.app.config.general.state_dir)
+
     def render_GET(self, request: Any) -> Any:
         app = self.app
         pairs = _pairs(request.args)
         state = app.state
         site = Site.from_config(app.config)
-        key = oai.token_key(app.config.general.state_dir)
+        key = self.token_key
 
         def work(conn) -> bytes:
             def record_of(entry):

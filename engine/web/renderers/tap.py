@@ -76,8 +76,7 @@ class Sync(Endpoint):
             log.info("TAP request refused (%d): %s", exc.status, exc.message)
             raise
         tables = table_map(app.state.tap_tables, request.context.groups)
-        challenge = request.context.user is None and any(
-            t.read_groups for t in app.state.tap_tables)
+        challenge = request.context.user is None and app.state.tap_restricted
 
         def part(name: str) -> bytes | None:
             values = request.args.get(name.encode("utf-8"))
