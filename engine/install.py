@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from adql import UDF_SQL
 from engine.db import leakproof, metadata, rowsecurity
 from engine.ingest import ddl
+from engine.limits import store as limits_store
 from engine.obscore import install_obscore
 from engine.tap.tables import tap_schema_rd
 from engine.uws.schema import install_uws_schema
@@ -191,6 +192,9 @@ STEPS: Sequence[str] = (
     CREATE INDEX ON dc.resources (updated, ivoid);
     CREATE INDEX ON dc.resources (rd_id);
     """,
+    # 10: what dr limits found: row counts, coverage, column statistics
+    # (engine/limits/store.py).
+    limits_store.INSTALL_SQL,
 )
 
 

@@ -31,7 +31,7 @@ ENGINE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),                     # gavo.conf, as data
     ("formats",),                    # column batches and output formats; no database
     ("db",),                         # connections, the cluster, fetching, dc metadata
-    ("accounts",),                   # users, groups, passwords and tokens in dc
+    ("accounts", "limits"),          # users, groups, passwords, tokens; dr limits' figures
     ("products",),                   # dc.products: files, their serving and previews
     ("soda",),                       # cutouts of FITS images and cubes
     ("obscore",),                    # ivoa.obscore, built from publishing tables

@@ -1,4 +1,5 @@
-"""RD commands: ``dr imp``, ``dr drop``, ``dr val``, ``dr schema``, ``dr gencol``.
+"""RD commands: ``dr imp``, ``dr drop``, ``dr pub``, ``dr limits``, ``dr val``,
+``dr schema``, ``dr gencol``.
 
 The importer and the system schema (which pull in the ADQL translator and
 astropy) are imported by the commands that use them, so every other ``dr``
@@ -102,6 +103,58 @@ def cmd_pub(cfg: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _describe(limits) -> str:
+    parts = [f"{limits.rows:,} rows"]
+    if limits.moc:
+        parts.append(f"MOC of order {limits.moc.depth} covering "
+                     f"{100 * limits.moc.sky_fraction:.3g}% of the sky")
+    if limits.time:
+        parts.append("MJD {:.6g} to {:.6g}".format(*limits.time))
+    if limits.energy:
+        parts.append("{:.4g} to {:.4g} J".format(*limits.energy))
+    parts.append(f"statistics of {len(limits.columns)} columns")
+    return ", ".join(parts)
+
+
+def cmd_limits(cfg: Config, args: argparse.Namespace) -> int:
+    import time
+
+    from engine.install import install_system_schema
+    from engine.limits import store
+    from engine.limits.survey import Options, survey
+
+    rd = load_rd(args.rd, cfg.inputs_dir)
+    _print_warnings(rd)
+    tables = [t for t in rd.tables if t.on_disk]
+    if args.tables:
+        tables = [rd.resolve_table(ident, rd) for ident in args.tables]
+    updater = rd.coverage.updater if rd.coverage is not None else None
+    order = args.moc_order if args.moc_order is not None else \
+        updater.moc_order if updater is not None else 6
+    options = Options(moc_order=order, sample_rows=args.sample_rows)
+    conn = open_database(cfg).connect()
+    try:
+        install_system_schema(conn)
+        with conn.cursor() as cur:
+            cur.execute("SELECT table_name FROM dc.tables")
+            imported = {row[0] for row in cur.fetchall()}
+        for table in tables:
+            if table.qualified_name.lower() not in imported:
+                print(f"{table.qualified_name}: not imported; skipped", file=sys.stderr)
+                continue
+            started = time.monotonic()
+            limits = survey(conn, table, options)
+            with conn.cursor() as cur:
+                store.save(cur, limits)
+            conn.commit()
+            print(f"{table.qualified_name}: {_describe(limits)} "
+                  f"({time.monotonic() - started:.1f} s)")
+    finally:
+        conn.close()
+    print("a running server shows these after dr serve reload (or its next start)")
+    return 0
+
+
 def _rds_to_check(cfg: Config, refs: list[str]) -> list[tuple[str, Path | None, str, Path]]:
     """(label, file or None if unresolvable, RD id, inputs directory) for each RD the
     arguments name: RD references, RD files, or directories (every RD below)."""
@@ -195,6 +248,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-u", "--unpublish", action="store_true",
                    help="withdraw them instead (harvesters see them as deleted)")
     p.set_defaults(func=cmd_pub)
+
+    p = sub.add_parser("limits", help="measure an RD's tables for the registry's "
+                                      "coverage and the forms' hints (row counts, MOC, "
+                                      "time and energy ranges, column statistics)")
+    p.add_argument("rd", help="RD reference")
+    p.add_argument("tables", nargs="*", help="ids of tables (default: all on disk)")
+    p.add_argument("-m", "--moc-order", type=int, choices=range(0, 30), metavar="ORDER",
+                   help="HEALPix order of the MOC (default: the RD's <updater "
+                        "mocOrder>, else 6)")
+    p.add_argument("-s", "--sample-rows", type=int, default=1_000_000, metavar="N",
+                   help="percentiles of larger tables come from a sample of about N "
+                        "rows (default 1,000,000)")
+    p.set_defaults(func=cmd_limits)
 
     p = sub.add_parser("val", aliases=["validate"],
                        help="check RDs without touching the database (one line per RD; "

@@ -6,6 +6,7 @@ from engine import obscore
 from engine.db import metadata
 from engine.db.identifiers import q, qualified
 from engine.ingest.scripts import run_scripts
+from engine.limits import store as limits
 from engine.products import store as products
 from rd.elements.resource import Resource
 
@@ -32,6 +33,7 @@ def drop_rd(conn, rd: Resource) -> list[str]:
             metadata.unpublish(cur, set(dropped) | set(known))
             obscore.forget_tables(cur, rd, dropped)
             products.forget_tables(cur, set(dropped) | set(known))
+            limits.forget(cur, sorted(set(dropped) | set(known)))
             # Forgetting the sources makes the next import of updating data start over.
             cur.execute("DELETE FROM dc.sources WHERE rd_id = %s", (rd.rd_id,))
             cur.execute("DELETE FROM dc.imports WHERE rd_id = %s", (rd.rd_id,))

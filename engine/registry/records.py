@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from engine.config import Config
+from engine.registry.coverage import Coverage
 from engine.registry.store import Entry
 from engine.vosi import NS as VOSI_NS
 from engine.vosi import Capability, capability_element, tableset_element
@@ -45,6 +46,7 @@ REGISTRY, AUTHORITY, TAP = "registry", "authority", "tap"
 SERVED_BY, SERVICE_FOR = "IsServedBy", "IsServiceFor"
 # The OAI set the VO Registry harvests: what dr pub registers.
 HARVESTED = ("ivo_managed",)
+NO_COVERAGE = Coverage()
 
 
 @dataclass(frozen=True)
@@ -161,9 +163,35 @@ def _rights(root: etree._Element, meta: MetaStore | None) -> None:
         _sub(root, "rights", item.value)
 
 
+def _number(value: float) -> str:
+    return repr(float(value))
+
+
+def _data_resource(root: etree._Element, meta: MetaStore | None,
+                   coverage: Coverage) -> None:
+    """vs:DataResource's facility, instrument and coverage (after the capabilities)."""
+    for key in ("facility", "instrument"):
+        for item in meta.get_all(key) if meta is not None else []:
+            _sub(root, key, item.value)
+    if not coverage:
+        return
+    el = _sub(root, "coverage")
+    if coverage.moc:
+        _sub(el, "spatial", coverage.moc.ascii())
+    for tag, intervals in (("temporal", coverage.temporal),
+                           ("spectral", coverage.spectral)):
+        for low, high in intervals:
+            _sub(el, tag, f"{_number(low)} {_number(high)}")
+    for band in coverage.wavebands:
+        _sub(el, "waveband", band)
+    if coverage.region_of_regard:
+        _sub(el, "regionOfRegard", coverage.region_of_regard)
+
+
 def service_record(entry: Entry, meta: MetaStore, title: str, reference_url: str,
                    capabilities: Iterable[Capability], site: Site,
-                   related: Iterable[Related] = ()) -> etree._Element:
+                   related: Iterable[Related] = (), coverage: Coverage = NO_COVERAGE
+                   ) -> etree._Element:
     """A service of an RD: ``vs:CatalogService``."""
     root = _resource(entry, "vs:CatalogService", meta.get("title") or title,
                      meta.get("shortName"))
@@ -173,12 +201,13 @@ def service_record(entry: Entry, meta: MetaStore, title: str, reference_url: str
     _rights(root, meta)
     for cap in capabilities:
         capability_element(root, cap)
+    _data_resource(root, meta, coverage)
     return root
 
 
 def table_record(entry: Entry, meta: MetaStore, table: TableMeta, reference_url: str,
-                 schema_description: str, site: Site, related: Iterable[Related] = ()
-                 ) -> etree._Element:
+                 schema_description: str, site: Site, related: Iterable[Related] = (),
+                 coverage: Coverage = NO_COVERAGE) -> etree._Element:
     """A table of an RD: ``vs:CatalogResource`` with its tableset."""
     title = table.title or meta.get("title") or table.qualified_name
     root = _resource(entry, "vs:CatalogResource", title)
@@ -187,6 +216,7 @@ def table_record(entry: Entry, meta: MetaStore, table: TableMeta, reference_url:
              reference_url=reference_url, types=("Catalog",), levels=("Research",),
              related=related)
     _rights(root, meta)
+    _data_resource(root, meta, coverage)
     tableset_element(root, {table.schema: (schema_description, [table])})
     return root
 

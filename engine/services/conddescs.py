@@ -9,11 +9,13 @@ position or object name, a size and an intersection (engine/services/siap.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.db.identifiers import position_expression, q
 from engine.errors import ProtocolError
+from engine.limits.store import ColumnStats
 from engine.services import siap
 from engine.services.params import Params
 from engine.services.position import parse_position
@@ -93,10 +95,12 @@ class ConeCondDesc(BoundCondDesc):
 
 class ColumnCondDesc(BoundCondDesc):
     def __init__(self, desc: CondDesc, table: Table, column: Column,
-                 options: list[str] | None = None) -> None:
+                 options: list[str] | None = None, stats: ColumnStats | None = None
+                 ) -> None:
         super().__init__(desc, table)
         self.column = column
         self.options = options
+        self.stats = stats
         self.numeric = column.sql_type.base in NUMERIC_BASES and not column.sql_type.is_array
 
     @property
@@ -107,6 +111,8 @@ class ColumnCondDesc(BoundCondDesc):
         col = self.column
         hint = ("e.g. 0.01 .. 0.02, >0.01, or 1, 2, 3" if self.numeric
                 else "exact value; * and ? as wildcards; ~ ignores case")
+        if self.numeric and self.stats is not None:
+            hint = range_hint(self.stats, col.unit) or hint
         return [InputField(col.name, col.tablehead or col.name, col.description, col.unit,
                            options=self.options, required=self.desc.required,
                            hint="" if self.options else hint)]
@@ -130,6 +136,22 @@ class ColumnCondDesc(BoundCondDesc):
         if self.desc.required:
             raise ProtocolError(f"{self.name} is required", param=self.name)
         return None
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def range_hint(stats: ColumnStats, unit: str) -> str:
+    """What the data hold, for a numeric field's hint (from dr limits)."""
+    if stats.minimum is None or stats.maximum is None:
+        return ""
+    unit = f" {unit}" if unit else ""
+    hint = f"in the data: {_number(stats.minimum)} .. {_number(stats.maximum)}{unit}"
+    if stats.p03 is not None and stats.p97 is not None and \
+            (stats.p03, stats.p97) != (stats.minimum, stats.maximum):
+        hint += f", most between {_number(stats.p03)} and {_number(stats.p97)}"
+    return hint + "; e.g. a .. b, >a, or a, b, c"
 
 
 def cone_condition(table: Table, ra: float, dec: float, sr: float) -> Condition:
@@ -310,8 +332,8 @@ class HumanSIACondDesc(SIACondDesc):
         return None
 
 
-def bind_cond_desc(desc: CondDesc, table: Table,
-                   options: dict[str, list[str]]) -> BoundCondDesc:
+def bind_cond_desc(desc: CondDesc, table: Table, options: dict[str, list[str]],
+                   stats: Mapping[str, ColumnStats] | None = None) -> BoundCondDesc:
     if desc.kind == "cone":
         return SCSCondDesc(desc, table)
     if desc.kind == "humanCone":
@@ -327,4 +349,5 @@ def bind_cond_desc(desc: CondDesc, table: Table,
     if column is None:
         raise desc.error(f"buildFrom {desc.build_from!r} is not a column of table "
                          f"{table.id!r}")
-    return ColumnCondDesc(desc, table, column, options.get(column.name.lower()))
+    return ColumnCondDesc(desc, table, column, options.get(column.name.lower()),
+                          (stats or {}).get(column.sql_name))

@@ -8,12 +8,14 @@ writers need, and the row limit (one more row than wanted, to tell overflow).
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.db.identifiers import column_list, position_expression, q, qualified
 from engine.db.metadata import served_metadata
 from engine.errors import ProtocolError
+from engine.limits.store import ColumnStats
 from engine.services.conddescs import (
     BoundCondDesc,
     Context,
@@ -85,11 +87,13 @@ class BoundService:
 
     def __init__(self, rd: Resource, service: Service,
                  options: dict[str, list[str]] | None = None,
-                 table_meta: TableMeta | None = None, table: Table | None = None) -> None:
+                 table_meta: TableMeta | None = None, table: Table | None = None,
+                 stats: Mapping[str, ColumnStats] | None = None) -> None:
         """``table_meta`` is the queried table as served
         (:func:`engine.db.metadata.served_metadata`); without it, every text
         column counts as holding non-ASCII.  ``table`` replaces the core's
-        queried table (a view the engine builds, such as ivoa.obscore)."""
+        queried table (a view the engine builds, such as ivoa.obscore); ``stats``
+        are what dr limits measured of its columns (by SQL name), for the forms."""
         self.rd, self.service = rd, service
         self.core: Core = service.resolve_core()
         if table is None and self.core.queried_table:
@@ -99,13 +103,14 @@ class BoundService:
         if table_meta is None and self.table is not None:
             self.table_meta = served_metadata(self.table, None)
         self.cond_descs: list[BoundCondDesc] = []
+        self.stats = stats or {}
         if self.table is not None:
             self.cond_descs = [self._bind(d, options or {}) for d in self.core.cond_descs]
         self.outputs = self._outputs()
 
     def _bind(self, desc: CondDesc, options: dict[str, list[str]]) -> BoundCondDesc:
         """One condDesc bound to the queried table; subclasses add kinds of their own."""
-        return bind_cond_desc(desc, self.table, options)
+        return bind_cond_desc(desc, self.table, options, self.stats)
 
     @property
     def id(self) -> str:

@@ -23,6 +23,7 @@ from lxml import etree
 from engine import vosi
 from engine.db.metadata import served_metadata
 from engine.registry import records, store
+from engine.registry.coverage import coverage_of
 from engine.registry.records import Site
 from engine.registry.store import Entry
 from engine.tap.capabilities import tap_capabilities
@@ -67,6 +68,11 @@ def _services_of(state: Any, rd: Any, table: Any, site: Site) -> list[records.Re
     return found
 
 
+def _measured(state: Any):
+    """A table's dr limits figures as the site loaded them (None: never measured)."""
+    return lambda table: state.limits.get(table.qualified_name.lower())
+
+
 def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
               ) -> etree._Element | None:
     """The VOResource record of ``entry`` as the site ``state`` serves it (None: its
@@ -94,14 +100,18 @@ def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
         meta = served_metadata(table, state.imported.get(table.qualified_name.lower()))
         return records.table_record(
             entry, table.meta, meta, server_url + urls.table_info(table.qualified_name),
-            rd.meta.get("description"), site, _services_of(state, rd, table, site))
+            rd.meta.get("description"), site, _services_of(state, rd, table, site),
+            coverage_of(rd, [table], table.meta, _measured(state)))
     bound = state.service(entry.rd_id, entry.res_id)
     if bound is None:
         return None
     reference = server_url + urls.service(entry.rd_id, bound.id)
+    queried = [bound.table] if bound.table is not None else []
     return records.service_record(entry, bound.service.meta, bound.title, reference,
                                   _capabilities(app, state, bound, renderers), site,
-                                  _tables_served_by(rd, bound.id, site))
+                                  _tables_served_by(rd, bound.id, site),
+                                  coverage_of(rd, queried, bound.service.meta,
+                                              _measured(state)))
 
 
 def sync(app: Any, state: Any, renderers: Mapping[str, Any], conn) -> None:

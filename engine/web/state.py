@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from engine.config import Config
 from engine.db.metadata import apply_recorded_audience, served_metadata
+from engine.limits import store as limits_store
+from engine.limits.store import TableLimits
 from engine.obscore import served_table
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
@@ -50,6 +52,8 @@ class SiteState:
     tap_restricted: bool = False  # some TAP table is not for everyone
     # (rd id, kind, id) -> ivoid of what the registry holds (engine/web/registry.py)
     registered: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # table name -> what dr limits measured (engine/limits/store.py)
+    limits: dict[str, TableLimits] = field(default_factory=dict)
 
     def service(self, rd_id: str, service_id: str) -> BoundService | None:
         return self.services.get((rd_id, service_id))
@@ -113,6 +117,12 @@ def _bind_services(state: SiteState, conn, rd: Resource, path: str,
             queried = service.resolve_core().queried_table
             core_table = rd.resolve_table(queried, service) if queried else None
             options = _enumerations(conn, core_table) if core_table else {}
+            measured = (state.limits.get(core_table.qualified_name.lower())
+                        if core_table else None)
+            stats = measured.columns if measured is not None else {}
+            for name, found in stats.items():
+                if found.values:
+                    options.setdefault(name, sorted(found.values))
             if core_table is not None and sia2.is_sia2_service(service, core_table):
                 bound = sia2.bind(rd, service, conn, state.imported, options)
                 if bound is None:
@@ -121,7 +131,7 @@ def _bind_services(state: SiteState, conn, rd: Resource, path: str,
             else:
                 meta = (served_metadata(core_table, state.imported.get(
                     core_table.qualified_name.lower())) if core_table else None)
-                bound = BoundService(rd, service, options, meta)
+                bound = BoundService(rd, service, options, meta, stats=stats)
             state.services[(rd_id, service.id)] = bound
         except DRError as exc:
             state.broken[f"{path}#{service.id}"] = str(exc)
@@ -134,6 +144,8 @@ def load_state(config: Config, conn, renderers: Collection[str]) -> SiteState:
     ``renderers`` DR serves (blocking)."""
     state = SiteState(config)
     state.imported = _read_imported(conn)
+    with conn.cursor() as cur:
+        state.limits = limits_store.load_all(cur)
     obscore_table = served_table(conn)
     for path in all_rd_files(config.inputs_dir):
         rd_id = str(path.relative_to(config.inputs_dir).with_suffix(""))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from rd.elements.coverage import Coverage
 from rd.elements.data import Data
 from rd.elements.procs import MacDef, ProcDef
 from rd.elements.rowmaker import Rowmaker
@@ -64,7 +65,7 @@ class Resource(HasMeta, HasProperties):
     children = {"meta": Meta, "table": Table, "data": Data, "rowmaker": Rowmaker,
                 "mixinDef": MixinDef, "service": Service, "condDesc": CondDesc,
                 "procDef": ProcDef, "macDef": MacDef, "outputTable": OutputTable,
-                "property": Property, **CORES}
+                "property": Property, "coverage": Coverage, **CORES}
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
@@ -194,6 +195,11 @@ class Resource(HasMeta, HasProperties):
     def table(self, ident: str) -> Table | None:
         found = self.by_id(ident)
         return found if isinstance(found, Table) else None
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """The RD's ``<coverage>`` (None: it has none)."""
+        return next(self.children_of(Coverage), None)
 
     def service(self, ident: str) -> Service | None:
         found = self.by_id(ident)

@@ -86,7 +86,7 @@ def test_dachs_vocabulary_dr_lacks_loads_with_warnings(tmp_path):
         <stc>Position ICRS "ra" "dec"</stc>
         <column name="x" type="integer"/>
       </table>
-      <coverage><updater sourceTable="main"/></coverage>""")
+      <regSuite/>""")
     rd = load_rd(str(path), tmp_path)
     assert [c.name for c in rd.tables[0].columns] == ["x"]
     joined = "\n".join(rd.warnings)
@@ -94,7 +94,7 @@ def test_dachs_vocabulary_dr_lacks_loads_with_warnings(tmp_path):
         in joined
     assert "q.rd:2: <table> attribute 'dupePolicy' is not implemented" in joined
     assert "q.rd:3: <stc> is not implemented by DR yet (inside <table>)" in joined
-    assert "q.rd:6: <coverage> is not implemented by DR yet" in joined
+    assert "q.rd:6: <regSuite> is not implemented by DR yet" in joined
 
 
 def test_streams_loops_and_feeds_expand_their_macros(tmp_path):

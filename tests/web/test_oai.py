@@ -250,3 +250,42 @@ def test_a_record_that_cannot_be_written_leaves_the_others_harvestable(site, sha
     assert broken not in identifiers and TABLE_ID in identifiers
     assert error_code(single) == "idDoesNotExist"
 
+
+
+def reload(site: Server) -> None:
+    log = site.state / "log" / "error.log"
+    loads = log.read_text().count("loaded ")
+    assert run_dr("serve", "reload", config=site.config).returncode == 0
+    assert wait_until(lambda: log.read_text().count("loaded ") > loads)
+
+
+def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site, shared):
+    """The coverage is measured from the rows: mocpy (from PyPI) reads the MOC and
+    finds every galaxy in it; only the records it changes get a new datestamp."""
+    import psycopg2
+    from astropy import units as u
+    from mocpy import MOC
+
+    before = datestamps(site)
+    time.sleep(1.1)  # datestamps have seconds
+    result = run_dr("limits", "califa/q", config=site.config)
+    assert result.returncode == 0, result.stderr
+    assert "califa.main: 2,981 rows, MOC of order 6" in result.stdout
+    reload(site)
+    after = datestamps(site)
+    changed = {ivoid for ivoid in after if after[ivoid] != before.get(ivoid)}
+    assert changed == {TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"}
+    for ivoid in (TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"):
+        record = oai(site, verb="GetRecord", metadataPrefix="ivo_vor", identifier=ivoid)
+        coverage = record.find(".//ri:Resource/coverage", NS)
+        assert [w.text for w in coverage.iterfind("waveband")] == ["Optical", "Infrared"]
+        moc = MOC.from_str(coverage.findtext("spatial"))
+        assert moc.max_order == 6
+    with psycopg2.connect(site.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT ra, dec FROM califa.main")
+        ra, dec = zip(*cur.fetchall(), strict=True)
+    assert moc.contains_lonlat(ra * u.deg, dec * u.deg).all()
+    assert moc.sky_fraction < 0.1
+    form = etree.HTML(requests.get(site.url + "/califa/q/cone/form", timeout=60).text)
+    hints = [" ".join(h.itertext()) for h in form.iterfind(".//span[@class='hint']")]
+    assert any(h.startswith("in the data: ") and "most between" in h for h in hints)
