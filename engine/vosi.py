@@ -23,6 +23,7 @@ NS = {
     "vs": "http://www.ivoa.net/xml/VODataService/v1.1",
     "cs": "http://www.ivoa.net/xml/ConeSearch/v1.0",
     "tr": "http://www.ivoa.net/xml/TAPRegExt/v1.0",
+    "sia": "http://www.ivoa.net/xml/SIA/v1.1",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 XSI_TYPE = f"{{{NS['xsi']}}}type"
@@ -94,7 +95,8 @@ def vosi_capabilities(base_url: str) -> list[Capability]:
 
 def capabilities(caps: Iterable[Capability]) -> bytes:
     root = etree.Element(f"{{{NS['vosi']}}}capabilities",
-                         nsmap={k: NS[k] for k in ("vosi", "vr", "vs", "cs", "tr", "xsi")})
+                         nsmap={k: NS[k] for k in ("vosi", "vr", "vs", "cs", "tr", "sia",
+                                                    "xsi")})
     for cap in caps:
         capability_element(root, cap)
     return _bytes(root)

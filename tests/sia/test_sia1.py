@@ -256,6 +256,19 @@ def test_the_capabilities_name_sia_with_its_parameters(site):
     assert f"{site.url}{SERVICE}/siap.xml?" in text and "<name>INTERSECT</name>" in text
 
 
+def test_the_sia_capability_is_typed_and_validates(site, shared):
+    from tests.web.schemata import assert_valid
+
+    _, _, body = site.get(SERVICE + "/capabilities")
+    tree = assert_valid(body, "VOSICapabilities.xsd", "VODataService.xsd", "SIA.xsd")
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    sia = next(c for c in tree.iter("capability")
+               if c.get("standardID") == "ivo://ivoa.net/std/SIA")
+    assert sia.get(xsi) == "sia:SimpleImageAccess"
+    assert sia.findtext("imageServiceType") in ("Pointed", "Cutout", "Mosaic", "Atlas")
+    assert int(sia.findtext("maxRecords")) > 0
+
+
 @pytest.mark.parametrize("intersect", sorted(EXPECTED))
 def test_the_footprint_conditions_use_the_gist_index(site, intersect):
     found = siap.footprint_condition('"coverage"', 10.0, 10.0, 0.2, 0.2, intersect)

@@ -289,3 +289,42 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
     form = etree.HTML(requests.get(site.url + "/califa/q/cone/form", timeout=60).text)
     hints = [" ".join(h.itertext()) for h in form.iterfind(".//span[@class='hint']")]
     assert any(h.startswith("in the data: ") and "most between" in h for h in hints)
+
+
+@pytest.mark.filterwarnings("ignore:.*Unknown element")  # pyvo skips param details
+def test_records_say_what_vosi_says_and_pyvo_reads_them(site, shared):
+    """A service record's capabilities are those its VOSI endpoint lists (the same
+    XML), and pyvo's VOSI parsers read a record's capabilities and tableset."""
+    import io
+
+    from pyvo.io.vosi import parse_capabilities, parse_tables
+
+    vosi_ns = {"vosi": "http://www.ivoa.net/xml/VOSICapabilities/v1.0",
+               "vtm": "http://www.ivoa.net/xml/VOSITables/v1.0"}
+
+    def canonical(el: etree._Element) -> str:
+        return etree.tostring(etree.fromstring(etree.tostring(el)), method="c14n2",
+                              strip_text=True).decode()
+
+    cone = oai(site, verb="GetRecord", metadataPrefix="ivo_vor",
+               identifier=f"ivo://{AUTHORITY}/califa/q/cone").find(".//ri:Resource", NS)
+    vosi = etree.fromstring(requests.get(site.url + "/califa/q/cone/capabilities",
+                                         timeout=60).content)
+    served = {canonical(c) for c in vosi.iterfind("capability")}
+    recorded = cone.findall("capability")
+    assert recorded and {canonical(c) for c in recorded} <= served
+    wrapper = etree.Element(f"{{{vosi_ns['vosi']}}}capabilities", nsmap={
+        "vosi": vosi_ns["vosi"], **{k: v for k, v in cone.nsmap.items() if k}})
+    wrapper.extend(recorded)
+    capabilities = parse_capabilities(io.BytesIO(etree.tostring(wrapper)))
+    assert "ivo://ivoa.net/std/conesearch" in {
+        (c.standardid or "").lower() for c in capabilities}
+
+    table = oai(site, verb="GetRecord", metadataPrefix="ivo_vor",
+                identifier=TABLE_ID).find(".//ri:Resource", NS)
+    tableset = etree.Element(f"{{{vosi_ns['vtm']}}}tableset", nsmap={
+        "vtm": vosi_ns["vtm"], **{k: v for k, v in table.nsmap.items() if k}})
+    tableset.extend(table.find("tableset"))
+    parsed = parse_tables(io.BytesIO(etree.tostring(tableset)))
+    main = parsed.get_table_by_name("califa.main")
+    assert "califaid" in {c.name for c in main.columns}

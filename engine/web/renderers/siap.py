@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from engine import vosi
 from engine.errors import ProtocolError
 from engine.formats import lookup
@@ -22,6 +24,23 @@ from engine.web import streaming
 from engine.web.resource import ServiceRenderer
 
 VERBS = (0, 1, 2, 3)
+SIA_TYPES = ("Cutout", "Mosaic", "Atlas", "Pointed")
+
+
+def _test_query(meta: Any) -> list[etree._Element]:
+    """SIA's typed testQuery (pos and size, each long/lat) from DaCHS's testQuery.*
+    meta; none unless the position is given."""
+    pos = [meta.get(f"testQuery.pos.{k}") for k in ("ra", "dec")]
+    if not all(pos):
+        return []
+    query = etree.Element("testQuery")
+    for tag, values in (("pos", pos),
+                        ("size", [meta.get(f"testQuery.size.{k}") for k in ("ra", "dec")])):
+        if all(values):
+            el = etree.SubElement(query, tag)
+            for name, value in zip(("long", "lat"), values, strict=True):
+                etree.SubElement(el, name).text = value
+    return [query]
 
 
 def _sia_status(exc: BaseException) -> BaseException:
@@ -41,9 +60,17 @@ class SIAP(ServiceRenderer):
         params = [vosi.ParamDesc(f.name, f.description, f.unit, "", "char",
                                  f.name in sia1.STANDARD_PARAMS)
                   for f in bound.fields(sia1.RENDERER)]
+        meta = bound.service.meta
+        kind = meta.get("sia.type") or "Pointed"
+        if kind not in SIA_TYPES:  # the registry schema allows only these
+            kind = "Pointed"
         return vosi.Capability("ivo://ivoa.net/std/SIA", url + "?", use="base",
                                role="std", params=params,
-                               result_type="application/x-votable+xml")
+                               result_type="application/x-votable+xml",
+                               capability_type="sia:SimpleImageAccess",
+                               extra=(("imageServiceType", kind),
+                                      ("maxRecords", str(app.config.web.hard_maxrec))),
+                               elements=_test_query(meta))
 
     def error(self, request: Any, exc: ProtocolError, title: str | None = None) -> bytes:
         return super().error(request, _sia_status(exc), title)  # type: ignore[arg-type]
