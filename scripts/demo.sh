@@ -9,6 +9,10 @@ dr imp califa/cubes
 dr imp jplus/images
 dr imp jcmt
 dr imp califa/collab
+# Measure the tables: coverage for the registry records, ranges for the forms.
+for rd in califa jplus jplus/images califa/cubes jcmt; do
+    dr limits "$rd" >/dev/null
+done
 # Register the services and tables that publish themselves in ivo_managed.
 dr pub califa
 dr pub jplus

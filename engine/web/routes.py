@@ -68,6 +68,7 @@ from engine.web.renderers import (
     login,
     oai,
     pages,
+    registrypage,
     scs,
     siap,
     siap2,
@@ -116,6 +117,7 @@ SITE_PAGES: dict[str, type[Endpoint]] = {
     "login": login.Login,
     "logout": login.Logout,
     "oai.xml": oai.OAIPMH,
+    "registry": registrypage.RegistryPage,
 }
 
 

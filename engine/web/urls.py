@@ -24,6 +24,11 @@ def registry_record(ivoid: str) -> str:
                                     ("identifier", ivoid)])
 
 
+def registry_page(ivoid: str | None = None) -> str:
+    """The HTML page of a registered record (None: the list of them all)."""
+    return "/registry" if ivoid is None else with_params("/registry", [("ivoid", ivoid)])
+
+
 def static(path: str) -> str:
     return f"/static/{quote(path)}"
 

@@ -161,6 +161,9 @@
       description="norm: the normalised spelling; raw: as spelt in OpenNGC"/>
   </table>
 
+  <!-- Coverage for the registry records: dr limits measures the galaxies. -->
+  <coverage><updater sourceTable="main"/></coverage>
+
   <data id="import">
     <sources pattern="data/califa_sample.csv"/>
     <califaGrammar/>

@@ -160,6 +160,7 @@ CELLS: dict[str, Cell] = {
     "static": Cell(None, 0, 0, 0, None, "/static/dr.css"),
     # The registry describes resources, restricted ones too; it serves no data.
     "oai.xml": Cell(None, 0, 0, 0, None, "/oai.xml?verb=Identify"),
+    "registry": Cell(None, 0, 0, 0, None, "/registry"),
     "tableinfo": Cell("/tableinfo/vault.images", *HONOURED, "VAULT-TABLE-DESCRIPTION",
                       "/tableinfo/openstars.main"),
     "getproduct": Cell("/getproduct/{image0}", *HONOURED, None,  # gzip: see curl below

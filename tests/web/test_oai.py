@@ -195,6 +195,8 @@ def test_a_reload_keeps_datestamps_and_withdrawal_is_harvested_as_deleted(site, 
         assert headers[0].get("status") == "deleted"
         record = oai(site, verb="GetRecord", metadataPrefix="ivo_vor", identifier=ivoid)
         assert record.find(".//oai:metadata", NS) is None
+        page = requests.get(site.url + "/registry", params={"ivoid": ivoid}, timeout=60)
+        assert page.status_code == 410 and "withdrawn" in page.text
     finally:
         assert run_dr("pub", "jplus/q", config=site.config).returncode == 0
     assert datestamps(site)[ivoid][1] is None  # active again
@@ -209,9 +211,22 @@ def test_the_root_page_links_registered_resources_to_their_records(site, shared)
     tree = etree.HTML(page)
     links = {a.text: a.get("href") for a in tree.iterfind(".//a[@class='registry']")}
     assert set(links) >= {f"ivo://{AUTHORITY}/califa/q/cone", TABLE_ID}
-    record = oai(site, **dict(urllib.parse.parse_qsl(
-        urllib.parse.urlsplit(links[TABLE_ID]).query)))
+    page = etree.HTML(requests.get(site.url + links[TABLE_ID], timeout=60).text)
+    assert page.findtext(".//p[@class='ivoid']/code") == TABLE_ID
+    assert "califa.main" in [a.text for a in page.iterfind(".//ul[@class='tables']//a")]
+    xml_link = page.find(".//a[@class='record-xml']").get("href")
+    record = oai(site, **dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(xml_link).query)))
     assert record.findtext(".//oai:identifier", namespaces=NS) == TABLE_ID
+    index = etree.HTML(requests.get(site.url + "/registry", timeout=60).text)
+    listed = {a.text for a in index.iterfind(".//table[@class='records']//a")}
+    assert listed >= SITE_IDS | CONE_IDS | {TABLE_ID}
+    for ivoid in sorted(listed):  # every page renders
+        response = requests.get(site.url + "/registry", params={"ivoid": ivoid},
+                                timeout=60)
+        assert response.status_code == 200, (ivoid, response.text[:300])
+    for ivoid, status in ((f"ivo://{AUTHORITY}/nosuch", 404), ("not an ivoid", 404)):
+        assert requests.get(site.url + "/registry", params={"ivoid": ivoid},
+                            timeout=60).status_code == status
 
 
 def test_a_record_that_cannot_be_written_leaves_the_others_harvestable(site, shared):
@@ -286,6 +301,13 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
         ra, dec = zip(*cur.fetchall(), strict=True)
     assert moc.contains_lonlat(ra * u.deg, dec * u.deg).all()
     assert moc.sky_fraction < 0.1
+    page = etree.HTML(requests.get(site.url + "/registry", params={"ivoid": TABLE_ID},
+                                   timeout=60).text)
+    facts = dict(zip((dt.text for dt in page.iterfind(".//dl[@class='coverage']/dt")),
+                     (dd.text for dd in page.iterfind(".//dl[@class='coverage']/dd")),
+                     strict=True))
+    assert facts["Messengers"] == "Optical, Infrared"
+    assert facts["Sky"].endswith("of the sky (a MOC of order 6)")
     form = etree.HTML(requests.get(site.url + "/califa/q/cone/form", timeout=60).text)
     hints = [" ".join(h.itertext()) for h in form.iterfind(".//span[@class='hint']")]
     assert any(h.startswith("in the data: ") and "most between" in h for h in hints)
