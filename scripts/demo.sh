@@ -17,6 +17,7 @@ done
 dr pub califa
 dr pub jplus
 dr pub jplus/images
+dr pub califa/cubes
 
 # The demo's two accounts; their passwords are in the README, so never keep
 # them on a site that others can reach.

@@ -7,8 +7,8 @@ public rows.  What the registry and the forms show of a table can thus never
 say more than an anonymous query could.
 
 * one scan per chunk of columns gives the row count, each numeric column's
-  extremes (NaN and infinities left out) and fill factor, and the time and
-  energy ranges;
+  extremes (NaN and infinities left out) and fill factor, and so the time and
+  energy ranges (timestamp columns take one more scan);
 * the percentiles come from a sample of about ``sample_rows`` rows
   (``TABLESAMPLE SYSTEM``) when the table is larger, from all rows otherwise;
 * enumerated columns (``statistics=enumerate``) get their values by frequency;
@@ -97,17 +97,27 @@ def _enumerated(cur, source: str, column: Column, rows: int) -> tuple[tuple, tup
     return (tuple(v for v, _ in found), tuple(n / rows for _, n in found))
 
 
-def _range(cur, source: str, axis: axes.Axis, convert) -> tuple[float, float] | None:
-    """The smallest lower and the largest upper end of ``axis``, converted."""
-    lows, highs = [], []
-    for cols, agg, out in ((axis.lower, "min", lows), (axis.upper, "max", highs)):
+def _range(cur, source: str, axis: axes.Axis, convert, extremes: dict
+           ) -> tuple[float, float] | None:
+    """The smallest lower and the largest upper end of ``axis``, converted; the
+    extremes scan has those of numeric columns, the others (timestamps) take one
+    more scan."""
+    ends: list[float] = []
+    wanted = [(col, "min", 0) for col in axis.lower] + [(col, "max", 1) for col in axis.upper]
+    missing = [(col, agg) for col, agg, _ in wanted if col.sql_name not in extremes]
+    found = {}
+    if missing:
         terms = [f"{agg}({expr}) FILTER (WHERE {expr} > '-Infinity' AND "
-                 f"{expr} < 'Infinity')" for expr in map(axes.number_sql, cols)]
+                 f"{expr} < 'Infinity')"
+                 for col, agg in missing for expr in [axes.number_sql(col)]]
         cur.execute(f"SELECT {', '.join(terms)} FROM {source}")
-        for col, value in zip(cols, cur.fetchone(), strict=True):
-            if value is not None and (converted := convert(col, value)) is not None:
-                out.append(converted)
-    ends = lows + highs
+        found = {(col.sql_name, agg): value
+                 for (col, agg), value in zip(missing, cur.fetchone(), strict=True)}
+    for col, agg, end in wanted:
+        value = (extremes[col.sql_name][end] if col.sql_name in extremes
+                 else found[(col.sql_name, agg)])
+        if value is not None and (converted := convert(col, float(value))) is not None:
+            ends.append(converted)
     return (min(ends), max(ends)) if ends else None
 
 
@@ -164,9 +174,9 @@ def survey(conn, table: Table, options: Options = DEFAULTS) -> TableLimits:
                             base.minimum, base.maximum, base.p03, base.median,
                             base.p97)), values=values, freqs=freqs)
             time_axis, energy_axis = axes.time_axis(table), axes.spectral_axis(table)
-            time = (_range(cur, source, time_axis, axes.to_mjd)
+            time = (_range(cur, source, time_axis, axes.to_mjd, extremes)
                     if time_axis and rows else None)
-            energy = (_range(cur, source, energy_axis, axes.to_joules)
+            energy = (_range(cur, source, energy_axis, axes.to_joules, extremes)
                       if energy_axis and rows else None)
             moc = _moc(cur, source, table, options.moc_order) if rows else None
     finally:

@@ -40,7 +40,7 @@ XSI_TYPE = f"{{{VOSI_NS['xsi']}}}type"
 REGISTRY_STANDARD = "ivo://ivoa.net/std/Registry"
 # The kinds of records (dc.resources.kind): an RD's services and tables, and the
 # site's own three.
-SERVICE, TABLE = "service", "table"
+SERVICE, TABLE, DATA = "service", "table", "data"
 REGISTRY, AUTHORITY, TAP = "registry", "authority", "tap"
 # VOResource 1.1's relationship types (http://www.ivoa.net/rdf/voresource/
 # relationship_type) between a service and the tables it serves.
@@ -222,6 +222,27 @@ def table_record(entry: Entry, meta: MetaStore, table: TableMeta, reference_url:
     return root
 
 
+def collection_record(entry: Entry, meta: MetaStore, title: str,
+                      tables: Sequence[TableMeta], reference_url: str,
+                      schema_description: str, site: Site,
+                      related: Iterable[Related] = (), coverage: Coverage = NO_COVERAGE
+                      ) -> etree._Element:
+    """A data element of an RD registered as one collection: ``vs:CatalogResource``
+    with the tableset of every table it makes (VODataService 1.2's successor of
+    vs:DataCollection)."""
+    root = _resource(entry, "vs:CatalogResource", title)
+    _curation(root, meta, site)
+    _content(root, meta, description=title, reference_url=reference_url,
+             types=("Catalog",), levels=("Research",), related=related)
+    _rights(root, meta)
+    _data_resource(root, meta, coverage)
+    schemas: dict[str, tuple[str, list[TableMeta]]] = {}
+    for table in tables:
+        schemas.setdefault(table.schema, (schema_description, []))[1].append(table)
+    tableset_element(root, schemas)
+    return root
+
+
 def tap_record(entry: Entry, capabilities: Iterable[Capability], site: Site,
                related: Iterable[Related] = ()) -> etree._Element:
     """The site's TAP service."""
@@ -304,13 +325,19 @@ def published_resources(rd: Resource, site: Site
     and each table with a publication in the set ivo_managed (the sets: all its
     publications')."""
     return {site.rd_ivoid(rd.rd_id, item.id): (kind, item.id, _sets(item))
-            for kind, items in ((SERVICE, rd.services), (TABLE, rd.tables))
-            for item in items if _registered(item)}
+            for kind, items in ((SERVICE, rd.services), (TABLE, rd.tables),
+                                (DATA, rd.data))
+            for item in items if registrable(item)}
 
 
 def registered_tables(rd: Resource) -> list:
     """The tables of ``rd`` it publishes in the set ivo_managed."""
-    return [t for t in rd.tables if _registered(t)]
+    return [t for t in rd.tables if registrable(t)]
+
+
+def collection_tables(rd: Resource, data) -> list:
+    """The tables a data element makes, in the order it makes them."""
+    return [rd.resolve_table(make.table, make) for make in data.makes]
 
 
 def _sets(item) -> list[str]:
@@ -318,5 +345,7 @@ def _sets(item) -> list[str]:
     return sorted({s for pub in item.publications for s in pub.sets})
 
 
-def _registered(item) -> bool:
+def registrable(item) -> bool:
+    """Whether dr pub registers a service, table or data element (a publication of
+    it is in the set ivo_managed)."""
     return any(s in HARVESTED for s in _sets(item))

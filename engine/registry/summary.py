@@ -34,6 +34,11 @@ STANDARDS = {
 KINDS = {"vs:CatalogService": "Service", "vs:CatalogResource": "Table",
          "vs:DataCollection": "Data collection", "vg:Registry": "Registry",
          "vg:Authority": "Naming authority"}
+# What dc.resources says a record is, in words (finer than the record's type:
+# a table and a data collection are both vs:CatalogResource).
+ENTRY_KINDS = {"service": "Service", "table": "Table", "data": "Data collection",
+               "registry": "Registry", "authority": "Naming authority",
+               "tap": "Service"}
 MJD_ZERO = datetime.date(1858, 11, 17)
 
 
@@ -100,10 +105,12 @@ def _capability_name(cap: etree._Element) -> str:
     return "Custom interface"
 
 
-def summarise(record: etree._Element) -> Summary:
-    """The facts of a ``ri:Resource`` record, in words."""
+def summarise(record: etree._Element, kind: str = "") -> Summary:
+    """The facts of a ``ri:Resource`` record, in words (``kind``: its dc.resources
+    kind, when known)."""
+    xsi_type = record.get(XSI_TYPE, "")
     found = Summary(record.findtext("identifier") or "", record.findtext("title") or "",
-                    KINDS.get(record.get(XSI_TYPE, ""), record.get(XSI_TYPE, "")),
+                    ENTRY_KINDS.get(kind) or KINDS.get(xsi_type, xsi_type),
                     record.get("created", ""), record.get("updated", ""))
     found.description = record.findtext("content/description") or ""
     found.subjects = [s.text for s in record.iterfind("content/subject") if s.text]

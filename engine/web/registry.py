@@ -51,18 +51,26 @@ def _capabilities(app: Any, state: Any, bound: Any,
 
 def _tables_served_by(rd: Any, service_id: str, site: Site
                       ) -> list[records.Related]:
-    return [records.Related(records.SERVICE_FOR, site.rd_ivoid(rd.rd_id, t.id),
-                            t.meta.get("title") or t.qualified_name)
-            for t in records.registered_tables(rd)
-            if any(service_id in pub.services for pub in t.publications)]
+    """The registered tables and data collections whose publications name the
+    service."""
+    served = records.registered_tables(rd) + [
+        d for d in rd.data if records.registrable(d)]
+    return [records.Related(records.SERVICE_FOR, site.rd_ivoid(rd.rd_id, item.id),
+                            item.meta.get("title") or getattr(item, "qualified_name",
+                                                              item.id))
+            for item in served
+            if any(service_id in pub.services for pub in item.publications)]
 
 
 def _services_of(state: Any, rd: Any, table: Any, site: Site) -> list[records.Related]:
+    """What serves a table (or a data element's tables): the services its
+    publications name, and TAP for an ADQL table."""
     names = sorted({s for pub in table.publications for s in pub.services})
     found = [records.Related(records.SERVED_BY, site.rd_ivoid(rd.rd_id, name),
                              bound.title)
-             for name in names if (bound := state.service(rd.rd_id, name)) is not None]
-    if table.adql == "True":
+             for name in names if (bound := state.service(rd.rd_id, name)) is not None
+             and records.registrable(bound.service)]
+    if getattr(table, "adql", "") == "True":
         found.append(records.Related(records.SERVED_BY, site.ivoid("tap"),
                                      f"{site.publisher} TAP service"))
     return found
@@ -71,6 +79,27 @@ def _services_of(state: Any, rd: Any, table: Any, site: Site) -> list[records.Re
 def _measured(state: Any):
     """A table's dr limits figures as the site loaded them (None: never measured)."""
     return lambda table: state.limits.get(table.qualified_name.lower())
+
+
+def _collection_record(state: Any, rd: Any, entry: Entry, site: Site,
+                       server_url: str) -> etree._Element | None:
+    data = rd.data_by_id(entry.res_id)
+    if data is None:
+        return None
+    tables = records.collection_tables(rd, data)
+    metas = [served_metadata(t, state.imported.get(t.qualified_name.lower()))
+             for t in tables]
+    related = _services_of(state, rd, data, site)
+    if any(t.adql == "True" for t in tables) and not any(
+            r.ivoid == site.ivoid("tap") for r in related):
+        related.append(records.Related(records.SERVED_BY, site.ivoid("tap"),
+                                       f"{site.publisher} TAP service"))
+    title = data.meta.get("title") or rd.meta.get("title") or f"{rd.rd_id} {data.id}"
+    reference = (server_url + urls.table_info(tables[0].qualified_name) if tables
+                 else server_url + "/")
+    return records.collection_record(
+        entry, data.meta, title, metas, reference, rd.meta.get("description"), site,
+        related, coverage_of(rd, tables, data.meta, _measured(state)))
 
 
 def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
@@ -102,6 +131,8 @@ def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
             entry, table.meta, meta, server_url + urls.table_info(table.qualified_name),
             rd.meta.get("description"), site, _services_of(state, rd, table, site),
             coverage_of(rd, [table], table.meta, _measured(state)))
+    if entry.kind == records.DATA:
+        return _collection_record(state, rd, entry, site, server_url)
     bound = state.service(entry.rd_id, entry.res_id)
     if bound is None:
         return None

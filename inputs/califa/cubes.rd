@@ -198,6 +198,10 @@
   </table>
 
   <data id="import">
+    <meta name="title">CALIFA-like datacube collection (synthetic)</meta>
+    <!-- In the VO Registry (dr pub califa/cubes) as one data collection: the
+      cubes this element imports, served by the web form and TAP. -->
+    <publish sets="ivo_managed" services="web"/>
     <sources pattern="data/cubes/*.rscube.fits.gz"/>
     <fitsProdGrammar>
       <rowfilter procDef="//products#define">
@@ -259,7 +263,7 @@
     <meta name="description">Find the datacubes of the CALIFA-like sample around
       a position or a galaxy name, by califaid or by grating set-up, and download
       them.</meta>
-    <publish render="form" sets="local"/>
+    <publish render="form" sets="local,ivo_managed"/>
     <dbCore queriedTable="cubes">
       <condDesc original="//scs#humanInput"/>
       <condDesc buildFrom="califaid"/>

@@ -222,6 +222,11 @@ class Data(HasMeta, HasProperties):
                 "property": Property, "publish": DataPublish,
                 **_unimplemented_grammars(), **GRAMMAR_ELEMENTS}
 
+    @property
+    def publications(self) -> list[DataPublish]:
+        """Its ``<publish>`` elements: the registry's data collections."""
+        return list(self.children_of(DataPublish))  # type: ignore[arg-type]
+
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
         self.sources: Sources | None = None

@@ -285,9 +285,11 @@ class DataPublish(HasMeta):
 
     def finish(self) -> None:
         super().finish()
-        if getattr(self.parent, "tag", "") == "data":
-            self.warn("registering a data element's tables as one data collection is "
-                      "not implemented by DR yet (publish each table instead)")
+        parent = self.parent
+        if getattr(parent, "tag", "") == "data" and parent.id is None \
+                and "ivo_managed" in self.sets:
+            raise self.error("a data element registered as a data collection needs an "
+                             "id (its registry identifier ends in it)")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,16 @@ TABLE = """
     <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"/>
     <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"/>
   </table>
+  <table id="dated" onDisk="True">
+    <column name="start" type="timestamp" ucd="time.start"/>
+    <column name="stop" type="timestamp" ucd="time.end"/>
+    <column name="freq" type="double precision" unit="GHz" ucd="em.freq"/>
+  </table>
+  <data id="dated_import">
+    <sources pattern="data/dated.csv"/>
+    <csvGrammar/>
+    <make table="dated"><rowmaker idmaps="*"/></make>
+  </data>
   <data id="import">
     <sources pattern="data/obs.csv"/>
     <csvGrammar/>
@@ -71,7 +81,10 @@ def measured(db):
         f"{i},{ra!r},{dec!r},{wl!r},{mjd!r},{mag},{kind},{rel},{i}\n"
         for i, ra, dec, wl, mjd, mag, kind, rel in rows)
     write_resource(db.home / "inputs", "lim", TABLE,
-                   {"data/obs.csv": csv, "data/closed.csv": "ra,dec\n10,10\n20,20\n"})
+                   {"data/obs.csv": csv, "data/closed.csv": "ra,dec\n10,10\n20,20\n",
+                    "data/dated.csv": "start,stop,freq\n"
+                                      "2015-01-01T00:00:00,2015-01-01T06:00:00,230\n"
+                                      "2016-03-01T12:00:00,2016-03-02T00:00:00,345\n"})
     result = db.cli("imp", "lim")
     assert result.status == 0, result.err
     result = db.cli("limits", "lim", "-m", "7")
@@ -127,6 +140,19 @@ def test_time_and_energy_ranges_come_out_in_mjd_and_joules(measured):
     wls = np.array([r[3] for r in public], dtype=np.float32) * u.AA
     energies = wls.to(u.J, equivalencies=u.spectral()).value
     assert limits.energy == pytest.approx((energies.min(), energies.max()), rel=1e-6)
+
+
+def test_timestamps_and_frequencies_count_too(measured):
+    from astropy.time import Time
+
+    _, found, _ = measured
+    dated = found["lim.dated"]
+    assert dated.time == pytest.approx((Time("2015-01-01T00:00:00").mjd,
+                                        Time("2016-03-02T00:00:00").mjd))
+    hz = np.array([230, 345]) * u.GHz
+    assert dated.energy == pytest.approx(tuple(hz.to(u.J, equivalencies=u.spectral())
+                                               .value), rel=1e-9)
+    assert dated.moc is None  # no positions
 
 
 def test_a_table_only_a_group_may_read_gives_away_nothing(measured):

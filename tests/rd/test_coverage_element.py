@@ -69,3 +69,9 @@ def test_mistakes_name_file_and_line(tmp_path, body, words):
     with pytest.raises(RDError, match=words) as caught:
         load_rd(str(write_rd(tmp_path, TABLES + "\n  " + body)), tmp_path)
     assert "q.rd:10: <" in str(caught.value)
+
+
+def test_a_registered_data_element_needs_an_id(tmp_path):
+    with pytest.raises(RDError, match="needs an id"):
+        load_rd(str(write_rd(tmp_path, TABLES + """
+      <data><publish/><make table="main"/></data>""")), tmp_path)

@@ -2,8 +2,8 @@
 by Sickle (a harvester from PyPI), validated against the OAI-PMH and VOResource
 schemas, with ``dr pub`` and ``dr pub -u`` deciding what is registered.
 
-The server serves the demo's califa and jplus RDs; pages hold two records, so
-every list needs resumption tokens.
+The server serves the demo's califa, califa/cubes and jplus RDs; pages hold two
+records, so every list needs resumption tokens.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SCHEMATA = ("OAI-PMH.xsd", "RegistryInterface.xsd", "VORegistry.xsd",
 AUTHORITY = "org.example.drtest"
 CONE_IDS = {f"ivo://{AUTHORITY}/califa/q/cone", f"ivo://{AUTHORITY}/jplus/q/cone"}
 TABLE_ID = f"ivo://{AUTHORITY}/califa/q/main"
+COLLECTION_ID = f"ivo://{AUTHORITY}/califa/cubes/import"
 SITE_IDS = {f"ivo://{AUTHORITY}", f"ivo://{AUTHORITY}/registry", f"ivo://{AUTHORITY}/tap"}
 
 
@@ -37,8 +38,9 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Server]:
     server = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("oai"), "web_oai",
                           more=f"[ivoa]\nauthority = {AUTHORITY}\noaiPageSize = 2\n"
                                "publisher = DR test site\n"
-                               "contactEmail = registry@example.org\n")
-    for rd in ("califa/q", "jplus/q"):
+                               "contactEmail = registry@example.org\n",
+                          imports=("califa", "jplus", "califa/cubes"))
+    for rd in ("califa/q", "jplus/q", "califa/cubes"):
         result = run_dr("pub", rd, config=server.config)
         assert result.returncode == 0, result.stderr
         assert "published ivo://" in result.stdout
@@ -289,7 +291,8 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
     reload(site)
     after = datestamps(site)
     changed = {ivoid for ivoid in after if after[ivoid] != before.get(ivoid)}
-    assert changed == {TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"}
+    assert changed - {COLLECTION_ID, f"ivo://{AUTHORITY}/califa/cubes/web"} == {
+        TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"}
     for ivoid in (TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"):
         record = oai(site, verb="GetRecord", metadataPrefix="ivo_vor", identifier=ivoid)
         coverage = record.find(".//ri:Resource/coverage", NS)
@@ -350,3 +353,36 @@ def test_records_say_what_vosi_says_and_pyvo_reads_them(site, shared):
     parsed = parse_tables(io.BytesIO(etree.tostring(tableset)))
     main = parsed.get_table_by_name("califa.main")
     assert "califaid" in {c.name for c in main.columns}
+
+
+def test_a_data_element_is_registered_as_one_collection(site, shared):
+    """califa/cubes publishes its cube import: one vs:CatalogResource with the
+    tableset of what it makes, served by the (registered) form and TAP, with the
+    time and spectral coverage dr limits measured."""
+    result = run_dr("limits", "califa/cubes", config=site.config)
+    assert result.returncode == 0, result.stderr
+    reload(site)
+    record = oai(site, verb="GetRecord", metadataPrefix="ivo_vor",
+                 identifier=COLLECTION_ID).find(".//ri:Resource", NS)
+    assert record.get("{http://www.w3.org/2001/XMLSchema-instance}type") == \
+        "vs:CatalogResource"
+    assert record.findtext("title") == "CALIFA-like datacube collection (synthetic)"
+    assert [t.text for t in record.iterfind("tableset/schema/table/name")] == \
+        ["califa_cubes.cubes"]
+    related = {(r.findtext("relationshipType"), r.find("relatedResource").get("ivo-id"))
+               for r in record.iterfind("content/relationship")}
+    assert related == {("IsServedBy", f"ivo://{AUTHORITY}/califa/cubes/web"),
+                       ("IsServedBy", f"ivo://{AUTHORITY}/tap")}
+    temporal = [float(x) for x in record.findtext("coverage/temporal").split()]
+    spectral = [float(x) for x in record.findtext("coverage/spectral").split()]
+    assert 55000 < temporal[0] < temporal[1] < 58000  # MJDs of the synthetic nights
+    wavelengths = sorted(6.62607015e-34 * 299792458 / e for e in spectral)
+    assert wavelengths == pytest.approx([3.65e-7, 7.5e-7], rel=0.01)  # V1200, V500
+    web = oai(site, verb="GetRecord", metadataPrefix="ivo_vor",
+              identifier=f"ivo://{AUTHORITY}/califa/cubes/web")
+    assert ("IsServiceFor", COLLECTION_ID) in {
+        (r.findtext("relationshipType"), r.find("relatedResource").get("ivo-id"))
+        for r in web.iterfind(".//content/relationship")}
+    page = etree.HTML(requests.get(site.url + "/registry", params={"ivoid": COLLECTION_ID},
+                                   timeout=60).text)
+    assert "Data collection" in "".join(page.find(".//p[@class='ivoid']").itertext())

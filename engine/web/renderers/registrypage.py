@@ -48,7 +48,7 @@ class RegistryPage(Endpoint):
             if record is None:
                 raise ProtocolError(f"the record of {entry.ivoid} cannot be written now "
                                     "(its resource descriptor does not load)", status=503)
-            return "record.html", {"record": summarise(record),
+            return "record.html", {"record": summarise(record, entry.kind),
                                    "xml_url": urls.registry_record(entry.ivoid)}
 
         def done(found: tuple[str, dict]) -> None:
