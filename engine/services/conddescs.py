@@ -101,6 +101,10 @@ class ColumnCondDesc(BoundCondDesc):
         self.column = column
         self.options = options
         self.stats = stats
+        # Values dr limits found in an enumerated column: offered, not enforced
+        # (a later import may have added some).
+        self.suggested = (sorted(stats.values) if options is None and stats is not None
+                          and stats.values else None)
         self.numeric = column.sql_type.base in NUMERIC_BASES and not column.sql_type.is_array
 
     @property
@@ -113,9 +117,10 @@ class ColumnCondDesc(BoundCondDesc):
                 else "exact value; * and ? as wildcards; ~ ignores case")
         if self.numeric and self.stats is not None:
             hint = range_hint(self.stats, col.unit) or hint
+        offered = self.options if self.options is not None else self.suggested
         return [InputField(col.name, col.tablehead or col.name, col.description, col.unit,
-                           options=self.options, required=self.desc.required,
-                           hint="" if self.options else hint)]
+                           options=offered, required=self.desc.required,
+                           hint="" if offered else hint)]
 
     def condition(self, params: Params, ctx: Context) -> Condition | None:
         col_sql = q(self.column.sql_name)
@@ -124,6 +129,10 @@ class ColumnCondDesc(BoundCondDesc):
             if not chosen:
                 return self._missing()
             return enumerated_condition(chosen, col_sql, self.name, self.options)
+        chosen = [v for v in params.all(self.name) if v.strip()]
+        if self.suggested is not None and chosen and (
+                len(chosen) > 1 or chosen[0] in self.suggested):
+            return enumerated_condition(chosen, col_sql, self.name, None)
         expr = params.get(self.name)
         if expr is None:
             return self._missing()

@@ -120,9 +120,6 @@ def _bind_services(state: SiteState, conn, rd: Resource, path: str,
             measured = (state.limits.get(core_table.qualified_name.lower())
                         if core_table else None)
             stats = measured.columns if measured is not None else {}
-            for name, found in stats.items():
-                if found.values:
-                    options.setdefault(name, sorted(found.values))
             if core_table is not None and sia2.is_sia2_service(service, core_table):
                 bound = sia2.bind(rd, service, conn, state.imported, options)
                 if bound is None:

@@ -93,7 +93,10 @@
     </column>
     <column name="hubtype" type="text"
       ucd="src.morph.type" verbLevel="5"
-      description="Morphological (Hubble) type"/>
+      description="Morphological (Hubble) type">
+      <!-- dr limits lists the types found; the form offers them. -->
+      <property name="statistics">enumerate</property>
+    </column>
     <column name="majax" type="real" unit="arcmin"
       ucd="phys.angSize;src" verbLevel="5" displayHint="sf=2"
       description="Major axis of the 25 mag/arcsec2 isophote"/>

@@ -283,6 +283,7 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
     from astropy import units as u
     from mocpy import MOC
 
+    reload(site)  # the digests of what dr pub registered are noted at a load
     before = datestamps(site)
     time.sleep(1.1)  # datestamps have seconds
     result = run_dr("limits", "califa/q", config=site.config)
@@ -302,6 +303,8 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
     with psycopg2.connect(site.dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT ra, dec FROM califa.main")
         ra, dec = zip(*cur.fetchall(), strict=True)
+        cur.execute("SELECT DISTINCT hubtype FROM califa.main WHERE hubtype IS NOT NULL")
+        types = sorted(r[0] for r in cur.fetchall())
     assert moc.contains_lonlat(ra * u.deg, dec * u.deg).all()
     assert moc.sky_fraction < 0.1
     page = etree.HTML(requests.get(site.url + "/registry", params={"ivoid": TABLE_ID},
@@ -314,6 +317,15 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
     form = etree.HTML(requests.get(site.url + "/califa/q/cone/form", timeout=60).text)
     hints = [" ".join(h.itertext()) for h in form.iterfind(".//span[@class='hint']")]
     assert any(h.startswith("in the data: ") and "most between" in h for h in hints)
+    offered = [o.get("value") or o.text
+               for o in form.iterfind(".//select[@name='hubtype']/option")]
+    assert offered == types  # the types dr limits found
+    for value, expected in (("S0", {"S0"}), ("SBb*", {"SBb", "SBbc"})):
+        rows = requests.get(site.url + "/califa/q/cone/api", timeout=60, params={
+            "RA": "0", "DEC": "0", "SR": "180", "hubtype": value,
+            "RESPONSEFORMAT": "json", "MAXREC": "5000"}).json()
+        column = [c["name"] for c in rows["columns"]].index("hubtype")
+        assert {r[column] for r in rows["data"]} == expected  # offered, not enforced
 
 
 @pytest.mark.filterwarnings("ignore:.*Unknown element")  # pyvo skips param details
