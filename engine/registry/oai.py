@@ -221,30 +221,41 @@ class Repository:
             if start > until:
                 raise OAIError("badArgument", "from lies after until.")
         after = query["after"]
+        resumed = after is not None
         page = self.site.page_size
-        entries = store.headers(
-            self.cur, set_name=query["set"], start=start, until=until, limit=page + 1,
-            after=(datetime.datetime.fromisoformat(after[0]), after[1]) if after else None)
-        more = len(entries) > page
-        entries = entries[:page]
-        if not entries:
-            if after:  # the records after the page vanished meanwhile
+        written = 0
+        while True:
+            entries = store.headers(
+                self.cur, set_name=query["set"], start=start, until=until,
+                limit=page + 1, after=(datetime.datetime.fromisoformat(after[0]),
+                                       after[1]) if after else None)
+            more = len(entries) > page
+            entries = entries[:page]
+            for entry in entries:
+                if not full:
+                    _header(out, entry)
+                    written += 1
+                    continue
+                body = None if entry.deleted else self.record_of(entry)
+                if body is None and not entry.deleted:
+                    # A record that cannot be written now (its RD is broken) is left
+                    # out of the list rather than failing the harvest of the others.
+                    continue
+                self._write(_add(out, "record"), entry, prefix, body)
+                written += 1
+            if entries:
+                after = [entries[-1].updated.isoformat(), entries[-1].ivoid]
+            # A page of records that could none be written would be an empty (and
+            # invalid) list: go on to the next page instead.
+            if written or not more:
+                break
+        if not written:
+            if resumed and not entries:  # the records after the page vanished
                 raise OAIError("badResumptionToken", "The list changed; start again.")
-            raise OAIError("noRecordsMatch", "No record matches these arguments.")
-        for entry in entries:
-            if not full:
-                _header(out, entry)
-                continue
-            body = None if entry.deleted else self.record_of(entry)
-            if body is None and not entry.deleted:
-                # A record that cannot be written now (its RD is broken) is left out
-                # of the list rather than failing the harvest of all the others.
-                continue
-            self._write(_add(out, "record"), entry, prefix, body)
-        if more or after:
-            last = entries[-1]
-            token = _sign(self.key, {**query, "after": [last.updated.isoformat(),
-                                                        last.ivoid]}) if more else ""
+            raise OAIError("noRecordsMatch", "No record matches these arguments"
+                           + (" that can be written now." if entries else "."))
+        if more or resumed:
+            token = _sign(self.key, {**query, "after": after}) if more else ""
             _add(out, "resumptionToken", token)
 
     def _write(self, record: etree._Element, entry: Entry, prefix: str,

@@ -45,6 +45,19 @@ REGISTRY, AUTHORITY, TAP = "registry", "authority", "tap"
 # VOResource 1.1's relationship types (http://www.ivoa.net/rdf/voresource/
 # relationship_type) between a service and the tables it serves.
 SERVED_BY, SERVICE_FOR = "IsServedBy", "IsServiceFor"
+# DaCHS's relationship meta (``isDerivedFrom: title``, ``isDerivedFrom.ivoId:
+# ivo://...``) and the relationship_type terms they stand for; isServedBy and
+# isServiceFor come from the publications, not from meta.
+RELATIONSHIP_META = {
+    "cites": "Cites", "isCitedBy": "IsCitedBy", "continues": "Continues",
+    "isContinuedBy": "IsContinuedBy", "isDerivedFrom": "IsDerivedFrom",
+    "derivedFrom": "IsDerivedFrom", "isSourceOf": "IsSourceOf",
+    "isIdenticalTo": "IsIdenticalTo", "isNewVersionOf": "IsNewVersionOf",
+    "isPreviousVersionOf": "IsPreviousVersionOf", "isPartOf": "IsPartOf",
+    "hasPart": "HasPart", "isSupplementTo": "IsSupplementTo",
+    "isSupplementedBy": "IsSupplementedBy", "relatedTo": "RelatedTo",
+    "uses": "Uses", "isUsedBy": "IsUsedBy", "mirrorOf": "mirror-of",
+}
 # The OAI set the VO Registry harvests: what dr pub registers.
 HARVESTED = ("ivo_managed",)
 NO_COVERAGE = Coverage()
@@ -153,10 +166,34 @@ def _content(root: etree._Element, meta: MetaStore | None, *, description: str,
         _sub(content, "type", kind)
     for level in values("contentLevel") or list(levels):
         _sub(content, "contentLevel", level)
-    for relation in related:
+    for relation in [*related, *meta_relationships(meta)]:
         relationship = _sub(content, "relationship")
         _sub(relationship, "relationshipType", relation.kind)
         _sub(relationship, "relatedResource", relation.title, **{"ivo-id": relation.ivoid})
+
+
+def meta_relationships(meta: MetaStore | None) -> list[Related]:
+    """The relationships ``meta`` declares: DaCHS's relationship meta, with the
+    related resource's title as the value and its identifier in ``.ivoId`` (or
+    an ivoId attribute); each kind from the nearest store declaring it.  One
+    without an identifier is left out (VOResource needs none, but a harvester
+    can do nothing with it)."""
+    found: list[Related] = []
+    for key, kind in RELATIONSHIP_META.items():
+        store = meta
+        while store is not None and not any(i.key == key for i in store.items):
+            store = store.parent
+        if store is None:
+            continue
+        pairs: list[list[str]] = []
+        for item in store.items:
+            if item.key == key:
+                pairs.append([item.value, item.attr("ivoId")])
+            elif item.key == f"{key}.ivoId" and pairs:
+                pairs[-1][1] = item.value
+        found += [Related(kind, ivoid.strip(), title) for title, ivoid in pairs
+                  if ivoid.strip()]
+    return found
 
 
 def _rights(root: etree._Element, meta: MetaStore | None) -> None:

@@ -199,6 +199,9 @@
 
   <data id="import">
     <meta name="title">CALIFA-like datacube collection (synthetic)</meta>
+    <meta name="isDerivedFrom">CALIFA-like galaxy sample
+      <meta name="ivoId">ivo://\getConfig{ivoa}{authority}/califa/q/main</meta>
+    </meta>
     <!-- In the VO Registry (dr pub califa/cubes) as one data collection: the
       cubes this element imports, served by the web form and TAP. -->
     <publish sets="ivo_managed" services="web"/>

@@ -268,6 +268,40 @@ def test_a_record_that_cannot_be_written_leaves_the_others_harvestable(site, sha
     assert error_code(single) == "idDoesNotExist"
 
 
+def test_a_page_of_unwritable_records_moves_on_to_the_next(site, shared):
+    """Pages of one record: the first few cannot be written, so the first answer
+    skips ahead to one that can (an empty list would be invalid); when none can,
+    the answer is noRecordsMatch."""
+    import psycopg2
+
+    from engine.registry import oai as protocol
+    from engine.registry.records import Site
+
+    one_per_page = Site(AUTHORITY, site.url, "DR test site", "DR test site",
+                        "registry@example.org", 1)
+
+    def answer(record_of) -> etree._Element:
+        conn = psycopg2.connect(site.dsn)
+        try:
+            with conn.cursor() as cur:
+                repository = protocol.Repository(cur, one_per_page, record_of, b"k" * 32)
+                return assert_valid(protocol.answer(repository, [
+                    ("verb", "ListRecords"), ("metadataPrefix", "ivo_vor")]), *SCHEMATA)
+        finally:
+            conn.close()
+
+    stamps = datestamps(site)
+    live = sorted((i for i in stamps if stamps[i][1] is None), key=lambda i: (stamps[i][0], i))
+    wanted = live[3]
+    real = oai(site, verb="GetRecord", metadataPrefix="ivo_vor",
+               identifier=wanted).find(".//ri:Resource", NS)
+    tree = answer(lambda entry: real if entry.ivoid == wanted else None)
+    first = [h.findtext("oai:identifier", namespaces=NS)
+             for h in tree.iter(f"{{{OAI}}}header") if h.get("status") != "deleted"]
+    assert first == [wanted]
+    assert error_code(answer(lambda entry: None)) == "noRecordsMatch"
+
+
 
 def reload(site: Server) -> None:
     log = site.state / "log" / "error.log"
@@ -384,7 +418,8 @@ def test_a_data_element_is_registered_as_one_collection(site, shared):
     related = {(r.findtext("relationshipType"), r.find("relatedResource").get("ivo-id"))
                for r in record.iterfind("content/relationship")}
     assert related == {("IsServedBy", f"ivo://{AUTHORITY}/califa/cubes/web"),
-                       ("IsServedBy", f"ivo://{AUTHORITY}/tap")}
+                       ("IsServedBy", f"ivo://{AUTHORITY}/tap"),
+                       ("IsDerivedFrom", TABLE_ID)}  # DaCHS's relationship meta
     temporal = [float(x) for x in record.findtext("coverage/temporal").split()]
     spectral = [float(x) for x in record.findtext("coverage/spectral").split()]
     assert 55000 < temporal[0] < temporal[1] < 58000  # MJDs of the synthetic nights
