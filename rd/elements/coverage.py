@@ -11,7 +11,7 @@ RD leaves out (``sourceTable`` for all three, ``spaceTable``, ``timeTable``,
 from __future__ import annotations
 
 from rd.elements.table import Table
-from rd.meta import HasProperties
+from rd.meta import HasMeta, HasProperties, Meta, Property
 from rd.moc import Moc
 from rd.structure import Attr, Element, element, parse_int
 
@@ -69,9 +69,10 @@ class Spatial(Element):
 
 
 @element
-class Updater(HasProperties):
+class Updater(HasMeta, HasProperties):
     tag = "updater"
     doc = "Which tables dr limits measures for the coverage, and at which MOC order."
+    children = {"meta": Meta, "property": Property}
     attrs = (
         Attr("mocOrder", parse_int, 6, doc="the HEALPix order of the MOC (6: about "
                                            "a degree; each step halves the cells)"),
@@ -89,11 +90,11 @@ class Updater(HasProperties):
 
 
 @element
-class Coverage(HasProperties):
+class Coverage(HasMeta, HasProperties):
     tag = "coverage"
     doc = "The coverage of the RD's resources in space, time and energy."
     children = {"updater": Updater, "spatial": Spatial, "temporal": Temporal,
-                "spectral": Spectral}
+                "spectral": Spectral, "meta": Meta, "property": Property}
 
     @property
     def updater(self) -> Updater | None:

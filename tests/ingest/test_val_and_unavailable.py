@@ -11,7 +11,7 @@ from engine.web.state import load_state
 from tests.ingest.resources import CATALOG_TABLE, CSV_DATA, catalog_rows, write_resource
 
 BROKEN = '<table id="x"><column name="a" type="float128"/></table>'
-WARNED = CATALOG_TABLE + '\n  <coverage><updater sourceTable="main"/></coverage>'
+WARNED = CATALOG_TABLE + '\n  <regSuite/>'
 
 
 def test_val_checks_every_rd_below_a_directory_one_line_each(db):
@@ -33,7 +33,7 @@ def test_val_checks_every_rd_below_a_directory_one_line_each(db):
     verbose = db.cli("val", "-v", str(inputs / "warned"), str(inputs / "nested"))
     assert verbose.out.splitlines() == [
         "warned/q: 1 warning",
-        f"    {inputs / 'warned/q.rd'}:12: <coverage> is not implemented by DR yet "
+        f"    {inputs / 'warned/q.rd'}:12: <regSuite> is not implemented by DR yet "
         "(inside <resource>); ignored"]
     assert "hint: use integer, bigint" in verbose.err
 
