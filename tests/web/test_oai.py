@@ -2,8 +2,9 @@
 by Sickle (a harvester from PyPI), validated against the OAI-PMH and VOResource
 schemas, with ``dr pub`` and ``dr pub -u`` deciding what is registered.
 
-The server serves the demo's califa, califa/cubes and jplus RDs; pages hold two
-records, so every list needs resumption tokens.
+The server serves the demo's RDs that register something (califa, califa/cubes,
+jplus, jplus/images, as the demo does); pages hold two records, so every list
+needs resumption tokens.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ OAI = "http://www.openarchives.org/OAI/2.0/"
 NS = {"oai": OAI, "ri": "http://www.ivoa.net/xml/RegistryInterface/v1.0",
       "dc": "http://purl.org/dc/elements/1.1/"}
 SCHEMATA = ("OAI-PMH.xsd", "RegistryInterface.xsd", "VORegistry.xsd",
-            "VODataService.xsd", "ConeSearch.xsd", "TAPRegExt.xsd", "oai_dc.xsd")
+            "VODataService.xsd", "ConeSearch.xsd", "TAPRegExt.xsd", "SIA.xsd",
+            "oai_dc.xsd")
 AUTHORITY = "org.example.drtest"
 CONE_IDS = {f"ivo://{AUTHORITY}/califa/q/cone", f"ivo://{AUTHORITY}/jplus/q/cone"}
 TABLE_ID = f"ivo://{AUTHORITY}/califa/q/main"
 COLLECTION_ID = f"ivo://{AUTHORITY}/califa/cubes/import"
+SIA_ID = f"ivo://{AUTHORITY}/jplus/images/web"
 SITE_IDS = {f"ivo://{AUTHORITY}", f"ivo://{AUTHORITY}/registry", f"ivo://{AUTHORITY}/tap"}
 
 
@@ -39,8 +42,8 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Server]:
                           more=f"[ivoa]\nauthority = {AUTHORITY}\noaiPageSize = 2\n"
                                "publisher = DR test site\n"
                                "contactEmail = registry@example.org\n",
-                          imports=("califa", "jplus", "califa/cubes"))
-    for rd in ("califa/q", "jplus/q", "califa/cubes"):
+                          imports=("califa", "jplus", "califa/cubes", "jplus/images"))
+    for rd in ("califa/q", "jplus/q", "califa/cubes", "jplus/images"):
         result = run_dr("pub", rd, config=server.config)
         assert result.returncode == 0, result.stderr
         assert "published ivo://" in result.stdout
@@ -82,6 +85,10 @@ def test_sickle_harvests_every_record_across_resumption_tokens(site, shared):
              for ivoid, r in found.items()}
     assert types[f"ivo://{AUTHORITY}/registry"] == "vg:Registry"
     assert types[f"ivo://{AUTHORITY}"] == "vg:Authority"
+    sia = found[SIA_ID].find("capability[@standardID='ivo://ivoa.net/std/SIA']")
+    assert sia.get("{http://www.w3.org/2001/XMLSchema-instance}type") == \
+        "sia:SimpleImageAccess"
+    assert sia.findtext("testQuery/pos/long") == "0.05"  # from testQuery.pos.ra
     cone = found[f"ivo://{AUTHORITY}/califa/q/cone"]
     assert cone.findtext("curation/publisher") == "DR test site"
     standards = {c.get("standardID") for c in cone.findall("capability")}
@@ -326,8 +333,7 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
     reload(site)
     after = datestamps(site)
     changed = {ivoid for ivoid in after if after[ivoid] != before.get(ivoid)}
-    assert changed - {COLLECTION_ID, f"ivo://{AUTHORITY}/califa/cubes/web"} == {
-        TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"}
+    assert changed == {TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"}
     for ivoid in (TABLE_ID, f"ivo://{AUTHORITY}/califa/q/cone"):
         record = oai(site, verb="GetRecord", metadataPrefix="ivo_vor", identifier=ivoid)
         coverage = record.find(".//ri:Resource/coverage", NS)
