@@ -18,17 +18,19 @@ ENDPOINTS = [
     "/tap/async/nosuchjob/phase", "/tap/async/nosuchjob/results/result",
     "/tap/async/nosuchjob/parameters/1", "/tap/capabilities", "/tap/availability",
     "/tap/tables", "/tap/tables/califa.main", "/tap/examples", "/datalink/dlmeta",
-    "/nowhere",
+    "/oai.xml", "/registry", "/nowhere",
 ]
 PARAMETERS = ["LANG", "QUERY", "REQUEST", "RESPONSEFORMAT", "FORMAT", "MAXREC", "UPLOAD",
               "RA", "DEC", "SR", "VERB", "hscs_pos", "hscs_sr", "redshift", "_SORT", "_DIR",
               "_OFFSET", "PHASE", "WAIT", "LAST", "AFTER", "RUNID", "EXECUTIONDURATION",
-              "DESTRUCTION", "ACTION", "detail", "ID"]
+              "DESTRUCTION", "ACTION", "detail", "ID", "verb", "metadataPrefix",
+              "identifier", "set", "from", "until", "resumptionToken", "ivoid"]
 NASTY = ["", "0", "-1", "1e309", "nan", "9" * 5000, "10^20", "\x00", "%00", "ADQL",
          "SELECT TOP 1 * FROM califa.main", "t,param:t", "t,http://127.0.0.1:1/x",
          "RUN", "ABORT", "DELETE", "csv", "fits", "votable/td", "0001-01-01T00:00:00Z",
          "9999-12-31T23:59:59Z", "' OR 1=1 --", "<script>", "café 東京 𝄞", "../../etc/passwd",
-         "232.65 42.72", "name", "desc", "min", "120", "180"]
+         "232.65 42.72", "name", "desc", "min", "120", "180", "ListRecords",
+         "GetRecord", "ivo_vor", "oai_dc", "ivo_managed", "ivo://x/y", "2020-01-01"]
 
 parameter_values = st.one_of(st.sampled_from(NASTY), st.text(max_size=40))
 pairs = st.lists(st.tuples(st.one_of(st.sampled_from(PARAMETERS), st.text(max_size=10)),

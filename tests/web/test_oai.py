@@ -439,3 +439,40 @@ def test_a_data_element_is_registered_as_one_collection(site, shared):
     page = etree.HTML(requests.get(site.url + "/registry", params={"ivoid": COLLECTION_ID},
                                    timeout=60).text)
     assert "Data collection" in "".join(page.find(".//p[@class='ivoid']").itertext())
+
+
+OAI_ARGUMENTS = ["verb", "metadataPrefix", "identifier", "set", "from", "until",
+                 "resumptionToken", "Verb", "x"]
+OAI_VALUES = ["Identify", "ListRecords", "ListIdentifiers", "GetRecord", "ListSets",
+              "ListMetadataFormats", "ivo_vor", "oai_dc", "ivo_managed", "local",
+              TABLE_ID, "ivo://x/y", "2020-01-01", "2020-01-01T00:00:00Z", "9999-12-31",
+              "", "é", "%00", "0" * 300]
+
+
+def test_any_arguments_get_a_valid_oai_pmh_answer(site, shared):
+    """Whatever the (UTF-8) arguments, the answer is a 200 with a schema-valid
+    OAI-PMH document (an error in the protocol's words at worst), never a server
+    error.  Arguments that are not UTF-8 are no OAI-PMH request: a 400."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+    arguments = st.lists(st.tuples(st.sampled_from(OAI_ARGUMENTS), st.one_of(
+        st.sampled_from(OAI_VALUES), text)), max_size=5)
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(arguments, st.booleans())
+    def check(pairs, post):
+        body = urllib.parse.urlencode(pairs)
+        if post:
+            response = requests.post(site.url + "/oai.xml", data=body, timeout=60, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+        else:
+            response = requests.get(f"{site.url}/oai.xml?{body}", timeout=60)
+        assert response.status_code == 200, response.text[:300]
+        assert_valid(response.content, *SCHEMATA)
+
+    check()
+    response = requests.get(site.url + "/oai.xml?verb=%FF", timeout=60)
+    assert response.status_code == 400 and "UTF-8" in response.text
