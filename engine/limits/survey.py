@@ -89,12 +89,17 @@ def _percentiles(cur, source: str, columns: list[Column]) -> dict[str, list]:
     return found
 
 
-def _enumerated(cur, source: str, column: Column, rows: int) -> tuple[tuple, tuple]:
+def _enumerated(cur, source: str, column: Column, rows: int
+                ) -> tuple[tuple, tuple, float]:
+    """The values (the most frequent MAX_VALUES), their shares of the rows, and the
+    share of rows with a value."""
     name = q(column.sql_name)
-    cur.execute(f"SELECT {name}::text, count(*) FROM {source} WHERE {name} IS NOT NULL "
-                f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {MAX_VALUES}")
+    cur.execute(f"SELECT {name}::text, count(*), sum(count(*)) OVER () FROM {source} "
+                f"WHERE {name} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 "
+                f"LIMIT {MAX_VALUES}")
     found = cur.fetchall()
-    return (tuple(v for v, _ in found), tuple(n / rows for _, n in found))
+    filled = float(found[0][2]) / rows if found else 0.0
+    return (tuple(v for v, _, _ in found), tuple(n / rows for _, n, _ in found), filled)
 
 
 def _range(cur, source: str, axis: axes.Axis, convert, extremes: dict
@@ -166,9 +171,9 @@ def survey(conn, table: Table, options: Options = DEFAULTS) -> TableLimits:
                       for v in (low, high, p03, median, p97)))
             for col in table.columns:
                 if col.property("statistics").lower() == "enumerate" and rows:
-                    values, freqs = _enumerated(cur, source, col, rows)
+                    values, freqs, filled = _enumerated(cur, source, col, rows)
                     base = columns.get(col.sql_name)
-                    fill = sum(freqs) if base is None else base.fill
+                    fill = filled if base is None else base.fill
                     columns[col.sql_name] = ColumnStats(
                         col.sql_name, fill, *(() if base is None else (
                             base.minimum, base.maximum, base.p03, base.median,
