@@ -5,7 +5,8 @@ Pure functions of the RD's column declarations, chosen by UCD:
 
 * space: the table's position index, else the columns with the UCDs
   ``pos.eq.ra;meta.main`` and ``pos.eq.dec;meta.main``, else the first
-  ``pos.eq.ra``/``pos.eq.dec`` pair (SIA's centres, ObsCore's s_ra/s_dec);
+  ``pos.eq.ra``/``pos.eq.dec`` pair (SIA's centres, ObsCore's s_ra/s_dec),
+  else a pg_sphere point with the UCD ``pos.eq`` (SSA's ssa_location);
 * time: ``time.start``/``time.end`` (ObsCore's t_min/t_max), else
   ``time.epoch`` or a bare ``time`` (SIA's dateObs), numbers in days (MJD, or
   JD when they are that large) or years, or timestamps;
@@ -65,6 +66,16 @@ def position(table: Table) -> PositionIndex | None:
     if ra is None or dec is None or not (_scalar(ra) and _scalar(dec)):
         return None
     return PositionIndex(ra.sql_name, dec.sql_name)
+
+
+def point_column(table: Table) -> Column | None:
+    """A pg_sphere point column of the positions observed, for tables without RA/Dec
+    columns: UCD pos.eq alone or with meta.main (SSA's ssa_location, not its
+    ssa_targetpos, pos.eq;src)."""
+    points = [c for c in table.columns if c.sql_type.base == "spoint" and _scalar(c)
+              and _atoms(c)[:1] == ["pos.eq"]]
+    return next((c for c in points if _atoms(c) in (["pos.eq"], ["pos.eq", "meta.main"])),
+                None)
 
 
 def _time_usable(column: Column) -> bool:

@@ -128,13 +128,18 @@ def _range(cur, source: str, axis: axes.Axis, convert, extremes: dict
 
 def _moc(cur, source: str, table: Table, order: int) -> Moc | None:
     position = axes.position(table)
-    if position is None:
+    if position is not None:
+        ra, dec = q(position.ra), q(position.dec)
+        point = position_expression(position)
+        valid = (f"{ra} > '-Infinity' AND {ra} < 'Infinity' "
+                 f"AND {dec} BETWEEN -90 AND 90")
+    elif (column := axes.point_column(table)) is not None:
+        point = q(column.sql_name)
+        valid = f"{point} IS NOT NULL"
+    else:
         return None
-    ra, dec = q(position.ra), q(position.dec)
-    cur.execute(f"SELECT DISTINCT healpix_nest({int(order)}, "
-                f"{position_expression(position)}) FROM {source} "
-                f"WHERE {ra} > '-Infinity' AND {ra} < 'Infinity' "
-                f"AND {dec} BETWEEN -90 AND 90")
+    cur.execute(f"SELECT DISTINCT healpix_nest({int(order)}, {point}) FROM {source} "
+                f"WHERE {valid}")
     return Moc.from_cells(order, (row[0] for row in cur.fetchall()))
 
 

@@ -114,7 +114,6 @@ def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
       <service id="ssa" allowed="form,ssap.xml">
         <ssapCore queriedTable="main">
           <FEED source="//ssap#hcd_condDescs"/>
-          <condDesc original="//ssap#protoInput"/>
         </ssapCore>
       </service>
       <pythonCore id="pycore"><coreProc><code>return None</code></coreProc>

@@ -1,0 +1,379 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!-- DR's system RD for Simple Spectral Access 1.1: //ssap#...
+
+     So far the classic way of publishing spectra: a table mixing in
+     //ssap#hcd ("homogeneous data collection") is a product table (the
+     columns of //products#table come with it) with one row per spectrum: the
+     per-spectrum SSA columns ssa_dstitle ... ssa_length, and the SSA
+     metadata that is the same for every spectrum of the collection as params
+     of the table, filled from the mixin's parameters.  Its rowmaker computes
+     the columns with //ssap#setMeta, which, as in DaCHS, leaves them in vars:
+     map them with idmaps="*" (or "ssa_*").  The grammar needs the
+     //products#define rowfilter.  DaCHS 2.7 calls hcd and setMeta deprecated
+     in favour of //ssap#view, which DR does not provide yet, nor the SSA
+     service (ssapCore, //ssap#hcd_condDescs, ssap.xml).  Names, types, units,
+     UCDs, utypes and defaults are DaCHS's; SSA metadata is in SI units
+     (spectral coordinates in metres, whatever the spectra use). -->
+<resource schema="dc">
+  <meta name="description">Simple Spectral Access: tables of spectra and their
+    SSA metadata.</meta>
+
+  <!-- Parameters every SSA table mixin has: the units and UCDs of the axes of
+       the spectra themselves (the SSA metadata is in metres), and DaCHS's
+       SI conversion factors, rarely given. -->
+  <STREAM id="commonMixinParams">
+    <mixinPar key="fluxUnit" description="VOUnit of the flux in the spectra (a
+      blank for uncalibrated data)">__EMPTY__</mixinPar>
+    <mixinPar key="spectralUnit" description="VOUnit of the spectral axis in the
+      spectra (the SSA columns are in m whatever it is)">__EMPTY__</mixinPar>
+    <mixinPar key="timeSI" description="SI conversion factor of times (the
+      Osuna-Salgado convention); normally left out">__EMPTY__</mixinPar>
+    <mixinPar key="fluxSI" description="SI conversion factor of fluxes (the
+      Osuna-Salgado convention); normally left out">__EMPTY__</mixinPar>
+    <mixinPar key="spectralSI" description="SI conversion factor of the spectral
+      axis (the Osuna-Salgado convention); normally left out">__EMPTY__</mixinPar>
+    <mixinPar key="spectralUCD" description="UCD of the spectral axis: em.wl,
+      em.freq, em.energy; em.wl;obs.atmos for wavelengths in air"
+      >em.wl</mixinPar>
+    <mixinPar key="fluxUCD" description="UCD of the flux, e.g. phot.count for
+      counts">phot.flux.density;em.wl</mixinPar>
+  </STREAM>
+
+  <!-- The per-spectrum SSA columns, in DaCHS's order, after the product
+       columns. -->
+  <STREAM id="hcd_fields">
+    <column name="ssa_dstitle" type="text" ucd="meta.title;meta.dataset"
+      utype="ssa:DataID.Title" tablehead="Title" verbLevel="15" required="True"
+      description="A short human-readable title of the spectrum"/>
+    <column name="ssa_creatorDID" type="text" ucd="meta.id"
+      utype="ssa:DataID.CreatorDID" tablehead="C. DID" verbLevel="15"
+      description="The identifier the creator of the spectrum gave it"/>
+    <column name="ssa_pubDID" type="text" utype="ssa:Curation.PublisherDID"
+      tablehead="P. DID" verbLevel="15"
+      description="The dataset identifier this site gives the spectrum"/>
+    <column name="ssa_cdate" type="timestamp" xtype="timestamp" ucd="time;meta.dataset"
+      utype="ssa:DataID.Date" tablehead="Proc. Date" verbLevel="15"
+      description="When the spectrum was made (processed)"/>
+    <column name="ssa_pdate" type="timestamp" xtype="timestamp"
+      utype="ssa:Curation.Date" tablehead="Pub. Date" verbLevel="15"
+      description="When the spectrum was published here"/>
+    <column name="ssa_bandpass" type="text" ucd="instr.bandpass"
+      utype="ssa:DataID.Bandpass" tablehead="Bandpass" verbLevel="15"
+      description="A name of the band the spectrum covers (optical, V...)"/>
+    <column name="ssa_cversion" type="text" ucd="meta.version;meta.dataset"
+      utype="ssa:DataID.Version" tablehead="C. Version" verbLevel="15"
+      description="The version of the spectrum its creator gave"/>
+    <column name="ssa_targname" type="text" ucd="meta.id;src"
+      utype="ssa:Target.Name" tablehead="Object" verbLevel="15" required="True"
+      description="The name of the object observed"/>
+    <column name="ssa_targclass" type="text" ucd="src.class"
+      utype="ssa:Target.Class" tablehead="Ob. cls" verbLevel="15"
+      description="The kind of object observed (star, galaxy, QSO...)"/>
+    <column name="ssa_redshift" ucd="src.redshift" utype="ssa:Target.Redshift"
+      tablehead="z" verbLevel="15" description="The redshift of the object"/>
+    <column name="ssa_targetpos" type="spoint" ucd="pos.eq;src"
+      utype="ssa:Target.pos.spoint" tablehead="Obj. pos" verbLevel="15"
+      description="Where the object is, ICRS (if it is not the position
+        observed)"/>
+    <column name="ssa_snr" ucd="stat.snr" utype="ssa:Derived.SNR" tablehead="SNR"
+      verbLevel="15" description="The signal-to-noise ratio of the spectrum"/>
+    <column name="ssa_location" type="spoint" unit="deg" ucd="pos.eq"
+      utype="ssa:Char.SpatialAxis.Coverage.Location.Value" tablehead="Location"
+      verbLevel="5" description="The position observed, ICRS"/>
+    <column name="ssa_aperture" unit="deg" ucd="phys.angSize;instr.fov"
+      utype="ssa:Char.SpatialAxis.Coverage.Bounds.Extent" tablehead="Aperture"
+      verbLevel="15" description="The diameter of the aperture"/>
+    <column name="ssa_dateObs" type="double precision" unit="d" xtype="mjd"
+      ucd="time.epoch" utype="ssa:Char.TimeAxis.Coverage.Location.Value"
+      tablehead="Date Obs." verbLevel="5" displayHint="type=humanDate"
+      description="The middle of the exposure, MJD"/>
+    <column name="ssa_timeExt" unit="s" ucd="time.duration"
+      utype="ssa:Char.TimeAxis.Coverage.Bounds.Extent" tablehead="Exp. Time"
+      verbLevel="5" description="The exposure time"/>
+    <column name="ssa_specmid" unit="m" ucd="em.wl;instr.bandpass"
+      utype="ssa:Char.SpectralAxis.Coverage.Location.Value" tablehead="Mid. Band"
+      verbLevel="15" description="The middle of the wavelength range covered"/>
+    <column name="ssa_specext" unit="m" ucd="em.wl;instr.bandwidth"
+      utype="ssa:Char.SpectralAxis.Coverage.Bounds.Extent" tablehead="Bandwidth"
+      verbLevel="15" description="The width of the wavelength range covered"/>
+    <column name="ssa_specstart" unit="m" ucd="em.wl;stat.min"
+      utype="ssa:Char.SpectralAxis.Coverage.Bounds.Start" tablehead="Band start"
+      verbLevel="15" description="The shortest wavelength covered"/>
+    <column name="ssa_specend" unit="m" ucd="em.wl;stat.max"
+      utype="ssa:Char.SpectralAxis.Coverage.Bounds.Stop" tablehead="Band end"
+      verbLevel="15" description="The longest wavelength covered"/>
+    <column name="ssa_length" type="integer" utype="ssa:Dataset.Length"
+      tablehead="Length" verbLevel="5"
+      description="The number of points in the spectrum">
+      <values nullLiteral="-1"/>
+    </column>
+  </STREAM>
+
+  <!-- The SSA metadata of an hcd table that is the same for all its spectra:
+       params of the table, mostly from the mixin's parameters.  An empty value
+       is NULL (DR's params know no empty string). -->
+  <STREAM id="hcd_outpars">
+    <param name="ssa_model" type="text" utype="ssa:Dataset.DataModel"
+      required="True" description="The data model of the spectra"
+      >Spectrum-1.0</param>
+    <param name="ssa_csysName" type="text" utype="ssa:CoordSys.SpaceFrame.Name"
+      verbLevel="15" required="True"
+      description="The reference frame of the positions">ICRS</param>
+    <param name="ssa_timeSI" type="text" utype="ssa:Dataset.TimeSI"
+      description="SI conversion factor of times">\timeSI</param>
+    <param name="ssa_spectralSI" type="text" utype="ssa:Dataset.SpectralSI"
+      description="SI conversion factor of the spectral axis">\spectralSI</param>
+    <param name="ssa_spectralucd" type="text" ucd="meta.ucd"
+      utype="ssa:Char.SpectralAxis.Ucd" verbLevel="15" required="True"
+      description="The UCD of the spectral axis of the spectra"
+      >\spectralUCD</param>
+    <param name="ssa_spectralunit" type="text" ucd="meta.unit"
+      utype="ssa:Char.SpectralAxis.Unit" verbLevel="15" required="True"
+      description="The unit of the spectral axis of the spectra"
+      >\spectralUnit</param>
+    <param name="ssa_fluxSI" type="text" utype="ssa:Dataset.FluxSI"
+      description="SI conversion factor of fluxes">\fluxSI</param>
+    <param name="ssa_fluxucd" type="text" ucd="meta.ucd"
+      utype="ssa:Char.FluxAxis.Ucd" verbLevel="15" required="True"
+      description="The UCD of the flux of the spectra">\fluxUCD</param>
+    <param name="ssa_fluxunit" type="text" ucd="meta.unit"
+      utype="ssa:Char.FluxAxis.Unit" verbLevel="15" required="True"
+      description="The unit of the flux of the spectra">\fluxUnit</param>
+    <param name="ssa_dstype" type="text" utype="ssa:Dataset.Type"
+      description="The kind of dataset">Spectrum</param>
+    <param name="ssa_publisher" type="text" ucd="meta.curation"
+      utype="ssa:Curation.Publisher" verbLevel="15" required="True"
+      description="Who publishes the spectra">\publisher</param>
+    <param name="ssa_creator" type="unicode" utype="ssa:DataID.Creator"
+      verbLevel="15" description="Who made the spectra">\creator</param>
+    <param name="ssa_collection" type="text" utype="ssa:DataID.Collection"
+      verbLevel="15" description="The collection the spectra belong to"
+      >\collection</param>
+    <param name="ssa_instrument" type="text" ucd="meta.id;instr"
+      utype="ssa:DataID.Instrument" verbLevel="15"
+      description="The instrument (or code) that made the spectra"
+      >\instrument</param>
+    <param name="ssa_datasource" type="text" utype="ssa:DataID.DataSource"
+      verbLevel="15" description="How the data came about: survey, pointed,
+        theory, custom or artificial">\datasource</param>
+    <param name="ssa_creationtype" type="text" utype="ssa:DataID.CreationType"
+      verbLevel="15" description="How the spectra were made from the data:
+        archival, cutout, filtered, mosaic, projection, spectralExtraction or
+        catalogExtraction">\creationType</param>
+    <param name="ssa_reference" type="text" ucd="meta.bib.bibcode"
+      utype="ssa:Curation.Reference" verbLevel="15"
+      description="A bibcode or URL of a paper on the spectra">\reference</param>
+    <param name="ssa_fluxStatError" unit="\fluxUnit"
+      ucd="stat.error;phot.flux.density;em" utype="ssa:Char.FluxAxis.Accuracy.StatError"
+      verbLevel="15" description="Statistical error of the fluxes"
+      >\statFluxError<values nullLiteral="NaN"/></param>
+    <param name="ssa_fluxSysError" unit="\fluxUnit"
+      ucd="stat.error.sys;phot.flux.density;em"
+      utype="ssa:Char.FluxAxis.Accuracy.SysError" verbLevel="15"
+      description="Systematic error of the fluxes"
+      >\sysFluxError<values nullLiteral="NaN"/></param>
+    <param name="ssa_fluxcalib" type="text" utype="ssa:Char.FluxAxis.Calibration"
+      verbLevel="15" description="How the fluxes are calibrated"
+      >\fluxCalibration<values>
+        <option>ABSOLUTE</option><option>CALIBRATED</option>
+        <option>RELATIVE</option><option>NORMALIZED</option>
+        <option>UNCALIBRATED</option><option>ANY</option>
+      </values></param>
+    <param name="ssa_binSize" unit="m" ucd="em.wl;spect.binSize"
+      utype="ssa:Char.SpectralAxis.Accuracy.BinSize" verbLevel="15"
+      description="The width of a spectral bin"/>
+    <param name="ssa_spectStatError" unit="m" ucd="stat.error;em"
+      utype="ssa:Char.SpectralAxis.Accuracy.StatError" verbLevel="15"
+      description="Statistical error of the spectral coordinates"
+      >\statSpectError<values nullLiteral="NaN"/></param>
+    <param name="ssa_spectSysError" unit="m" ucd="stat.error.sys;em"
+      utype="ssa:Char.SpectralAxis.Accuracy.SysError" verbLevel="15"
+      description="Systematic error of the spectral coordinates"
+      >\sysSpectError<values nullLiteral="NaN"/></param>
+    <param name="ssa_speccalib" type="text" ucd="meta.code.qual"
+      utype="ssa:Char.SpectralAxis.Calibration" verbLevel="15"
+      description="How the spectral axis is calibrated"
+      >\spectralCalibration</param>
+    <param name="ssa_specres" unit="m" ucd="spect.resolution;em.wl"
+      utype="ssa:Char.SpectralAxis.Resolution" verbLevel="15"
+      description="The spectral resolution, FWHM"
+      >\spectralResolution<values nullLiteral="NaN"/></param>
+    <param name="ssa_spaceError" unit="deg" ucd="stat.error;pos.eq"
+      utype="ssa:Char.SpatialAxis.Accuracy.StatError" verbLevel="15"
+      description="Statistical error of the positions"
+      >\statSpaceError<values nullLiteral="NaN"/></param>
+    <param name="ssa_spaceCalib" type="text" ucd="meta.code.qual"
+      utype="ssa:Char.SpatialAxis.Calibration" verbLevel="15"
+      description="How the positions are calibrated"/>
+    <param name="ssa_spaceRes" unit="deg" ucd="pos.angResolution"
+      utype="ssa:Char.SpatialAxis.Resolution" verbLevel="15"
+      description="The spatial resolution"/>
+  </STREAM>
+
+  <mixinDef id="hcd">
+    <doc>A table of spectra from a homogeneous collection (one instrument, say),
+      whose SSA metadata other than the per-spectrum columns is the same for
+      all of them (deprecated in DaCHS 2.7 in favour of //ssap#view, which DR
+      lacks so far).  It brings the columns of //products#table (it is a
+      product table; do not mix that in as well), the SSA columns ssa_dstitle
+      ... ssa_length (in metres, degrees and MJD) with indexes on ssa_pubDID,
+      ssa_targname and (GiST) ssa_location, and the constant SSA metadata as
+      params of the table, from the parameters: fluxCalibration is required,
+      give the units (fluxUnit, spectralUnit) and, where known, the others.
+      An empty parameter gives a NULL param.  Fill the columns with
+      //ssap#setMeta in a rowmaker with idmaps="*"; the grammar needs the
+      //products#define rowfilter.</doc>
+    <FEED source="commonMixinParams"/>
+    <mixinPar key="creator" description="Who made the spectra (ssa_creator)"
+      >__EMPTY__</mixinPar>
+    <mixinPar key="publisher" description="Who publishes them: by default the
+      publisherID meta, else the publisher meta"
+      >\metaString{publisherID}{\metaSeq{publisher}}</mixinPar>
+    <mixinPar key="instrument" description="The instrument or code that made
+      the spectra">__EMPTY__</mixinPar>
+    <mixinPar key="datasource" alias="dataSource" description="How the data came
+      about: survey, pointed, theory, custom or artificial">__EMPTY__</mixinPar>
+    <mixinPar key="creationType" description="How the spectra were made from the
+      data: archival, cutout, filtered, mosaic, projection, spectralExtraction,
+      catalogExtraction (several with blanks)">__EMPTY__</mixinPar>
+    <mixinPar key="reference" description="A bibcode or URL of a paper on the
+      spectra">__EMPTY__</mixinPar>
+    <mixinPar key="statFluxError" description="Statistical error of the fluxes
+      (in fluxUnit)">__EMPTY__</mixinPar>
+    <mixinPar key="sysFluxError" description="Systematic error of the fluxes (in
+      fluxUnit)">__EMPTY__</mixinPar>
+    <mixinPar key="fluxCalibration" description="How the fluxes are calibrated:
+      ABSOLUTE, RELATIVE, NORMALIZED or UNCALIBRATED (required)"/>
+    <mixinPar key="statSpectError" description="Statistical error of the
+      spectral coordinates, m">__EMPTY__</mixinPar>
+    <mixinPar key="sysSpectError" description="Systematic error of the spectral
+      coordinates, m">__EMPTY__</mixinPar>
+    <mixinPar key="spectralCalibration" description="How the spectral axis is
+      calibrated (ABSOLUTE, RELATIVE, NORMALIZED or UNCALIBRATED)"
+      >__EMPTY__</mixinPar>
+    <mixinPar key="statSpaceError" description="Statistical error of the
+      positions, degrees">__EMPTY__</mixinPar>
+    <mixinPar key="collection" description="The collection the spectra belong to
+      (an IVOA identifier, ideally)">__EMPTY__</mixinPar>
+    <mixinPar key="spectralResolution" description="The spectral resolution as
+      a FWHM wavelength in metres (approximate as needed)">NaN</mixinPar>
+    <events>
+      <FEED source="//products#prodcolUsertable"/>
+      <FEED source="hcd_fields"/>
+      <FEED source="hcd_outpars"/>
+      <index columns="ssa_pubDID"/>
+      <index columns="ssa_targname"/>
+      <index columns="ssa_location" method="GIST"/>
+    </events>
+  </mixinDef>
+
+  <procDef type="apply" id="setMeta">
+    <doc>Computes the SSA columns of //ssap#hcd for one spectrum and, as in
+      DaCHS, leaves them in vars (ssa_dstitle, ssa_pubDID...), so the rowmaker
+      needs idmaps="*" (or "ssa_*").  dstitle and pubDID must be bound (pubDID
+      usually to the standardPubDID macro).  Most binds are copied as they are;
+      ssa_dateObs is an MJD (dateObs a datetime, an ISO string, a Julian date
+      above 1e6 or an MJD), ssa_location the point alpha, delta (ICRS
+      degrees), ssa_specext specend - specstart and ssa_specmid the middle of
+      the band, (specstart + specend)/2: DaCHS's setMeta writes half the width
+      there, a bug DR does not copy.  The binds specmid and specext are
+      accepted and ignored, as in DaCHS.</doc>
+    <setup>
+      <par key="dstitle" late="True" description="a short title of the spectrum,
+        e.g. object, instrument and date"/>
+      <par key="creatorDID" late="True" description="the identifier the creator
+        gave the spectrum">None</par>
+      <par key="pubDID" late="True" description="the dataset identifier this
+        site gives it (usually the standardPubDID
+        macro)"/>
+      <par key="cdate" late="True" description="when the spectrum was made (a
+        datetime or an ISO string)">None</par>
+      <par key="pdate" late="True" description="when it was published (default:
+        now, UTC)">datetime.datetime.now(datetime.UTC).replace(tzinfo=None)</par>
+      <par key="bandpass" late="True" description="a name of the band covered
+        (optical, V...)">None</par>
+      <par key="cversion" late="True" description="the creator's version of the
+        spectrum">None</par>
+      <par key="targname" late="True" description="the name of the object
+        observed (ssa_targname is required)">None</par>
+      <par key="targclass" late="True" description="the kind of object
+        observed">None</par>
+      <par key="redshift" late="True" description="the redshift of the
+        object">None</par>
+      <par key="snr" late="True" description="the signal-to-noise ratio of the
+        spectrum">None</par>
+      <par key="alpha" late="True" description="RA of the position observed, ICRS
+        degrees">None</par>
+      <par key="delta" late="True" description="Dec of the position observed,
+        ICRS degrees">None</par>
+      <par key="aperture" late="True" description="the diameter of the aperture,
+        degrees">None</par>
+      <par key="dateObs" late="True" description="the middle of the exposure: a
+        datetime, an ISO string, a Julian date (above 1e6) or an MJD">None</par>
+      <par key="timeExt" late="True" description="the exposure time,
+        seconds">None</par>
+      <par key="specmid" late="True" description="ignored (computed from
+        specstart and specend)">None</par>
+      <par key="specext" late="True" description="ignored (computed from
+        specstart and specend)">None</par>
+      <par key="specstart" late="True" description="the shortest wavelength
+        covered, metres">None</par>
+      <par key="specend" late="True" description="the longest wavelength covered,
+        metres">None</par>
+      <par key="length" late="True" description="the number of points in the
+        spectrum">None</par>
+      <code>
+        from grammars.wcsgeom import spoint_literal
+
+        def floatOrNone(value, name):
+            if value is None or isinstance(value, str) and not value.strip():
+                return None
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                raise ValidationError(f"{value!r} is not a number", name) from None
+
+        def mjdOf(value):
+            """dateObs as an MJD (None stays None)."""
+            if value is None or isinstance(value, str) and not value.strip():
+                return None
+            try:
+                return toMJD(value)
+            except (TypeError, ValueError):
+                raise ValidationError(f"{value!r} is neither a date nor a Julian or"
+                                      " modified Julian date", "ssa_dateObs") from None
+      </code>
+    </setup>
+    <code>
+      vars["ssa_dstitle"] = dstitle
+      vars["ssa_creatorDID"] = creatorDID
+      vars["ssa_pubDID"] = pubDID
+      vars["ssa_cdate"] = cdate
+      vars["ssa_pdate"] = pdate
+      vars["ssa_bandpass"] = bandpass
+      vars["ssa_cversion"] = cversion
+      vars["ssa_targname"] = targname
+      vars["ssa_targclass"] = targclass
+      vars["ssa_redshift"] = redshift
+      vars["ssa_snr"] = snr
+      vars["ssa_aperture"] = aperture
+      vars["ssa_timeExt"] = timeExt
+      vars["ssa_length"] = length
+      vars["ssa_dateObs"] = mjdOf(dateObs)
+      start = floatOrNone(specstart, "ssa_specstart")
+      end = floatOrNone(specend, "ssa_specend")
+      vars["ssa_specstart"], vars["ssa_specend"] = start, end
+      if start is None or end is None:
+        vars["ssa_specext"] = vars["ssa_specmid"] = None
+      else:
+        vars["ssa_specext"] = end - start
+        vars["ssa_specmid"] = (start + end) / 2
+      ra = floatOrNone(alpha, "ssa_location")
+      dec = floatOrNone(delta, "ssa_location")
+      if ra is None or dec is None:
+        vars["ssa_location"] = None
+      else:
+        vars["ssa_location"] = spoint_literal(ra, dec)
+    </code>
+  </procDef>
+</resource>
