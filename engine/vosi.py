@@ -24,6 +24,7 @@ NS = {
     "cs": "http://www.ivoa.net/xml/ConeSearch/v1.0",
     "tr": "http://www.ivoa.net/xml/TAPRegExt/v1.0",
     "sia": "http://www.ivoa.net/xml/SIA/v1.1",
+    "ssa": "http://www.ivoa.net/xml/SSA/v1.1",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 XSI_TYPE = f"{{{NS['xsi']}}}type"
@@ -96,7 +97,7 @@ def vosi_capabilities(base_url: str) -> list[Capability]:
 def capabilities(caps: Iterable[Capability]) -> bytes:
     root = etree.Element(f"{{{NS['vosi']}}}capabilities",
                          nsmap={k: NS[k] for k in ("vosi", "vr", "vs", "cs", "tr", "sia",
-                                                    "xsi")})
+                                                    "ssa", "xsi")})
     for cap in caps:
         capability_element(root, cap)
     return _bytes(root)

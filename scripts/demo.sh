@@ -6,11 +6,12 @@ dr imp califa
 dr imp califa/fits
 dr imp jplus
 dr imp califa/cubes
+dr imp califa/spectra
 dr imp jplus/images
 dr imp jcmt
 dr imp califa/collab
 # Measure the tables: coverage for the registry records, ranges for the forms.
-for rd in califa jplus jplus/images califa/cubes jcmt; do
+for rd in califa jplus jplus/images califa/cubes califa/spectra jcmt; do
     dr limits "$rd" >/dev/null
 done
 # Register the services and tables that publish themselves in ivo_managed.
@@ -18,6 +19,7 @@ dr pub califa
 dr pub jplus
 dr pub jplus/images
 dr pub califa/cubes
+dr pub califa/spectra
 
 # The demo's two accounts; their passwords are in the README, so never keep
 # them on a site that others can reach.
@@ -34,6 +36,7 @@ echo "Try the form at /califa/q/cone/form or a cone search:"
 echo "  curl 'http://localhost:8080/califa/q/cone/scs.xml?RA=232.65&DEC=42.72&SR=0.5'"
 echo "Cubes, images and their previews: /califa/cubes/web/form, /jplus/images/web/form,"
 echo "/jcmt/q/web/form; every product in ObsCore: SELECT * FROM ivoa.obscore (TAP)."
+echo "Spectra by SSA: /califa/spectra/ssa/ssap.xml?REQUEST=queryData&POS=232.65,42.72&SIZE=0.1"
 echo "A new JCMT night: python inputs/jcmt/generate.py --add-night && dr imp jcmt"
 echo "The publishing registry (OAI-PMH): /oai.xml?verb=ListRecords&metadataPrefix=ivo_vor"
 echo "Restricted: /califa/collab/web/form as collab (password califa-demo); the DR21"

@@ -35,7 +35,7 @@ VG = "http://www.ivoa.net/xml/VORegistry/v1.0"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 NSMAP = {"ri": RI, "vg": VG,
-         **{k: VOSI_NS[k] for k in ("vr", "vs", "cs", "tr", "sia", "xsi")}}
+         **{k: VOSI_NS[k] for k in ("vr", "vs", "cs", "tr", "sia", "ssa", "xsi")}}
 XSI_TYPE = f"{{{VOSI_NS['xsi']}}}type"
 REGISTRY_STANDARD = "ivo://ivoa.net/std/Registry"
 # The kinds of records (dc.resources.kind): an RD's services and tables, and the

@@ -16,7 +16,7 @@ from typing import Any
 from engine.db.identifiers import position_expression, q
 from engine.errors import ProtocolError
 from engine.limits.store import ColumnStats
-from engine.services import siap
+from engine.services import siap, ssa
 from engine.services.params import Params
 from engine.services.position import parse_position
 from engine.services.resolver import NameSource, resolve
@@ -341,8 +341,35 @@ class HumanSIACondDesc(SIACondDesc):
         return None
 
 
+class SSACondDesc(BoundCondDesc):
+    """SSA 1.1's POS, SIZE, BAND, TIME, FORMAT, TARGETNAME and COLLECTION over a
+    //ssap#hcd table (engine/services/ssa.py); REQUEST is the renderer's."""
+
+    def __init__(self, desc: CondDesc, table: Table) -> None:
+        super().__init__(desc, table)
+        wanted = ("ssa_location", "ssa_specstart", "ssa_specend", "ssa_dateobs",
+                  "ssa_targname", "mime")
+        missing = [n for n in wanted if table.column(n) is None]
+        if missing:
+            raise desc.error(f"table {table.id!r} lacks the columns of //ssap#hcd SSA "
+                             f"conditions query ({', '.join(missing)})")
+        found = next((p for p in table.params if p.name.lower() == "ssa_collection"),
+                     None)
+        self.collection = (found.content or "").strip() or None if found else None
+
+    def fields(self) -> list[InputField]:
+        return [InputField(key.name, key.tablehead or key.name, key.description,
+                           key.unit, required=key.name == "REQUEST")
+                for key in self.desc.input_keys]
+
+    def condition(self, params: Params, ctx: Context) -> Condition | None:
+        return ssa.conditions(params, self.collection)
+
+
 def bind_cond_desc(desc: CondDesc, table: Table, options: dict[str, list[str]],
                    stats: Mapping[str, ColumnStats] | None = None) -> BoundCondDesc:
+    if desc.kind == "ssa":
+        return SSACondDesc(desc, table)
     if desc.kind == "cone":
         return SCSCondDesc(desc, table)
     if desc.kind == "humanCone":

@@ -61,6 +61,8 @@ HONOURS_ACCOUNTS = frozenset({
 })
 # Why the others withhold restricted things from everyone, for their 403s.
 WITHHOLDING_REASONS = {
+    "ssap.xml": "SSA is new and its answers have not been checked against accounts "
+                "yet; use the service's form or TAP",
 }
 
 

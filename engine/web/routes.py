@@ -72,6 +72,7 @@ from engine.web.renderers import (
     scs,
     siap,
     siap2,
+    ssap,
     tap,
     vosi,
 )
@@ -92,6 +93,7 @@ SERVICE_RENDERERS: dict[str, type[ServiceRenderer]] = {
     "scs.xml": scs.ConeSearch,
     "siap.xml": siap.SIAP,
     "siap2.xml": siap2.SIAP2,
+    "ssap.xml": ssap.SSAP,
     "api": api.API,
     "availability": vosi.Availability,
     "capabilities": vosi.Capabilities,

@@ -51,15 +51,17 @@ class InputKey(Column, HasProperties):
 class CondDesc(HasProperties):
     tag = "condDesc"
     doc = ("A condition users can set through a service: built from a column "
-           "(buildFrom), or one of DR's kinds (cone, humanCone, siap, humanSiap).")
+           "(buildFrom), or one of DR's kinds (cone, humanCone, siap, humanSiap, "
+           "ssa).")
     attrs = (
         Attr("buildFrom", doc="the column the condition is on (numeric ranges like "
                               "10 .. 20 or >5, enumerations, text patterns)"),
-        Attr("kind", one_of("column", "cone", "humanCone", "siap", "humanSiap"),
+        Attr("kind", one_of("column", "cone", "humanCone", "siap", "humanSiap", "ssa"),
              "column",
              doc="cone: RA/DEC/SR; humanCone: a position or object name and radius; "
                  "siap: SIA 1.0's POS/SIZE/INTERSECT/FORMAT; humanSiap: a position "
-                 "or object name, size and intersection"),
+                 "or object name, size and intersection; ssa: SSA 1.1's POS, SIZE, "
+                 "BAND, TIME, FORMAT, TARGETNAME, COLLECTION over //ssap#hcd"),
         Attr("required", parse_bool, False, doc="the service refuses queries without it"),
         Attr("silent", parse_bool, False, doc="not shown in forms"),
     )
@@ -169,6 +171,13 @@ class SCSCore(Core):
 
 
 @element
+class SSAPCore(Core):
+    tag = "ssapCore"
+    doc = ("A dbCore for Simple Spectral Access over a //ssap#hcd table: its "
+           "condDescs come from //ssap#hcd_condDescs, the ssap.xml renderer answers.")
+
+
+@element
 class QueryText(Element):
     tag = "query"
     doc = "The SQL SELECT a fixedQueryCore runs."
@@ -229,6 +238,7 @@ class UnimplementedCore(Opaque):
 
 
 CORES: dict[str, type[Element]] = {"dbCore": DBCore, "scsCore": SCSCore,
+                                   "ssapCore": SSAPCore,
                                    "fixedQueryCore": FixedQueryCore,
                                    "datalinkCore": DatalinkCore}
 CORES.update({tag: type(f"Unimplemented_{tag}", (UnimplementedCore,), {"tag": tag})

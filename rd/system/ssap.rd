@@ -9,9 +9,11 @@
      of the table, filled from the mixin's parameters.  Its rowmaker computes
      the columns with //ssap#setMeta, which, as in DaCHS, leaves them in vars:
      map them with idmaps="*" (or "ssa_*").  The grammar needs the
-     //products#define rowfilter.  DaCHS 2.7 calls hcd and setMeta deprecated
-     in favour of //ssap#view, which DR does not provide yet, nor the SSA
-     service (ssapCore, //ssap#hcd_condDescs, ssap.xml).  Names, types, units,
+     //products#define rowfilter.  Services query it with an ssapCore FEEDing
+     //ssap#hcd_condDescs (SSA 1.1's POS, SIZE, BAND, TIME, FORMAT,
+     TARGETNAME, COLLECTION: engine/services/ssa.py), answered by the ssap.xml
+     renderer.  DaCHS 2.7 calls hcd and setMeta deprecated in favour of
+     //ssap#view, which DR does not provide yet.  Names, types, units,
      UCDs, utypes and defaults are DaCHS's; SSA metadata is in SI units
      (spectral coordinates in metres, whatever the spectra use). -->
 <resource schema="dc">
@@ -376,4 +378,39 @@
         vars["ssa_location"] = spoint_literal(ra, dec)
     </code>
   </procDef>
+
+  <!-- The SSA 1.1 query parameters of an ssapCore over a //ssap#hcd table, for
+       the ssap.xml renderer (engine/services/ssa.py turns them into SQL).
+       RDs FEED it into their ssapCore as in DaCHS. -->
+  <STREAM id="hcd_condDescs">
+    <condDesc kind="ssa">
+      <property name="onlyForRenderer">ssap.xml</property>
+      <inputKey name="POS" type="text" unit="deg" ucd="pos.eq" std="True"
+        utype="ssa:Char.SpatialAxis.Coverage.Location.Value" tablehead="Position"
+        description="ICRS position of the search cone, RA,DEC in decimal degrees
+          (e.g. 232.65,42.72)"/>
+      <inputKey name="SIZE" type="text" unit="deg" std="True"
+        utype="ssa:Char.SpatialAxis.Coverage.Bounds.Extent" tablehead="Diameter"
+        description="Diameter of the search cone in degrees (default 0.1)"/>
+      <inputKey name="BAND" type="text" unit="m" std="True"
+        utype="ssa:Char.SpectralAxis.Coverage.Bounds.Extent" tablehead="Band"
+        description="Wavelengths in metres the spectra must cover: a value, a range
+          lo/hi (open ends allowed), a comma-separated list of those, or a band
+          name (e.g. optical)"/>
+      <inputKey name="TIME" type="text" std="True"
+        utype="ssa:Char.TimeAxis.Coverage.Bounds.Extent" tablehead="Time"
+        description="ISO 8601 time, or range start/end, the observation must
+          overlap"/>
+      <inputKey name="FORMAT" type="text" std="True" tablehead="Format"
+        description="all, compliant, native, votable, fits, graphic, a MIME type
+          or a comma-separated list of them; METADATA describes the service"/>
+      <inputKey name="TARGETNAME" type="text" std="True" tablehead="Target"
+        description="Name of the object observed (case and blanks ignored)"/>
+      <inputKey name="COLLECTION" type="text" std="True" tablehead="Collection"
+        description="Name of the data collection"/>
+      <inputKey name="REQUEST" type="text" std="True" tablehead="Request"
+        description="queryData (the only request of SSA 1.1 this service
+          answers)"/>
+    </condDesc>
+  </STREAM>
 </resource>

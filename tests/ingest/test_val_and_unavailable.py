@@ -54,8 +54,8 @@ def test_a_service_dr_cannot_serve_is_unavailable_and_the_rest_works(db):
       <service id="cone" allowed="form,scs.xml">
         <scsCore queriedTable="main"/>
       </service>
-      <service id="ssa" allowed="ssap.xml">
-        <ssapCore queriedTable="main"/>
+      <service id="ssa" allowed="siap.xml">
+        <siapCutoutCore queriedTable="main"/>
       </service>""", {"data/a.csv": catalog_rows(3)})
     result = db.cli("imp", "cat")
     assert result.status == 0, result.err
@@ -66,6 +66,6 @@ def test_a_service_dr_cannot_serve_is_unavailable_and_the_rest_works(db):
     assert state.service("cat/q", "cone") is not None
     assert state.service("cat/q", "ssa") is None
     assert state.unavailable_reason("cat/q", "ssa") == \
-        "DR does not implement <ssapCore> yet"
+        "DR does not implement <siapCutoutCore> yet"
     assert state.unavailable_reason("cat/q", "cone") is None
     assert "cat.main" in state.tables

@@ -111,10 +111,10 @@ def test_a_table_publication_loads_without_a_warning(tmp_path):
 
 def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
     rd = load(tmp_path, TABLE + """
-      <service id="ssa" allowed="form,ssap.xml">
-        <ssapCore queriedTable="main">
-          <FEED source="//ssap#hcd_condDescs"/>
-        </ssapCore>
+      <service id="ssa" allowed="form,soap">
+        <siapCutoutCore queriedTable="main">
+          <FEED source="//siap#protoInput"/>
+        </siapCutoutCore>
       </service>
       <pythonCore id="pycore"><coreProc><code>return None</code></coreProc>
       </pythonCore>
@@ -122,16 +122,16 @@ def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
       <service id="web" allowed="form"><dbCore queriedTable="main"/></service>
       <service id="sl" allowed="slap.xml"><dbCore queriedTable="main"/></service>""")
     ssa, dl, web, sl = served(rd).services
-    assert ssa.unavailable == "DR does not implement <ssapCore> yet"
+    assert ssa.unavailable == "DR does not implement <siapCutoutCore> yet"
     assert dl.unavailable == "DR does not implement <pythonCore> yet"
     assert sl.unavailable == "DR does not implement its renderer(s) slap.xml yet"
     assert web.unavailable is None
     assert BoundService(rd, web).table.id == "main"
     joined = "\n".join(rd.warnings)
-    assert "q.rd:19: <service> renderer(s) ssap.xml not implemented by DR yet; served " \
+    assert "q.rd:19: <service> renderer(s) soap not implemented by DR yet; served " \
            "as form only" in joined
     assert "q.rd:19: <service> service 'ssa' is unavailable: DR does not implement " \
-           "<ssapCore> yet" in joined
+           "<siapCutoutCore> yet" in joined
 
 
 def test_renderers_dr_lacks_are_dropped_with_their_publications(tmp_path):

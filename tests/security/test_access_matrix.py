@@ -161,6 +161,9 @@ CELLS: dict[str, Cell] = {
     # The registry describes resources, restricted ones too; it serves no data.
     "oai.xml": Cell(None, 0, 0, 0, None, "/oai.xml?verb=Identify"),
     "registry": Cell(None, 0, 0, 0, None, "/registry"),
+    # SSA withholds what is restricted from everyone (access.WITHHOLDING_REASONS);
+    # tests/ssa/test_ssa_service.py checks its 403.
+    "ssap.xml": Cell(None, 0, 0, 0, None, None),
     "tableinfo": Cell("/tableinfo/vault.images", *HONOURED, "VAULT-TABLE-DESCRIPTION",
                       "/tableinfo/openstars.main"),
     "getproduct": Cell("/getproduct/{image0}", *HONOURED, None,  # gzip: see curl below

@@ -3,8 +3,8 @@ by Sickle (a harvester from PyPI), validated against the OAI-PMH and VOResource
 schemas, with ``dr pub`` and ``dr pub -u`` deciding what is registered.
 
 The server serves the demo's RDs that register something (califa, califa/cubes,
-jplus, jplus/images, as the demo does); pages hold two records, so every list
-needs resumption tokens.
+califa/spectra, jplus, jplus/images, as the demo does); pages hold two records,
+so every list needs resumption tokens.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ NS = {"oai": OAI, "ri": "http://www.ivoa.net/xml/RegistryInterface/v1.0",
       "dc": "http://purl.org/dc/elements/1.1/"}
 SCHEMATA = ("OAI-PMH.xsd", "RegistryInterface.xsd", "VORegistry.xsd",
             "VODataService.xsd", "ConeSearch.xsd", "TAPRegExt.xsd", "SIA.xsd",
-            "oai_dc.xsd")
+            "SSA.xsd", "oai_dc.xsd")
 AUTHORITY = "org.example.drtest"
 CONE_IDS = {f"ivo://{AUTHORITY}/califa/q/cone", f"ivo://{AUTHORITY}/jplus/q/cone"}
 TABLE_ID = f"ivo://{AUTHORITY}/califa/q/main"
@@ -42,8 +42,9 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Server]:
                           more=f"[ivoa]\nauthority = {AUTHORITY}\noaiPageSize = 2\n"
                                "publisher = DR test site\n"
                                "contactEmail = registry@example.org\n",
-                          imports=("califa", "jplus", "califa/cubes", "jplus/images"))
-    for rd in ("califa/q", "jplus/q", "califa/cubes", "jplus/images"):
+                          imports=("califa", "jplus", "califa/cubes", "jplus/images",
+                                   "califa/spectra"))
+    for rd in ("califa/q", "jplus/q", "califa/cubes", "jplus/images", "califa/spectra"):
         result = run_dr("pub", rd, config=server.config)
         assert result.returncode == 0, result.stderr
         assert "published ivo://" in result.stdout
@@ -89,6 +90,9 @@ def test_sickle_harvests_every_record_across_resumption_tokens(site, shared):
     assert sia.get("{http://www.w3.org/2001/XMLSchema-instance}type") == \
         "sia:SimpleImageAccess"
     assert sia.findtext("testQuery/pos/long") == "0.05"  # from testQuery.pos.ra
+    spectra = found[f"ivo://{AUTHORITY}/califa/spectra/ssa"]
+    assert spectra.find("capability[@standardID='ivo://ivoa.net/std/SSA']").get(
+        "{http://www.w3.org/2001/XMLSchema-instance}type") == "ssa:SimpleSpectralAccess"
     cone = found[f"ivo://{AUTHORITY}/califa/q/cone"]
     assert cone.findtext("curation/publisher") == "DR test site"
     standards = {c.get("standardID") for c in cone.findall("capability")}

@@ -17,7 +17,7 @@ SERVICES = CATALOG_TABLE + """
     <publish render="slap.xml" sets="ivo_managed"/>
     <dbCore queriedTable="main"/>
   </service>
-  <service id="spectra" allowed="ssap.xml">
+  <service id="spectra" allowed="soap">
     <dbCore queriedTable="main"/>
   </service>"""
 
@@ -39,7 +39,7 @@ def test_val_warns_of_renderers_dr_does_not_serve_with_file_and_line(db):
         f"    {rd}:13: <publish> renderer 'slap.xml' is not implemented by DR yet; not "
         "published",
         f"    {rd}:16: <service> service 'spectra' is unavailable: DR does not "
-        "implement its renderer(s) ssap.xml yet"]
+        "implement its renderer(s) soap yet"]
 
 
 def test_the_server_binds_services_to_the_renderers_it_serves(db):
@@ -51,6 +51,6 @@ def test_the_server_binds_services_to_the_renderers_it_serves(db):
     assert (images.allowed, images.unserved, images.default_renderer) == (
         ("form",), ("slap.xml",), "")
     assert state.unavailable_reason("svc/q", "spectra") == \
-        "DR does not implement its renderer(s) ssap.xml yet"
+        "DR does not implement its renderer(s) soap yet"
     assert fewer.unavailable_reason("svc/q", "images") == \
         "DR does not implement its renderer(s) form, slap.xml yet"

@@ -1,0 +1,224 @@
+"""SSA 1.1 query parameters over a //ssap#hcd table, as SQL.
+
+* POS (``ra,dec``, ICRS degrees) and SIZE (the search cone's *diameter* in
+  degrees, as SSA 1.1 and its clients mean it; 0.1 when left out): the
+  spectra whose ``ssa_location`` lies in the cone (pg_sphere, GiST-indexed);
+* BAND: wavelengths in metres, each item a value the spectrum must cover, or a
+  range ``lo/hi`` (an end may be open) it must overlap; items separated by
+  commas, an optional ``;source`` or ``;observer`` qualifier ignored (the
+  columns are in the observer's frame); an item that is not a number is a
+  band name compared with ``ssa_bandpass`` (case ignored);
+* TIME: an ISO 8601 time the observation must include, or a range
+  ``start/end`` it must overlap (the observation spans ``ssa_timeExt``
+  seconds around ``ssa_dateObs``);
+* FORMAT: ``all``, ``compliant`` (VOTable spectra), ``native`` (FITS and text),
+  ``votable``, ``fits``, ``graphic``, or MIME types, in a comma-separated list;
+  METADATA is the renderer's;
+* TARGETNAME: the object's name, case and blanks ignored;
+* COLLECTION: the collection's name (a param of the table: every spectrum or
+  none).
+
+A malformed value is a :class:`ProtocolError` naming the parameter.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+from engine.errors import ProtocolError
+from engine.services.params import Params, shown
+from engine.services.siap import parse_pos
+from engine.services.vizier import Condition
+from rd.timefuncs import toMJD
+
+DEFAULT_SIZE = 0.1  # degrees, the diameter when POS comes without SIZE
+COMPLIANT = ("application/x-votable+xml",)
+NATIVE = ("application/fits", "image/fits", "text/csv", "text/plain")
+FORMAT_WORDS = {"compliant": COMPLIANT, "native": NATIVE, "votable": COMPLIANT,
+                "fits": ("application/fits", "image/fits")}
+_QUALIFIER = re.compile(r";\s*(source|observer)\s*$", re.IGNORECASE)
+
+
+class _Names:
+    def __init__(self, prefix: str) -> None:
+        self.prefix, self.count = prefix, 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"_ssa_{self.prefix}{self.count}"
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def position(params: Params) -> Condition | None:
+    text = params.get("POS")
+    if text is None or not text.strip():
+        if params.get("SIZE"):
+            raise ProtocolError("SIZE needs POS (the centre of the search cone)",
+                                param="SIZE")
+        return None
+    text = re.sub(r";\s*ICRS\s*$", "", text.strip(), flags=re.IGNORECASE)
+    ra, dec = parse_pos(text, "POS")
+    size = params.number("SIZE", DEFAULT_SIZE, minimum=0, maximum=360)
+    return Condition("ssa_location <@ scircle(spoint(radians(%(_ssa_ra)s), "
+                     "radians(%(_ssa_dec)s)), radians(%(_ssa_radius)s))",
+                     {"_ssa_ra": ra % 360, "_ssa_dec": dec, "_ssa_radius": size / 2})
+
+
+def _range_items(text: str, param: str, convert: Callable[[str], float]
+                 ) -> list[tuple[float | None, float | None] | str]:
+    """Each item: (lo, hi) — equal for a single value, None for an open end — or the
+    item itself when it is not a number (BAND's names)."""
+    found: list[tuple[float | None, float | None] | str] = []
+    for item in _items(text):
+        parts = item.split("/")
+        if len(parts) > 2:
+            raise ProtocolError(f"{param}: {shown(item)} is neither a value nor a range "
+                                "lo/hi", param=param)
+        try:
+            ends = [convert(p.strip()) if p.strip() else None for p in parts]
+        except ValueError:
+            if len(parts) == 1:
+                found.append(item)
+                continue
+            raise ProtocolError(f"{param}: {shown(item)} is not a range lo/hi",
+                                param=param) from None
+        low, high = (ends[0], ends[0]) if len(ends) == 1 else (ends[0], ends[1])
+        if low is not None and high is not None and low > high:
+            raise ProtocolError(f"{param}: the range {shown(item)} ends before it starts",
+                                param=param)
+        found.append((low, high))
+    return found
+
+
+def _metres(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise ProtocolError(f"BAND: wavelengths are positive numbers in metres, not "
+                            f"{shown(text)}", param="BAND")
+    return value
+
+
+def band(params: Params) -> Condition | None:
+    text = params.get("BAND")
+    if text is None or not text.strip():
+        return None
+    names = _Names("band")
+    terms, values = [], {}
+    for item in _range_items(_QUALIFIER.sub("", text.strip()), "BAND", _metres):
+        if isinstance(item, str):
+            key = names()
+            terms.append(f"lower(ssa_bandpass) = lower(%({key})s)")
+            values[key] = item
+            continue
+        low, high = item
+        parts = []
+        if high is not None:
+            key = names()
+            parts.append(f"ssa_specstart <= %({key})s")
+            values[key] = high
+        if low is not None:
+            key = names()
+            parts.append(f"ssa_specend >= %({key})s")
+            values[key] = low
+        terms.append("(" + " AND ".join(parts or ["true"]) + ")")
+    return Condition("(" + " OR ".join(terms) + ")", values)
+
+
+def _mjd(text: str) -> float:
+    try:
+        value = toMJD(text)
+    except (ValueError, TypeError):
+        raise ValueError(text) from None
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
+def time(params: Params) -> Condition | None:
+    text = params.get("TIME")
+    if text is None or not text.strip():
+        return None
+    names = _Names("time")
+    start = "(ssa_dateObs - coalesce(ssa_timeExt, 0) / 172800.0)"
+    end = "(ssa_dateObs + coalesce(ssa_timeExt, 0) / 172800.0)"
+    terms, values = [], {}
+    for item in _range_items(text.strip(), "TIME", _mjd):
+        if isinstance(item, str):
+            raise ProtocolError(f"TIME: {shown(item)} is not an ISO 8601 time (e.g. "
+                                "2013-09-05T01:59:00) nor a range start/end",
+                                param="TIME")
+        low, high = item
+        parts = []
+        if high is not None:
+            key = names()
+            parts.append(f"{start} <= %({key})s")
+            values[key] = high
+        if low is not None:
+            key = names()
+            parts.append(f"{end} >= %({key})s")
+            values[key] = low
+        terms.append("(" + " AND ".join(parts or ["true"]) + ")")
+    return Condition("(" + " OR ".join(terms) + ")", values)
+
+
+def formats(params: Params) -> Condition | None:
+    text = params.get("FORMAT")
+    if text is None:
+        return None
+    wanted: list[str] = []
+    graphic = False
+    for item in _items(text.lower()):
+        if item == "all":
+            return None
+        if item == "metadata":
+            raise ProtocolError("FORMAT=METADATA cannot be combined with other formats",
+                                param="FORMAT")
+        if item == "graphic":
+            graphic = True
+        else:
+            wanted.extend(FORMAT_WORDS.get(item, (item,)))
+    if not wanted and not graphic:
+        return None
+    terms = ["mime = ANY(%(_ssa_formats)s)"] if wanted else []
+    if graphic:
+        terms.append("mime LIKE 'image/%%' AND mime <> 'image/fits'")
+    return Condition("(" + " OR ".join(terms) + ")",
+                     {"_ssa_formats": sorted(set(wanted))} if wanted else {})
+
+
+def target(params: Params) -> Condition | None:
+    text = params.get("TARGETNAME")
+    if text is None or not text.strip():
+        return None
+    return Condition("lower(regexp_replace(ssa_targname, '\\s', '', 'g')) = "
+                     "%(_ssa_target)s",
+                     {"_ssa_target": re.sub(r"\s", "", text).lower()})
+
+
+def collection(params: Params, collection_name: str | None) -> Condition | None:
+    """COLLECTION against the table's ssa_collection param: every row or none."""
+    text = params.get("COLLECTION")
+    if text is None or not text.strip() or text.strip().lower() == "any":
+        return None
+    names = {c.lower() for c in _items(text)}
+    if collection_name is not None and collection_name.lower() in names:
+        return None
+    return Condition("false")
+
+
+def conditions(params: Params, collection_name: str | None) -> Condition | None:
+    """Every SSA condition of a query, ANDed (None: no constraint)."""
+    found = [c for c in (position(params), band(params), time(params), formats(params),
+                         target(params), collection(params, collection_name))
+             if c is not None]
+    if not found:
+        return None
+    values: dict = {}
+    for c in found:
+        values.update(c.values)
+    return Condition(" AND ".join(c.sql for c in found), values)
