@@ -15,11 +15,7 @@ for rd in califa jplus jplus/images califa/cubes califa/spectra jcmt; do
     dr limits "$rd" >/dev/null
 done
 # Register the services and tables that publish themselves in ivo_managed.
-dr pub califa
-dr pub jplus
-dr pub jplus/images
-dr pub califa/cubes
-dr pub califa/spectra
+dr pub califa jplus jplus/images califa/cubes califa/spectra
 
 # The demo's two accounts; their passwords are in the README, so never keep
 # them on a site that others can reach.

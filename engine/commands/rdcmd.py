@@ -79,27 +79,29 @@ def cmd_pub(cfg: Config, args: argparse.Namespace) -> int:
     from engine.install import install_system_schema
     from engine.registry import records, store
 
-    rd = load_rd(args.rd, cfg.inputs_dir)
-    _print_warnings(rd)
+    rds = [load_rd(ref, cfg.inputs_dir) for ref in args.rds]  # all load, or none is done
+    for rd in rds:
+        _print_warnings(rd)
     conn = open_database(cfg).connect()
     try:
         install_system_schema(conn)
-        if args.unpublish:
-            published, withdrawn = [], _withdraw(conn, rd.rd_id)
-        else:
-            wanted = records.published_resources(rd, records.Site.from_config(cfg))
-            with conn.cursor() as cur:
-                published, withdrawn = store.publish(cur, rd.rd_id, wanted)
-            conn.commit()
+        for rd in rds:
+            if args.unpublish:
+                published, withdrawn = [], _withdraw(conn, rd.rd_id)
+            else:
+                wanted = records.published_resources(rd, records.Site.from_config(cfg))
+                with conn.cursor() as cur:
+                    published, withdrawn = store.publish(cur, rd.rd_id, wanted)
+                conn.commit()
+            for ivoid in published:
+                print(f"published {ivoid}")
+            for ivoid in withdrawn:
+                print(f"withdrew {ivoid}")
+            if not published and not withdrawn:
+                print(f"{rd.rd_id} publishes no service or table in the set ivo_managed "
+                      "(<publish ... sets=\"ivo_managed\"/>): nothing to register")
     finally:
         conn.close()
-    for ivoid in published:
-        print(f"published {ivoid}")
-    for ivoid in withdrawn:
-        print(f"withdrew {ivoid}")
-    if not published and not withdrawn:
-        print(f"{rd.rd_id} publishes no service or table in the set ivo_managed "
-              "(<publish ... sets=\"ivo_managed\"/>): nothing to register")
     return 0
 
 
@@ -244,7 +246,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pub", aliases=["publish"],
                        help="register an RD's services in the publishing registry "
                             "(those with <publish sets=\"ivo_managed\">)")
-    p.add_argument("rd", help="RD reference")
+    p.add_argument("rds", nargs="+", metavar="rd", help="RD references")
     p.add_argument("-u", "--unpublish", action="store_true",
                    help="withdraw them instead (harvesters see them as deleted)")
     p.set_defaults(func=cmd_pub)
