@@ -202,6 +202,31 @@ class BoundService:
 
     # -- queries ------------------------------------------------------------------
 
+    def query_for(self, renderer: str, specs: list[OutputSpec], params: Params,
+                  ctx: Context, *, limit: int, writer_options: dict[str, Any]
+                  ) -> QueryPlan:
+        """The plain query of a protocol renderer that chose its own result columns
+        ``specs`` (SIA 1, SSA): the conditions of the condDescs for ``renderer``,
+        the core's sort key, ``limit`` rows (and one more, to tell an overflow)."""
+        conditions, values = [], {}
+        for cd in self.cond_descs:
+            if cd.applies_to(renderer):
+                found = cd.condition(params, ctx)
+                if found is not None:
+                    conditions.append(found.sql)
+                    values.update(found.values)
+        table = self.table
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        order = ""
+        if self.core.sort_key:
+            order = " ORDER BY " + column_list(table.sql_names(
+                [k.strip() for k in self.core.sort_key.split(",")]))
+        selects = ", ".join(f"{s.select} AS {q(s.column.name)}" for s in specs)
+        sql = (f"SELECT {selects} FROM {qualified(table.schema, table.id)}{where}{order} "
+               f"LIMIT {limit + 1}")
+        return QueryPlan(sql, values, [s.column for s in specs], limit, 0, specs,
+                         writer_options)
+
     def build_query(self, params: Params, renderer: str, ctx: Context, *, limit: int,
                     offset: int = 0, verb: int | None = None,
                     sort: str | None = None, descending: bool = False) -> QueryPlan:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from engine.errors import ProtocolError
 from engine.services.params import Params, shown
 from engine.services.siap import parse_pos
-from engine.services.vizier import Condition
+from engine.services.vizier import Condition, PlaceholderNames
 from rd.timefuncs import toMJD
 
 DEFAULT_SIZE = 0.1  # degrees, the diameter when POS comes without SIZE
@@ -39,15 +39,6 @@ NATIVE = ("application/fits", "image/fits", "text/csv", "text/plain")
 FORMAT_WORDS = {"compliant": COMPLIANT, "native": NATIVE, "votable": COMPLIANT,
                 "fits": ("application/fits", "image/fits")}
 _QUALIFIER = re.compile(r";\s*(source|observer)\s*$", re.IGNORECASE)
-
-
-class _Names:
-    def __init__(self, prefix: str) -> None:
-        self.prefix, self.count = prefix, 0
-
-    def __call__(self) -> str:
-        self.count += 1
-        return f"_ssa_{self.prefix}{self.count}"
 
 
 def _items(text: str) -> list[str]:
@@ -103,29 +94,34 @@ def _metres(text: str) -> float:
     return value
 
 
+def _overlap(low: float | None, high: float | None, start: str, end: str,
+             names: PlaceholderNames, values: dict) -> str:
+    """SQL: the interval [start, end] (SQL) meets [low, high] (None: open)."""
+    parts = []
+    if high is not None:
+        key = names()
+        parts.append(f"{start} <= %({key})s")
+        values[key] = high
+    if low is not None:
+        key = names()
+        parts.append(f"{end} >= %({key})s")
+        values[key] = low
+    return "(" + " AND ".join(parts or ["true"]) + ")"
+
+
 def band(params: Params) -> Condition | None:
     text = params.get("BAND")
     if text is None or not text.strip():
         return None
-    names = _Names("band")
+    names = PlaceholderNames("_ssa_band")
     terms, values = [], {}
     for item in _range_items(_QUALIFIER.sub("", text.strip()), "BAND", _metres):
         if isinstance(item, str):
             key = names()
             terms.append(f"lower(ssa_bandpass) = lower(%({key})s)")
             values[key] = item
-            continue
-        low, high = item
-        parts = []
-        if high is not None:
-            key = names()
-            parts.append(f"ssa_specstart <= %({key})s")
-            values[key] = high
-        if low is not None:
-            key = names()
-            parts.append(f"ssa_specend >= %({key})s")
-            values[key] = low
-        terms.append("(" + " AND ".join(parts or ["true"]) + ")")
+        else:
+            terms.append(_overlap(*item, "ssa_specstart", "ssa_specend", names, values))
     return Condition("(" + " OR ".join(terms) + ")", values)
 
 
@@ -143,7 +139,7 @@ def time(params: Params) -> Condition | None:
     text = params.get("TIME")
     if text is None or not text.strip():
         return None
-    names = _Names("time")
+    names = PlaceholderNames("_ssa_time")
     start = "(ssa_dateObs - coalesce(ssa_timeExt, 0) / 172800.0)"
     end = "(ssa_dateObs + coalesce(ssa_timeExt, 0) / 172800.0)"
     terms, values = [], {}
@@ -152,17 +148,7 @@ def time(params: Params) -> Condition | None:
             raise ProtocolError(f"TIME: {shown(item)} is not an ISO 8601 time (e.g. "
                                 "2013-09-05T01:59:00) nor a range start/end",
                                 param="TIME")
-        low, high = item
-        parts = []
-        if high is not None:
-            key = names()
-            parts.append(f"{start} <= %({key})s")
-            values[key] = high
-        if low is not None:
-            key = names()
-            parts.append(f"{end} >= %({key})s")
-            values[key] = low
-        terms.append("(" + " AND ".join(parts or ["true"]) + ")")
+        terms.append(_overlap(*item, start, end, names, values))
     return Condition("(" + " OR ".join(terms) + ")", values)
 
 

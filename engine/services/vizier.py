@@ -31,8 +31,8 @@ class Condition:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-class _Names:
-    """Makes unique placeholder names for one column."""
+class PlaceholderNames:
+    """Makes unique placeholder names for one column (or parameter)."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix, self.count = prefix, 0
@@ -59,7 +59,7 @@ def numeric_condition(expr: str, column_sql: str, label: str, *,
                       integer: bool = False) -> Condition:
     """The SQL condition a numeric expression means for ``column_sql``."""
     text = expr.strip()
-    name = _Names(re.sub(r"\W", "_", label.lower()))
+    name = PlaceholderNames(re.sub(r"\W", "_", label.lower()))
     values: dict[str, Any] = {}
 
     def placeholder(value: float | int) -> str:
@@ -101,7 +101,7 @@ def _like_pattern(text: str) -> str:
 def text_condition(expr: str, column_sql: str, label: str) -> Condition:
     """The SQL condition a text expression means for ``column_sql``."""
     text = expr.strip()
-    name = _Names(re.sub(r"\W", "_", label.lower()))
+    name = PlaceholderNames(re.sub(r"\W", "_", label.lower()))
     values: dict[str, Any] = {}
     insensitive = text.startswith("~")
     if insensitive:
@@ -132,7 +132,7 @@ def enumerated_condition(choices: list[str], column_sql: str, label: str,
         if bad:
             raise ProtocolError(f"{label}: {bad[0]!r} is not one of the allowed values",
                                 param=label)
-    name = _Names(re.sub(r"\W", "_", label.lower()))
+    name = PlaceholderNames(re.sub(r"\W", "_", label.lower()))
     values = {}
     for choice in choices:
         values[name()] = choice

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from engine.db.identifiers import column_list, q, qualified
 from engine.formats import Status, lookup
 from engine.services.conddescs import Context
 from engine.services.core import BoundService, OutputSpec, QueryPlan
@@ -115,25 +114,9 @@ def missing_required(bound: BoundService) -> list[str]:
 def build_query(bound: BoundService, params: Params, ctx: Context, *, limit: int,
                 verb: int | None, server_url: str) -> QueryPlan:
     """The SQL for a query (worker thread: condDescs may look names up through ctx)."""
-    specs = outputs(bound, verb, server_url)
-    conditions, values = [], {}
-    for cd in bound.cond_descs:
-        if cd.applies_to(RENDERER):
-            found = cd.condition(params, ctx)
-            if found is not None:
-                conditions.append(found.sql)
-                values.update(found.values)
-    table, core = bound.table, bound.core
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    order = ""
-    if core.sort_key:
-        order = " ORDER BY " + column_list(table.sql_names(
-            [k.strip() for k in core.sort_key.split(",")]))
-    selects = ", ".join(f"{s.select} AS {q(s.column.name)}" for s in specs)
-    sql = (f"SELECT {selects} FROM {qualified(table.schema, table.id)}{where}{order} "
-           f"LIMIT {limit + 1}")
-    return QueryPlan(sql, values, [s.column for s in specs], limit, 0, specs,
-                     {"infos": [("SERVICE_PROTOCOL", "1.0", "SIAP")]})
+    return bound.query_for(RENDERER, outputs(bound, verb, server_url), params, ctx,
+                           limit=limit,
+                           writer_options={"infos": [("SERVICE_PROTOCOL", "1.0", "SIAP")]})
 
 
 def input_params(bound: BoundService) -> list[tuple[ResultColumn, Any]]:
