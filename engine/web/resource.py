@@ -88,6 +88,18 @@ class Endpoint(resource.Resource):
         return error_document(self.app, request, self.error_format, exc, title)
 
 
+def failure_error(failure: Any, request: Any) -> ProtocolError:
+    """What a failed deferred tells the client: its ProtocolError, or (a bug, logged
+    with the traceback) a 500 that says no more."""
+    exc = failure.value
+    if isinstance(exc, ProtocolError):
+        return exc
+    log.error("error serving %s\n%s", request.uri.decode("utf-8", "replace"),
+              failure.getTraceback())
+    return ProtocolError("something went wrong on the server; it has been logged",
+                         status=500)
+
+
 class NotFound(Endpoint):
     """A 404 for any method, below any path, in the error format of where it was asked."""
 

@@ -15,7 +15,6 @@ a 500 without a traceback.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,10 +33,9 @@ from engine.uws import documents, model, params, store
 from engine.uws.model import Job
 from engine.uws.runner import runner_for
 from engine.web.errors import dali_error
-from engine.web.resource import Endpoint, NotFound
+from engine.web.resource import Endpoint, NotFound, failure_error
 from engine.web.respond import client_gone, finish
 
-log = logging.getLogger("dr.uws")
 XML = "text/xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 VOTABLE = "application/x-votable+xml; charset=utf-8"
@@ -127,12 +125,7 @@ class JobList(Endpoint):
     def _failed(self, failure: Failure, request: Any) -> None:
         if failure.check(CancelledError):
             return
-        exc = failure.value
-        if not isinstance(exc, ProtocolError):
-            log.error("uws: error serving %s\n%s",
-                      request.uri.decode("utf-8", "replace"), failure.getTraceback())
-            exc = ProtocolError("something went wrong on the server; it has been logged",
-                                status=500)
+        exc = failure_error(failure, request)
         if request.finished or client_gone(request):
             return
         finish(request, self.error(request, exc))

@@ -38,7 +38,6 @@ group, in the renderer's error format.  Then, per ID:
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from twisted.internet.threads import deferToThreadPool
@@ -58,11 +57,10 @@ from engine.soda.cutout import NoOverlap, plan_cutout
 from engine.uws.kinds import register_kind
 from engine.web import access, urls, uws
 from engine.web.filestream import iterator_stream
-from engine.web.resource import Collection, Endpoint, ServiceRenderer
+from engine.web.resource import Collection, Endpoint, ServiceRenderer, failure_error
 from engine.web.respond import client_gone, finish
 from rd.elements.service import DatalinkCore
 
-log = logging.getLogger("dr.web")
 register_kind(job.KIND, job.RUN, validate=job.VALIDATE)
 
 # SODA 1.0 §5.2: an error message begins with one of these words.
@@ -233,12 +231,7 @@ def _answer_links(endpoint: Endpoint, request: Any, work: Any) -> Any:
         finish(request, body)
 
     def failed(failure: Any) -> None:
-        exc = failure.value
-        if not isinstance(exc, ProtocolError):
-            log.error("dlmeta failed\n%s", failure.getTraceback())
-            exc = ProtocolError("something went wrong on the server; it has been logged",
-                                status=500)
-        finish(request, endpoint.error(request, exc))
+        finish(request, endpoint.error(request, failure_error(failure, request)))
 
     endpoint.app.pool.run_with_connection(work).addCallbacks(send, failed)
     return NOT_DONE_YET
@@ -334,11 +327,7 @@ class DLGet(_DatalinkRenderer):
                         write_timeout=self.app.config.web.write_timeout).start()
 
     def _failed(self, failure: Any, request: Any) -> None:
-        exc = failure.value
-        if not isinstance(exc, ProtocolError):
-            log.error("dlget failed\n%s", failure.getTraceback())
-            exc = ProtocolError("something went wrong on the server; it has been logged",
-                                status=500)
+        exc = failure_error(failure, request)
         if request.finished or client_gone(request):
             return
         if isinstance(exc, NoOverlap):  # SODA 1.0 §5.1: no pixels, no content

@@ -43,7 +43,7 @@ from engine.products import local, previews, store
 from engine.products.store import Product
 from engine.web import access, ranges
 from engine.web.filestream import FileStream
-from engine.web.resource import Endpoint
+from engine.web.resource import Endpoint, failure_error
 from engine.web.respond import client_gone
 from rd.accrefs import getFlatName
 
@@ -118,13 +118,7 @@ class GetProduct(Endpoint):
         request.finish()
 
     def _failed(self, failure: Any, request: Any) -> None:
-        exc = failure.value
-        if not isinstance(exc, ProtocolError):
-            log.error("serving %s failed\n%s", request.uri.decode("utf-8", "replace"),
-                      failure.getTraceback())
-            exc = ProtocolError("something went wrong on the server; it has been logged",
-                                status=500)
-        self._finish_error(request, exc)
+        self._finish_error(request, failure_error(failure, request))
 
     def _found(self, product: Product | None, request: Any, accref: str,
                preview: bool) -> Any:

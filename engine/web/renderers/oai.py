@@ -9,7 +9,6 @@ body too large, arguments that are not UTF-8) gets an HTTP error.
 from __future__ import annotations
 
 import functools
-import logging
 from typing import Any
 
 from twisted.web.server import NOT_DONE_YET
@@ -18,10 +17,9 @@ from engine.errors import ProtocolError
 from engine.registry import oai
 from engine.registry.records import Site
 from engine.web import registry
-from engine.web.resource import Endpoint
+from engine.web.resource import Endpoint, failure_error
 from engine.web.respond import finish
 
-log = logging.getLogger("dr.web")
 XML = b"text/xml; charset=utf-8"
 
 
@@ -60,12 +58,7 @@ class OAIPMH(Endpoint):
             finish(request, body)
 
         def failed(failure) -> None:
-            exc = failure.value
-            if not isinstance(exc, ProtocolError):
-                log.error("OAI-PMH request failed\n%s", failure.getTraceback())
-                exc = ProtocolError("the registry failed on the server; the error has "
-                                    "been logged", status=500)
-            finish(request, self.error(request, exc))
+            finish(request, self.error(request, failure_error(failure, request)))
 
         app.pool.run_with_connection(work).addCallbacks(done, failed)
         return NOT_DONE_YET

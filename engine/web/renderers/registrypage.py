@@ -10,7 +10,6 @@ Like /oai.xml it describes restricted resources but serves none of their data.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from twisted.web.server import NOT_DONE_YET
@@ -20,10 +19,9 @@ from engine.registry import records, store
 from engine.registry.summary import summarise
 from engine.services.params import Params
 from engine.web import registry, urls
-from engine.web.resource import Endpoint
+from engine.web.resource import Endpoint, failure_error
 from engine.web.respond import finish
 
-log = logging.getLogger("dr.web")
 HTML = b"text/html; charset=utf-8"
 
 
@@ -59,12 +57,7 @@ class RegistryPage(Endpoint):
             finish(request, app.render_page(template, request, title=title, **context))
 
         def failed(failure) -> None:
-            exc = failure.value
-            if not isinstance(exc, ProtocolError):
-                log.error("registry page failed\n%s", failure.getTraceback())
-                exc = ProtocolError("the registry failed on the server; the error has "
-                                    "been logged", status=500)
-            finish(request, self.error(request, exc))
+            finish(request, self.error(request, failure_error(failure, request)))
 
         app.pool.run_with_connection(work).addCallbacks(done, failed)
         return NOT_DONE_YET
