@@ -248,15 +248,8 @@ def table_record(entry: Entry, meta: MetaStore, table: TableMeta, reference_url:
                  coverage: Coverage = NO_COVERAGE) -> etree._Element:
     """A table of an RD: ``vs:CatalogResource`` with its tableset."""
     title = table.title or meta.get("title") or table.qualified_name
-    root = _resource(entry, "vs:CatalogResource", title)
-    _curation(root, meta, site)
-    _content(root, meta, description=table.description or title,
-             reference_url=reference_url, types=("Catalog",), levels=("Research",),
-             related=related)
-    _rights(root, meta)
-    _data_resource(root, meta, coverage)
-    tableset_element(root, {table.schema: (schema_description, [table])})
-    return root
+    return _catalog_resource(entry, meta, title, table.description or title, [table],
+                             reference_url, schema_description, site, related, coverage)
 
 
 def collection_record(entry: Entry, meta: MetaStore, title: str,
@@ -267,9 +260,17 @@ def collection_record(entry: Entry, meta: MetaStore, title: str,
     """A data element of an RD registered as one collection: ``vs:CatalogResource``
     with the tableset of every table it makes (VODataService 1.2's successor of
     vs:DataCollection)."""
+    return _catalog_resource(entry, meta, title, title, tables, reference_url,
+                             schema_description, site, related, coverage)
+
+
+def _catalog_resource(entry: Entry, meta: MetaStore, title: str, description: str,
+                      tables: Sequence[TableMeta], reference_url: str,
+                      schema_description: str, site: Site, related: Iterable[Related],
+                      coverage: Coverage) -> etree._Element:
     root = _resource(entry, "vs:CatalogResource", title)
     _curation(root, meta, site)
-    _content(root, meta, description=title, reference_url=reference_url,
+    _content(root, meta, description=description, reference_url=reference_url,
              types=("Catalog",), levels=("Research",), related=related)
     _rights(root, meta)
     _data_resource(root, meta, coverage)

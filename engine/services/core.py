@@ -202,6 +202,22 @@ class BoundService:
 
     # -- queries ------------------------------------------------------------------
 
+    def input_params(self, renderer: str) -> list[tuple[ResultColumn, Any]]:
+        """The parameters the condDescs offer ``renderer``, as the PARAMs of a DAL
+        metadata answer: named INPUT:<name>, with their defaults as values."""
+        found = []
+        for cd in self.cond_descs:
+            if not cd.applies_to(renderer):
+                continue
+            keys = {k.name: k for k in cd.desc.input_keys}
+            for fld in cd.fields():
+                key = keys.get(fld.name)
+                found.append((ResultColumn(
+                    f"INPUT:{fld.name}", "char", "*", unit=fld.unit,
+                    ucd=key.ucd if key else "", utype=key.utype if key else "",
+                    description=fld.description), fld.default or ""))
+        return found
+
     def query_for(self, renderer: str, specs: list[OutputSpec], params: Params,
                   ctx: Context, *, limit: int, writer_options: dict[str, Any]
                   ) -> QueryPlan:

@@ -122,20 +122,9 @@ def build_query(bound: BoundService, params: Params, ctx: Context, *, limit: int
 def input_params(bound: BoundService) -> list[tuple[ResultColumn, Any]]:
     """The service's siap.xml parameters as PARAMs named INPUT:<name> (their defaults
     as values)."""
-    found = []
-    for cd in bound.cond_descs:
-        if not cd.applies_to(RENDERER):
-            continue
-        keys = {k.name: k for k in cd.desc.input_keys}
-        for fld in cd.fields():
-            key = keys.get(fld.name)
-            found.append((ResultColumn(f"INPUT:{fld.name}", "char", "*",
-                                       unit=fld.unit, ucd=key.ucd if key else "",
-                                       description=fld.description), fld.default or ""))
-    found.append((ResultColumn("INPUT:VERB", "int", description="Verbosity of the "
-                               "result: 0 (required columns only) to 3 (all)"),
-                  DEFAULT_VERB))
-    return found
+    return bound.input_params(RENDERER) + [
+        (ResultColumn("INPUT:VERB", "int", description="Verbosity of the result: 0 "
+                      "(required columns only) to 3 (all)"), DEFAULT_VERB)]
 
 
 def metadata_document(bound: BoundService, server_url: str, title: str) -> bytes:

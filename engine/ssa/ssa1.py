@@ -91,22 +91,11 @@ def build_query(bound: BoundService, params: Params, ctx: Context, *, limit: int
 
 def input_params(bound: BoundService) -> list[tuple[ResultColumn, Any]]:
     """The service's ssap.xml parameters as PARAMs named INPUT:<name>."""
-    found = []
-    for cd in bound.cond_descs:
-        if not cd.applies_to(RENDERER):
-            continue
-        keys = {k.name: k for k in cd.desc.input_keys}
-        for fld in cd.fields():
-            key = keys.get(fld.name)
-            found.append((ResultColumn(f"INPUT:{fld.name}", "char", "*", unit=fld.unit,
-                                       ucd=key.ucd if key else "",
-                                       utype=key.utype if key else "",
-                                       description=fld.description), fld.default or ""))
-    found += [(ResultColumn("INPUT:MAXREC", "int", description="The maximum number of "
-                            "spectra to return"), 0),
-              (ResultColumn("INPUT:VERB", "int", description="Verbosity of the result: "
-                            "1 (fewest columns) to 3 (all)"), DEFAULT_VERB)]
-    return found
+    return bound.input_params(RENDERER) + [
+        (ResultColumn("INPUT:MAXREC", "int", description="The maximum number of "
+                      "spectra to return"), 0),
+        (ResultColumn("INPUT:VERB", "int", description="Verbosity of the result: 1 "
+                      "(fewest columns) to 3 (all)"), DEFAULT_VERB)]
 
 
 def metadata_document(bound: BoundService, server_url: str, title: str) -> bytes:

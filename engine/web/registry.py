@@ -62,15 +62,16 @@ def _tables_served_by(rd: Any, service_id: str, site: Site
             if any(service_id in pub.services for pub in item.publications)]
 
 
-def _services_of(state: Any, rd: Any, table: Any, site: Site) -> list[records.Related]:
-    """What serves a table (or a data element's tables): the services its
-    publications name, and TAP for an ADQL table."""
-    names = sorted({s for pub in table.publications for s in pub.services})
+def _services_of(state: Any, rd: Any, item: Any, site: Site, adql: bool
+                 ) -> list[records.Related]:
+    """What serves a table or a data element's tables: the registered services its
+    publications name, and TAP when (one of) them is queryable by ADQL."""
+    names = sorted({s for pub in item.publications for s in pub.services})
     found = [records.Related(records.SERVED_BY, site.rd_ivoid(rd.rd_id, name),
                              bound.title)
              for name in names if (bound := state.service(rd.rd_id, name)) is not None
              and records.registrable(bound.service)]
-    if getattr(table, "adql", "") == "True":
+    if adql:
         found.append(records.Related(records.SERVED_BY, site.ivoid("tap"),
                                      f"{site.publisher} TAP service"))
     return found
@@ -89,12 +90,8 @@ def _collection_record(state: Any, rd: Any, entry: Entry, site: Site,
     tables = records.collection_tables(rd, data)
     metas = [served_metadata(t, state.imported.get(t.qualified_name.lower()))
              for t in tables]
-    related = _services_of(state, rd, data, site)
-    if any(t.adql == "True" for t in tables) and not any(
-            r.ivoid == site.ivoid("tap") for r in related):
-        related.append(records.Related(records.SERVED_BY, site.ivoid("tap"),
-                                       f"{site.publisher} TAP service"))
-    title = data.meta.get("title") or rd.meta.get("title") or f"{rd.rd_id} {data.id}"
+    related = _services_of(state, rd, data, site, any(t.adql == "True" for t in tables))
+    title = data.meta.get("title") or f"{rd.rd_id} {data.id}"  # RD's title inherited
     reference = (server_url + urls.table_info(tables[0].qualified_name) if tables
                  else server_url + "/")
     return records.collection_record(
@@ -129,7 +126,8 @@ def record_of(app: Any, state: Any, renderers: Mapping[str, Any], entry: Entry
         meta = served_metadata(table, state.imported.get(table.qualified_name.lower()))
         return records.table_record(
             entry, table.meta, meta, server_url + urls.table_info(table.qualified_name),
-            rd.meta.get("description"), site, _services_of(state, rd, table, site),
+            rd.meta.get("description"), site,
+            _services_of(state, rd, table, site, table.adql == "True"),
             coverage_of(rd, [table], table.meta, _measured(state)))
     if entry.kind == records.DATA:
         return _collection_record(state, rd, entry, site, server_url)
