@@ -15,6 +15,7 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
+from rd import rmkfuncs
 from rd.rmkfuncs import IgnoreThisRow
 
 
@@ -77,8 +78,13 @@ _MODULES = {
 }
 
 
+# What rowmaker code gets as base and utils (getConfig, parseISODT...), too.
+_RD_NAMES = {"gavo.base": vars(rmkfuncs.base), "gavo.utils": vars(rmkfuncs.utils)}
+
+
 def compat_module(name: str) -> types.ModuleType:
     module = types.ModuleType(name, "DR's stand-in for DaCHS's module of this name.")
+    module.__dict__.update(_RD_NAMES.get(name, {}))
     module.__dict__.update(_MODULES[name])
     return module
 

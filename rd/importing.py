@@ -175,8 +175,9 @@ class ImportGrammar:
 
     def batches(self, path: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
         previous = _STATE.get()
-        _STATE.set(ImportState(None if path is None else Path(path), self.inputs_dir,
-                               self.resdir, self.query))
+        # A source that is no file (a builder's SSA row, say) has no path.
+        _STATE.set(ImportState(Path(path) if isinstance(path, (str, os.PathLike)) else None,
+                               self.inputs_dir, self.resdir, self.query))
         try:
             extra: dict[str, Any] = {}
             for fields in self.source_fields:

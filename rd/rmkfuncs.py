@@ -7,6 +7,7 @@ accrefs and WCS axes have modules of their own.
 from __future__ import annotations
 
 import datetime
+import importlib
 import importlib.machinery
 import importlib.util
 import math
@@ -265,11 +266,29 @@ utils = types.SimpleNamespace(**{name: FUNCTIONS[name] for name in (
     "mjdToDateTime", "dateTimeToJYear", "bYearToDateTime")})
 
 
+class _LazyModule(types.ModuleType):
+    """A module imported when RD code first uses it (rd/ itself needs no astropy)."""
+
+    def __init__(self, name: str, target: str) -> None:
+        super().__init__(name, f"{target}, imported on first use")
+        self._target = target
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(importlib.import_module(self._target), attr)
+
+
+# DaCHS gives RD code astropy's FITS module as ``pyfits`` and numpy as ``numpy``.
+pyfits = _LazyModule("pyfits", "astropy.io.fits")
+numpy = _LazyModule("numpy", "numpy")
+
+
 def namespace() -> dict[str, Any]:
     """The globals rowmaker and procedure code runs in."""
     return {
         **FUNCTIONS, "IgnoreThisRow": IgnoreThisRow, "ValidationError": ValidationError,
         "NotGiven": NotGiven, "base": base, "utils": utils, "_source_": importing.SOURCE,
         "math": math, "re": re, "datetime": datetime, "os": os, "sys": sys, "time": time,
-        "urllib": urllib,
+        "urllib": urllib, "pyfits": pyfits, "numpy": numpy,
     }

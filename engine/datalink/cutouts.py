@@ -70,8 +70,8 @@ def input_params_for(recipe: Recipe):
     return input_params
 
 
-def parse(args: Mapping[bytes, Sequence[bytes]]) -> CutoutRequest:
-    """The SODA filtering parameters of a request (names in any case)."""
+def raw_args(args: Mapping[bytes, Sequence[bytes]]) -> dict[str, list[str]]:
+    """A request's parameters by upper-case name, decoded (400 unless UTF-8)."""
     raw: dict[str, list[str]] = {}
     for name, values in args.items():
         try:
@@ -79,4 +79,9 @@ def parse(args: Mapping[bytes, Sequence[bytes]]) -> CutoutRequest:
             raw.setdefault(key, []).extend(v.decode("utf-8") for v in values)
         except UnicodeDecodeError:
             raise ProtocolError("parameters must be UTF-8", status=400) from None
-    return parse_request(raw)
+    return raw
+
+
+def parse(args: Mapping[bytes, Sequence[bytes]]) -> CutoutRequest:
+    """The SODA filtering parameters of a request (names in any case)."""
+    return parse_request(raw_args(args))

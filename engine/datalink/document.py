@@ -17,6 +17,8 @@ from engine.formats.servicedesc import ServiceDescriptor, descriptor_xml
 from engine.formats.xmltext import scrub, text
 
 MIME = "application/x-votable+xml;content=datalink"
+SODA_SYNC = "ivo://ivoa.net/std/SODA#sync-1.0"    # standardIDs of SODA's descriptors
+SODA_ASYNC = "ivo://ivoa.net/std/SODA#async-1.0"
 VOTABLE_NS = "http://www.ivoa.net/xml/VOTable/v1.3"
 
 

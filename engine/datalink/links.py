@@ -35,7 +35,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.datalink.document import Link
+from engine.datalink import spectra
+from engine.datalink.document import SODA_ASYNC, SODA_SYNC, Link
 from engine.datalink.metamakers import extra_links
 from engine.datalink.recipe import Recipe
 from engine.db.identifiers import q, qualified
@@ -47,8 +48,6 @@ from rd.accrefs import NotFoundError, getAccrefFromStandardPubDID
 from rd.elements.table import Table
 
 log = logging.getLogger("dr.datalink")
-SODA_SYNC = "ivo://ivoa.net/std/SODA#sync-1.0"
-SODA_ASYNC = "ivo://ivoa.net/std/SODA#async-1.0"
 
 
 @dataclass(frozen=True)
@@ -103,14 +102,18 @@ def pubdid(accref: str, authority: str) -> str:
 
 def resolve(cur, ident: str, recipe: Recipe, where: Where) -> Product:
     """The product ``ident`` names, for this service and caller; raises Fault."""
-    try:
-        accref = getAccrefFromStandardPubDID(ident, f"ivo://{where.authority}/~?")
-    except NotFoundError:
-        raise not_found(ident) from None
+    if recipe.sdm is not None and not recipe.sdm.use_accref:
+        accref = spectra.accref_of_pubdid(cur, recipe.sdm.table, ident)
+    else:
+        try:
+            accref = getAccrefFromStandardPubDID(ident, f"ivo://{where.authority}/~?")
+        except NotFoundError:
+            raise not_found(ident) from None
     if not accref or "\x00" in accref or not recipe.serves(accref):
         raise not_found(ident)
     product = lookup(cur, accref)
-    if product is None or product.source_table not in where.tables:
+    if (product is None or product.source_table not in where.tables
+            or not recipe.serves_table(product.source_table)):
         raise not_found(ident)
     if not where.may_see(product):
         raise Restricted(ident, product=product)
@@ -236,7 +239,8 @@ def links_for(cur, ids: Sequence[str], recipe: Recipe, where: Where, *,
             found.append(preview)
         found = [_authorized(link, restricted, where.server_url) for link in found]
         found += _auxiliary(cur, ident, product, where)
-        cutout = _cutout(ident, product, recipe, where, number)
+        cutout = (_cutout(ident, product, recipe, where, number) if recipe.sdm is None
+                  else spectra.proc_link(cur, ident, product, recipe.sdm, where, number))
         if cutout is not None:
             found.append(_authorized(cutout[0], restricted or where.service_restricted,
                                      where.server_url))

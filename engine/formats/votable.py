@@ -88,7 +88,8 @@ class VOTableWriter:
     def __init__(self, columns: Sequence[ColumnLike], *, serialization: str = "binary2",
                  infos: Sequence[Info] = (), params: Sequence[Param] = (),
                  description: str = "", table_name: str = "",
-                 query_status: bool = True, site_url: str = "") -> None:
+                 query_status: bool = True, site_url: str = "",
+                 table_utype: str = "", table_params: Sequence[Param] = ()) -> None:
         if serialization not in SERIALIZATIONS:
             raise ValueError(f"serialization must be one of {', '.join(SERIALIZATIONS)}")
         self.columns = list(columns)
@@ -96,14 +97,16 @@ class VOTableWriter:
         self._base64 = Base64Lines()
         self._non_ascii: list[str] = []  # char columns that met non-ASCII in BINARY2
         self._ids = xmltext.unique_ids(c.name for c in self.columns)  # the FIELDs' IDs
-        self._head = self._make_head(infos, params, description, table_name, query_status)
+        self._head = self._make_head(infos, params, description, table_name, query_status,
+                                     table_utype, table_params)
         self._links = ""
         id_column = servicedesc.id_column(self.columns)
         if site_url and id_column is not None:
             self._links = servicedesc.links_descriptor(self._ids[id_column], site_url) + "\n"
 
     def _make_head(self, infos: Sequence[Info], params: Sequence[Param], description: str,
-                   table_name: str, query_status: bool) -> str:
+                   table_name: str, query_status: bool, table_utype: str,
+                   table_params: Sequence[Param]) -> str:
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  f'<VOTABLE version="1.4" xmlns="{NAMESPACE}" '
                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -115,7 +118,13 @@ class VOTableWriter:
             lines.append(_info("QUERY_STATUS", "OK"))
         lines.extend(_info(*info) for info in infos)
         lines.extend(_param(column, value) for column, value in params)
-        lines.append(f'<TABLE name="{xmltext.attr(table_name)}">' if table_name else "<TABLE>")
+        table = "<TABLE"
+        if table_name:
+            table += f' name="{xmltext.attr(table_name)}"'
+        if table_utype:  # a data model's, such as SDM's spec:Spectrum
+            table += f' utype="{xmltext.attr(table_utype)}"'
+        lines.append(table + ">")
+        lines.extend(_param(column, value) for column, value in table_params)
         lines.extend(_element("FIELD", field_attributes(column, id_), column)
                      for column, id_ in zip(self.columns, self._ids))
         lines.append('<DATA><BINARY2><STREAM encoding="base64">'

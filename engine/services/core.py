@@ -82,6 +82,22 @@ def select_expression(col: Column) -> str:
     return name
 
 
+def param_values(table: Table) -> list[tuple[ResultColumn, Any]]:
+    """The params of ``table`` as PARAMs of a result: metadata and value (NaN for
+    an empty or unreadable float)."""
+    found = []
+    for param in table.params:
+        column = ResultColumn.from_column(param.metadata())
+        value: Any = (param.content or "").strip()
+        if column.datatype in ("float", "double"):
+            try:
+                value = float(value) if value else float("nan")
+            except ValueError:
+                value = float("nan")
+        found.append((column, value))
+    return found
+
+
 class BoundService:
     """A service of an RD with its core, table and condDescs resolved."""
 

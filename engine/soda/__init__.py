@@ -1,5 +1,6 @@
 """SODA 1.0 cutouts: a FITS image or cube in, the part a client asks for out, as FITS
-with a correct WCS, reading only what the cutout needs.
+with a correct WCS, reading only what the cutout needs; and spectra, cut to a
+band and written as the Spectral Data Model has them.
 
 Pure file work (no database, no web), for the DataLink ``dlget`` renderer and
 the SODA job kind:
@@ -15,4 +16,8 @@ the SODA job kind:
 * :mod:`engine.soda.regions` — sky regions as pixel boxes through the WCS.
 * :mod:`engine.soda.fitsfile` — finding an HDU, reading a box from plain or
   gzip'd files in bounded memory, writing FITS piece by piece.
+* :mod:`engine.soda.spectrum` — a spectrum in memory: read from a FITS file,
+  put in the SSA table's units, cut to a BAND, normalised.
+* :mod:`engine.soda.sdm` — a spectrum with its SSA row as SDM 1 metadata,
+  written as VOTable, FITS binary table, CSV or TSV.
 """

@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.formats import Status, lookup
 from engine.services.conddescs import Context
-from engine.services.core import BoundService, OutputSpec, QueryPlan
+from engine.services.core import BoundService, OutputSpec, QueryPlan, param_values
 from engine.services.params import Params
 from rd.tablemeta import ResultColumn
 
@@ -68,17 +68,7 @@ def _absolute(spec: OutputSpec, server_url: str) -> OutputSpec:
 
 def table_params(bound: BoundService) -> list[tuple[ResultColumn, Any]]:
     """The collection's SSA metadata: the table's params, as PARAMs."""
-    found = []
-    for param in bound.table.params:
-        column = ResultColumn.from_column(param.metadata())
-        value = (param.content or "").strip()
-        if column.datatype in ("float", "double"):
-            try:
-                value = float(value) if value else float("nan")
-            except ValueError:
-                value = float("nan")
-        found.append((column, value))
-    return found
+    return param_values(bound.table)
 
 
 def build_query(bound: BoundService, params: Params, ctx: Context, *, limit: int,

@@ -49,6 +49,7 @@
           their own here (accrefs are unique on a site), the same file. -->
         <bind key="accref">\inputRelativePath{False}.replace("/ancillary/", "/spectra/")</bind>
         <bind key="preview">None</bind>
+        <bind key="datalink">"\rdId#sdl"</bind>
       </rowfilter>
     </fitsProdGrammar>
     <make table="spectra">
@@ -88,5 +89,24 @@
     <ssapCore queriedTable="spectra">
       <FEED source="//ssap#hcd_condDescs"/>
     </ssapCore>
+  </service>
+
+  <!-- The spectra as the Spectral Data Model has them, in the format, band and
+    calibration asked for: DataLink (dlmeta) offers this service for each
+    spectrum found through SSA, ObsCore or the forms. -->
+  <service id="sdl" allowed="dlget,dlmeta">
+    <meta name="title">CALIFA-like integrated spectra: DataLink and SODA</meta>
+    <meta name="description">Each integrated spectrum as an SDM VOTable, FITS
+      binary table or CSV, cut to a wavelength band (SODA BAND, metres) or
+      normalised to its maximum.</meta>
+    <datalinkCore>
+      <descriptorGenerator procDef="//soda#sdm_genDesc">
+        <bind key="ssaTD">"spectra"</bind>
+      </descriptorGenerator>
+      <dataFunction procDef="//soda#sdm_genData"/>
+      <FEED source="//soda#sdm_plainfluxcalib"/>
+      <FEED source="//soda#sdm_cutout"/>
+      <FEED source="//soda#sdm_format"/>
+    </datalinkCore>
   </service>
 </resource>

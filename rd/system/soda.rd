@@ -155,4 +155,80 @@
     <dataFunction procDef="//soda#fits_doWCSCutout"/>
     <dataFormatter procDef="//soda#fits_formatHDUs"/>
   </STREAM>
+
+  <!-- ********* Spectra: SDM instances made from an SSA table's rows ********* -->
+
+  <procDef type="descriptorGenerator" id="sdm_genDesc">
+    <doc>Finds the spectrum of a publisher DID in an SSA table (//ssap#hcd):
+      the descriptor carries its SSA row, whose metadata the SDM spectrum
+      gets.  Only that table's spectra are served, so no accrefPrefix is
+      needed.</doc>
+    <setup>
+      <par key="ssaTD" description="the SSA table the spectra are in (its id,
+        or rd-id#table-id for another RD's), a Python string"/>
+      <par key="descriptorClass" late="True" description="ignored by DR"
+        >None</par>
+      <par key="useAccref" description="find the spectrum by the accref in the
+        publisher DID (True) or by ssa_pubDID (False)">True</par>
+    </setup>
+  </procDef>
+
+  <procDef type="dataFunction" id="sdm_genData">
+    <doc>Makes the spectrum as an SDM instance.  With a builder, DR runs that
+      data element with the spectrum's SSA row as its source; without one
+      (DR's addition), DR reads the product file itself: a 1-D FITS image with
+      a spectral WCS or a FITS binary table with spectral and flux
+      columns.</doc>
+    <setup>
+      <par key="builder" description="the data element building the instance
+        table (mixing in //ssap#sdm-instance), as rd-id#data-id or data-id; None
+        to read the product file">None</par>
+    </setup>
+  </procDef>
+
+  <procDef type="metaMaker" id="sdm_makeBANDMeta">
+    <doc>BAND: the spectral interval to keep, vacuum wavelength in metres,
+      with the spectrum's coverage as its limits.</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="sdm_doBANDCutout">
+    <doc>Keeps the samples inside BAND.</doc>
+  </procDef>
+
+  <procDef type="metaMaker" id="sdm_makeFLUXCALIBMeta">
+    <doc>FLUXCALIB: the spectrum's own calibration, or RELATIVE (normalised to
+      a maximum of 1).</doc>
+  </procDef>
+
+  <procDef type="dataFunction" id="sdm_doFluxCalib">
+    <doc>Normalises the flux for FLUXCALIB=RELATIVE.</doc>
+  </procDef>
+
+  <procDef type="metaMaker" id="sdm_makeFORMATMeta">
+    <doc>FORMAT: VOTable (binary or tabledata), FITS binary table, CSV or
+      tab-separated text.</doc>
+  </procDef>
+
+  <procDef type="dataFormatter" id="sdm_formatData">
+    <doc>Writes the spectrum in the FORMAT asked for (SDM 1 VOTable by
+      default).</doc>
+  </procDef>
+
+  <!-- FLUXCALIB=RELATIVE for SDM spectra (needs //soda#sdm_genData). -->
+  <STREAM id="sdm_plainfluxcalib">
+    <metaMaker procDef="//soda#sdm_makeFLUXCALIBMeta"/>
+    <dataFunction procDef="//soda#sdm_doFluxCalib"/>
+  </STREAM>
+
+  <!-- BAND (metres, whatever the spectral axis) for SDM spectra. -->
+  <STREAM id="sdm_cutout">
+    <metaMaker procDef="//soda#sdm_makeBANDMeta"/>
+    <dataFunction procDef="//soda#sdm_doBANDCutout"/>
+  </STREAM>
+
+  <!-- FORMAT and the formatter for SDM spectra. -->
+  <STREAM id="sdm_format">
+    <metaMaker procDef="//soda#sdm_makeFORMATMeta"/>
+    <dataFormatter procDef="//soda#sdm_formatData"/>
+  </STREAM>
 </resource>

@@ -413,4 +413,44 @@
           answers)"/>
     </condDesc>
   </STREAM>
+
+  <mixinDef id="sdm-instance">
+    <doc>The table of one spectrum as the Spectral Data Model has it, made by
+      the builder data element of //soda#sdm_genData: the columns spectral and
+      flux (add more, e.g. a flux error).  DR gives the delivered spectrum the
+      metadata of its SSA row and of the SSA table's params itself (what
+      DaCHS's gazillion params and //ssap#feedSSAToSDM do), and the units and
+      UCDs the SSA table declares (ssa_spectralunit, ssa_fluxunit...), so the
+      builder only yields the samples, in those units.</doc>
+    <mixinPar key="ssaTable" description="The SSA table (//ssap#hcd) the
+      spectra are described in"/>
+    <mixinPar key="spectralDescription" description="Description of the spectral
+      column">The independent variable of this spectrum (see its UCD for
+      whether it is a wavelength, frequency or energy)</mixinPar>
+    <mixinPar key="fluxDescription" description="Description of the flux
+      column">The dependent variable of this spectrum (see its UCD for its
+      physical meaning)</mixinPar>
+    <mixinPar key="spectralUnitOverride" description="Force the unit of the
+      spectral column (better: fix the SSA table)">__EMPTY__</mixinPar>
+    <mixinPar key="spectralUCDOverride" description="Force the UCD of the
+      spectral column">__EMPTY__</mixinPar>
+    <mixinPar key="fluxUnitOverride" description="Force the unit of the flux
+      column (better: fix the SSA table)">__EMPTY__</mixinPar>
+    <mixinPar key="fluxUCDOverride" description="Force the UCD of the flux
+      column">__EMPTY__</mixinPar>
+    <events>
+      <column name="spectral" type="double precision"
+        utype="spec:Spectrum.Data.SpectralAxis.Value" unit="\spectralUnitOverride"
+        ucd="\spectralUCDOverride" description="\spectralDescription"/>
+      <column name="flux" type="double precision"
+        utype="spec:Spectrum.Data.FluxAxis.Value" unit="\fluxUnitOverride"
+        ucd="\fluxUCDOverride" description="\fluxDescription"/>
+    </events>
+  </mixinDef>
+
+  <procDef type="apply" id="feedSSAToSDM">
+    <doc>In DaCHS, copies an SSA row and the SSA table's params into the params
+      of an SDM instance table (in a parmaker).  DR does this itself when it
+      delivers a spectrum, so this does nothing.</doc>
+  </procDef>
 </resource>

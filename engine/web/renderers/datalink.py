@@ -44,7 +44,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.web.server import NOT_DONE_YET
 
 from engine import vosi
-from engine.datalink import cutouts, job
+from engine.datalink import cutouts, job, spectra
 from engine.datalink.document import MIME, links_document
 from engine.datalink.links import Fault, Restricted, Where, links_for, resolve
 from engine.datalink.recipe import Recipe, recipe_of
@@ -265,21 +265,16 @@ class DLGet(_DatalinkRenderer):
             raise ProtocolError("MultiValuedParamNotSupported: dlget takes exactly one "
                                 "ID" if ids else "dlget needs an ID (a publisher DID)",
                                 status=400)
-        cut = cutouts.parse(request.args)
         recipe, where = self.recipe(), self.where(request)
-        state, context = self.app.state, request.context
+        if recipe.sdm is not None:
+            return self._spectrum(request, ids[0], recipe, where)
+        cut = cutouts.parse(request.args)
+        find_in = self._find(request, ids[0], recipe, where)
 
         def find(conn) -> Product:
             """(worker thread)"""
             with conn.cursor() as cur:
-                try:
-                    return resolve(cur, ids[0], recipe, where)
-                except Restricted as fault:
-                    why = fault.product and product_refusal(
-                        state, context, fault.product, f"The dataset {ids[0]}")
-                    raise (why or ProtocolError(fault.message, status=404)) from None
-                except Fault as fault:
-                    raise ProtocolError(fault.message, status=404) from None
+                return find_in(cur)
 
         def found(product: Product) -> Any:
             if cut.is_empty() or product.remote:
@@ -306,6 +301,38 @@ class DLGet(_DatalinkRenderer):
 
     render_POST = render_GET
 
+    def _find(self, request: Any, ident: str, recipe: Recipe, where: Where):
+        """A function finding the product ``ident`` names for this caller (worker
+        thread), raising the error dlget answers when there is none."""
+        state, context = self.app.state, request.context
+
+        def find(cur) -> Product:
+            try:
+                return resolve(cur, ident, recipe, where)
+            except Restricted as fault:
+                why = fault.product and product_refusal(
+                    state, context, fault.product, f"The dataset {ident}")
+                raise (why or ProtocolError(fault.message, status=404)) from None
+            except Fault as fault:
+                raise ProtocolError(fault.message, status=404) from None
+        return find
+
+    def _spectrum(self, request: Any, ident: str, recipe: Recipe, where: Where) -> Any:
+        """A spectrum of an SDM service, processed and formatted (engine/datalink/
+        spectra.py)."""
+        wanted = spectra.parse(cutouts.raw_args(request.args), recipe.sdm)
+        find = self._find(request, ident, recipe, where)
+
+        def work(conn) -> tuple[str, Any]:
+            """(worker thread)"""
+            with conn.cursor() as cur:
+                return "spectrum", spectra.deliver(cur, find(cur), recipe, wanted, where)
+
+        d = self.app.pool.run_with_connection(work)
+        d.addCallback(self._answer, request)
+        d.addErrback(self._failed, request)
+        return NOT_DONE_YET
+
     def _answer(self, found: tuple[str, Any], request: Any) -> None:
         kind, value = found
         if kind == "redirect":
@@ -315,6 +342,11 @@ class DLGet(_DatalinkRenderer):
                 request.finish()
             return
         if client_gone(request):
+            return
+        if kind == "spectrum":
+            body, mime = value
+            request.setHeader(b"content-type", mime.encode())
+            finish(request, body)
             return
         request.setHeader(b"content-type", b"application/fits")
         request.setHeader(b"content-disposition", b'inline; filename="cutout.fits"')
