@@ -32,6 +32,7 @@ export PATH="$PWD/$venv/bin:$PATH"
 [ -f inputs/califa/data/cubes/NGC5947.V500.rscube.fits.gz ] || python inputs/califa/generate_cubes.py
 [ -d inputs/jplus/data/images ] || python inputs/jplus/generate_images.py
 [ -d inputs/jcmt/data ] || python inputs/jcmt/generate.py
+[ -d inputs/jcmt/data/spectra ] || python inputs/jcmt/generate_spectra.py
 
 case "$what" in
     setup) echo "set up: run commands as .venv/bin/dr (or put .venv/bin on PATH)" ;;

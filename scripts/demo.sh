@@ -9,13 +9,14 @@ dr imp califa/cubes
 dr imp califa/spectra
 dr imp jplus/images
 dr imp jcmt
+dr imp jcmt/spectra
 dr imp califa/collab
 # Measure the tables: coverage for the registry records, ranges for the forms.
-for rd in califa jplus jplus/images califa/cubes califa/spectra jcmt; do
+for rd in califa jplus jplus/images califa/cubes califa/spectra jcmt jcmt/spectra; do
     dr limits "$rd" >/dev/null
 done
 # Register the services and tables that publish themselves in ivo_managed.
-dr pub califa jplus jplus/images califa/cubes califa/spectra
+dr pub califa jplus jplus/images califa/cubes califa/spectra jcmt/spectra
 
 # The demo's two accounts; their passwords are in the README, so never keep
 # them on a site that others can reach.
@@ -33,7 +34,7 @@ echo "  curl 'http://localhost:8080/califa/q/cone/scs.xml?RA=232.65&DEC=42.72&SR
 echo "Cubes, images and their previews: /califa/cubes/web/form, /jplus/images/web/form,"
 echo "/jcmt/q/web/form; every product in ObsCore: SELECT * FROM ivoa.obscore (TAP)."
 echo "Spectra by SSA: /califa/spectra/ssa/ssap.xml?REQUEST=queryData&POS=232.65,42.72&SIZE=0.1"
-echo "A new JCMT night: python inputs/jcmt/generate.py --add-night && dr imp jcmt"
+echo "A new JCMT night: python inputs/jcmt/generate.py --add-night && python inputs/jcmt/generate_spectra.py && dr imp jcmt && dr imp jcmt/spectra"
 echo "The publishing registry (OAI-PMH): /oai.xml?verb=ListRecords&metadataPrefix=ivo_vor"
 echo "Restricted: /califa/collab/web/form as collab (password califa-demo); the DR21"
 echo "cube of /jcmt/q/web/form as pi (password jcmt-demo), e.g. curl -u pi:jcmt-demo ..."

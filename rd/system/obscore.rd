@@ -367,8 +367,11 @@
       >\getParam{ssa_spaceRes}{NULL}/3600.</mixinPar>
     <mixinPar name="s_xel1" alias="sXel1">1</mixinPar>
     <mixinPar name="s_xel2" alias="sXel2">1</mixinPar>
-    <mixinPar name="t_min" alias="tMin">ssa_dateObs-ssa_timeExt/43200.</mixinPar>
-    <mixinPar name="t_max" alias="tMax">ssa_dateObs+ssa_timeExt/43200.</mixinPar>
+    <mixinPar name="t_min" alias="tMin" description="the exposure's start: its
+      middle less half its length in days (DaCHS divides by 43200, giving twice
+      the exposure either side; DR does not copy that)"
+      >ssa_dateObs-ssa_timeExt/172800.</mixinPar>
+    <mixinPar name="t_max" alias="tMax">ssa_dateObs+ssa_timeExt/172800.</mixinPar>
     <mixinPar name="t_exptime" alias="expTime">ssa_timeExt</mixinPar>
     <mixinPar name="em_min" alias="emMin">ssa_specstart</mixinPar>
     <mixinPar name="em_max" alias="emMax">ssa_specend</mixinPar>
