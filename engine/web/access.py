@@ -55,15 +55,12 @@ from rd.elements.table import Table
 HONOURS_ACCOUNTS = frozenset({
     "", "static", "tableinfo", "getproduct", "tap", "login", "logout", "oai.xml",
     "registry",
-    "form", "scs.xml", "api", "siap.xml", "siap2.xml",
+    "form", "scs.xml", "api", "siap.xml", "siap2.xml", "ssap.xml",
     "availability", "capabilities", "tables", "tableMetadata",
     "dlmeta", "dlget", "dlasync", "datalink",
 })
 # Why the others withhold restricted things from everyone, for their 403s.
-WITHHOLDING_REASONS = {
-    "ssap.xml": "SSA is new and its answers have not been checked against accounts "
-                "yet; use the service's form or TAP",
-}
+WITHHOLDING_REASONS: dict[str, str] = {}
 
 
 def as_seen_by(protocol: str, context: RequestContext) -> RequestContext:

@@ -68,7 +68,8 @@ def site(pg_cluster, tmp_path_factory) -> Iterator[Site]:
             shutil.copy(original, inputs / where / original.name)
     header = fits.getheader(originals[0])
     server = start_server(pg_cluster.dsn, home, "security_access",
-                          imports=("archive/open", "secret", "jplus/images", "vault"),
+                          imports=("archive/open", "secret", "jplus/images", "vault",
+                                   "vault/spectra"),
                           inputs=inputs)
     conn = psycopg2.connect(server.dsn)
     with conn.cursor() as cur:
@@ -161,9 +162,9 @@ CELLS: dict[str, Cell] = {
     # The registry describes resources, restricted ones too; it serves no data.
     "oai.xml": Cell(None, 0, 0, 0, None, "/oai.xml?verb=Identify"),
     "registry": Cell(None, 0, 0, 0, None, "/registry"),
-    # SSA withholds what is restricted from everyone (access.WITHHOLDING_REASONS);
-    # tests/ssa/test_ssa_service.py checks its 403.
-    "ssap.xml": Cell(None, 0, 0, 0, None, None),
+    "ssap.xml": Cell("/vault/spectra/staffssa/ssap.xml?REQUEST=queryData&POS=150,2&SIZE=1",
+                     *HONOURED, "VAULT-STAR-1",
+                     "/vault/spectra/openssa/ssap.xml?REQUEST=queryData&POS=150,2&SIZE=1"),
     "tableinfo": Cell("/tableinfo/vault.images", *HONOURED, "VAULT-TABLE-DESCRIPTION",
                       "/tableinfo/openstars.main"),
     "getproduct": Cell("/getproduct/{image0}", *HONOURED, None,  # gzip: see curl below
@@ -180,7 +181,8 @@ CELLS: dict[str, Cell] = {
 # public service, so its title and description are public).
 SECRETS = ("VAULT-IMAGE", "VAULT-TABLE-DESCRIPTION", "VAULT-SIA-TITLE", "VAULT-DL-TITLE",
            "VAULT-SIA2-TITLE", "Hidden Quasar", "getproduct/vault",
-           "SECRET-TABLE-DESCRIPTION")
+           "SECRET-TABLE-DESCRIPTION", "VAULT-STAR", "VAULT-EMBARGOED-STAR",
+           "VAULT-SPECTRA-TABLE", "VAULT-SSA-TITLE")
 
 
 def _path(site: Site, template: str) -> str:
@@ -397,6 +399,21 @@ def test_pyvo_sia_with_basic_auth_finds_the_restricted_images(site):
     assert urls and all("/getproduct/vault/data/" in u for u in urls)
     data = session.get(urls[0], timeout=60)
     assert data.status_code == 200 and data.content[:2] == b"\x1f\x8b"
+
+
+def test_ssa_shows_an_embargoed_spectrum_to_its_group_only(site):
+    import pyvo
+
+    url = site.server.url + "/vault/spectra/openssa/ssap.xml"
+    found = {}
+    for user in (None, "bob", "alice"):
+        session = requests.Session()
+        if user:
+            session.auth = (user, PASSWORDS[user])
+        rows = pyvo.dal.SSAService(url, session=session).search(pos=(150, 2), diameter=1)
+        found[user] = sorted(r["ssa_targname"] for r in rows)
+    assert found[None] == found["bob"] == ["OPEN-STAR"]
+    assert found["alice"] == ["OPEN-STAR", "VAULT-EMBARGOED-STAR"]
 
 
 def test_curl_with_basic_credentials_downloads_a_restricted_product(site, tmp_path):

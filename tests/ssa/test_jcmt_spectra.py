@@ -178,6 +178,11 @@ def test_the_downloaded_spectrum_has_a_frequency_axis_in_hz(site):
 def test_the_dr21_spectrum_is_its_projects(site):
     dr21 = (309.7542, 42.3286)
     assert len(ssa(site).search(pos=dr21, diameter=0.1)) == 0
+    session = requests.Session()
+    session.auth = PI
+    found = pyvo.dal.SSAService(site.url + SERVICE + "/ssap.xml", session=session).search(
+        pos=dr21, diameter=0.1)
+    assert [r["ssa_targname"] for r in found] == ["DR21"]
     query = ("SELECT obs_id, access_url FROM ivoa.obscore "
              "WHERE target_name = 'DR21' AND dataproduct_type = 'spectrum'")
     anonymous = pyvo.dal.TAPService(site.url + "/tap").run_sync(query).to_table()

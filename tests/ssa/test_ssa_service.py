@@ -2,7 +2,7 @@
 (inputs/califa/spectra.rd) searched with pyvo's SSAService by position,
 band, time and name, the spectra downloaded and read with astropy, the
 metadata answer, errors with status 200, the typed registry capability,
-votlint, and a restricted SSA service withheld from everyone."""
+votlint, and a restricted SSA service asking for credentials."""
 
 from __future__ import annotations
 
@@ -153,12 +153,14 @@ def test_the_capability_is_typed_and_validates(site, shared):
     assert "REQUEST=queryData" in cap.findtext("testQuery/queryDataCmd")
 
 
-def test_a_restricted_ssa_service_is_withheld_from_everyone(site):
-    """SSA does not honour accounts yet: what is restricted is refused to all."""
+def test_a_restricted_ssa_service_asks_for_credentials(site):
+    """SSA honours accounts (tests/security/test_access_matrix.py has the whole
+    matrix): an anonymous caller of a limitTo service gets a 401 VOTable."""
     response = requests.get(site.url + "/califa/spectra/staff/ssap.xml?REQUEST=queryData",
                             timeout=60)
-    assert response.status_code == 403
-    assert "not served here to anybody" in response.text
+    assert response.status_code == 401
+    assert "WWW-Authenticate" in response.headers
+    assert 'name="QUERY_STATUS" value="ERROR"' in response.text
     assert "NGC" not in response.text
 
 

@@ -6,7 +6,10 @@ answer; getData is left to /getproduct and DataLink).  Results are VOTables
 (engine/ssa/ssa1.py); FORMAT=METADATA answers with the input parameters and
 the result columns.  Errors are VOTables whose ``INFO name="QUERY_STATUS"
 value="ERROR"`` holds the message, sent with HTTP status 200 as SSA 1.1
-prescribes (refusals of the server itself — 403, 503 — keep their status).
+prescribes (refusals of the server itself — 401, 403, 503 — keep their status).
+Accounts are honoured (engine/web/access.py): the router refuses a restricted
+service or table to those outside its groups, and the query runs with the
+caller's groups, so row-level security keeps embargoed rows from others.
 """
 
 from __future__ import annotations
