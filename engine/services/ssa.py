@@ -7,7 +7,11 @@
   range ``lo/hi`` (an end may be open) it must overlap; items separated by
   commas, an optional ``;source`` or ``;observer`` qualifier ignored (the
   columns are in the observer's frame); an item that is not a number is a
-  band name compared with ``ssa_bandpass`` (case ignored);
+  band name compared with ``ssa_bandpass`` (case ignored).  DR's addition: a
+  number may carry a unit of wavelength, frequency or energy
+  (``345.7GHz/345.9GHz``, ``0.5keV/2keV``, ``500nm``), converted to vacuum
+  wavelength; a range of frequencies or energies is given low to high in
+  them;
 * TIME: an ISO 8601 time the observation must include, or a range
   ``start/end`` it must overlap (the observation spans ``ssa_timeExt``
   seconds around ``ssa_dateObs``);
@@ -26,6 +30,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+
+from astropy import units as u
 
 from engine.errors import ProtocolError
 from engine.services.params import Params, shown
@@ -60,10 +66,12 @@ def position(params: Params) -> Condition | None:
                      {"_ssa_ra": ra % 360, "_ssa_dec": dec, "_ssa_radius": size / 2})
 
 
-def _range_items(text: str, param: str, convert: Callable[[str], float]
+def _range_items(text: str, param: str, convert: Callable[[str], float],
+                 inverts: Callable[[str], bool] = lambda item: False
                  ) -> list[tuple[float | None, float | None] | str]:
     """Each item: (lo, hi) — equal for a single value, None for an open end — or the
-    item itself when it is not a number (BAND's names)."""
+    item itself when it is not a number (BAND's names).  Where ``inverts(item)``,
+    the converted ends come in reverse order (frequencies made wavelengths)."""
     found: list[tuple[float | None, float | None] | str] = []
     for item in _items(text):
         parts = item.split("/")
@@ -79,6 +87,8 @@ def _range_items(text: str, param: str, convert: Callable[[str], float]
             raise ProtocolError(f"{param}: {shown(item)} is not a range lo/hi",
                                 param=param) from None
         low, high = (ends[0], ends[0]) if len(ends) == 1 else (ends[0], ends[1])
+        if len(ends) == 2 and inverts(item):
+            low, high = high, low
         if low is not None and high is not None and low > high:
             raise ProtocolError(f"{param}: the range {shown(item)} ends before it starts",
                                 param=param)
@@ -86,12 +96,45 @@ def _range_items(text: str, param: str, convert: Callable[[str], float]
     return found
 
 
+_WITH_UNIT = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z].*)$")
+
+
+def _unit(text: str) -> u.UnitBase | None:
+    """The unit a BAND number carries (None: metres, or not a number at all)."""
+    try:
+        float(text)
+        return None
+    except ValueError:
+        pass
+    found = _WITH_UNIT.match(text)
+    if found is None:
+        return None
+    try:
+        unit = u.Unit(found.group(2).strip())
+        (1 * unit).to(u.m, u.spectral())
+    except (ValueError, TypeError, u.UnitConversionError):
+        raise ProtocolError(f"BAND: {shown(found.group(2))} is no unit of wavelength, "
+                            "frequency or energy", param="BAND") from None
+    return unit
+
+
 def _metres(text: str) -> float:
-    value = float(text)
+    unit = _unit(text)
+    if unit is not None:
+        number = float(_WITH_UNIT.match(text).group(1))
+        value = float((number * unit).to_value(u.m, u.spectral()))
+    else:
+        value = float(text)
     if not math.isfinite(value) or value < 0:
         raise ProtocolError(f"BAND: wavelengths are positive numbers in metres, not "
                             f"{shown(text)}", param="BAND")
     return value
+
+
+def _inverts(item: str) -> bool:
+    """Whether the range ``item`` is in a unit that decreases with wavelength."""
+    units = [_unit(end.strip()) for end in item.split("/") if end.strip()]
+    return any(unit is not None and unit.physical_type != "length" for unit in units)
 
 
 def _overlap(low: float | None, high: float | None, start: str, end: str,
@@ -115,7 +158,7 @@ def band(params: Params) -> Condition | None:
         return None
     names = PlaceholderNames("_ssa_band")
     terms, values = [], {}
-    for item in _range_items(_QUALIFIER.sub("", text.strip()), "BAND", _metres):
+    for item in _range_items(_QUALIFIER.sub("", text.strip()), "BAND", _metres, _inverts):
         if isinstance(item, str):
             key = names()
             terms.append(f"lower(ssa_bandpass) = lower(%({key})s)")

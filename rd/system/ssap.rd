@@ -396,7 +396,8 @@
         utype="ssa:Char.SpectralAxis.Coverage.Bounds.Extent" tablehead="Band"
         description="Wavelengths in metres the spectra must cover: a value, a range
           lo/hi (open ends allowed), a comma-separated list of those, or a band
-          name (e.g. optical)"/>
+          name (e.g. optical); numbers may carry a unit of wavelength, frequency
+          or energy (345.7GHz/345.9GHz, 0.5keV/2keV)"/>
       <inputKey name="TIME" type="text" std="True"
         utype="ssa:Char.TimeAxis.Coverage.Bounds.Extent" tablehead="Time"
         description="ISO 8601 time, or range start/end, the observation must

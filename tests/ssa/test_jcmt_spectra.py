@@ -121,6 +121,14 @@ def test_band_in_metres_around_co32_finds_them_and_far_away_not(site):
     assert band(f"{C / CO32:.6e}") == len(public(site))  # the rest wavelength
     assert band("millimeter") == len(public(site))  # the band name
     assert band("8.7e-4/") == 0
+    # DR's addition: numbers with units of frequency or energy, low to high.
+    assert band("345.78GHz/345.80GHz") == len(public(site))
+    assert band("230.5GHz") == 0  # CO(2-1)
+    assert band("346.5GHz/") == 0 and band("/346.5GHz") == len(public(site))
+    assert band("1keV/2keV") == 0
+    response = requests.get(site.url + SERVICE + "/ssap.xml", timeout=60, params={
+        "REQUEST": "queryData", "BAND": "345GHz/5Jy"})
+    assert response.status_code == 200 and "is no unit of wavelength" in response.text
 
 
 def test_the_response_says_hz_and_kelvin(site):
