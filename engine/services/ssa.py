@@ -40,6 +40,8 @@ from engine.services.vizier import Condition, PlaceholderNames
 from rd.timefuncs import toMJD
 
 DEFAULT_SIZE = 0.1  # degrees, the diameter when POS comes without SIZE
+# ssa_targname without blanks, in lower case: TARGETNAME compares with it.
+SQUASHED_NAME = "lower(regexp_replace(ssa_targname, '[[:space:]]', '', 'g'))"
 COMPLIANT = ("application/x-votable+xml",)
 NATIVE = ("application/fits", "image/fits", "text/csv", "text/plain")
 FORMAT_WORDS = {"compliant": COMPLIANT, "native": NATIVE, "votable": COMPLIANT,
@@ -224,8 +226,8 @@ def target(params: Params) -> Condition | None:
     text = params.get("TARGETNAME")
     if text is None or not text.strip():
         return None
-    return Condition("lower(regexp_replace(ssa_targname, '\\s', '', 'g')) = "
-                     "%(_ssa_target)s",
+    # The same expression as //ssap#hcd's index on the squashed name.
+    return Condition(f"{SQUASHED_NAME} = %(_ssa_target)s",
                      {"_ssa_target": re.sub(r"\s", "", text).lower()})
 
 

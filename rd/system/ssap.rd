@@ -166,11 +166,11 @@
       utype="ssa:Curation.Reference" verbLevel="15"
       description="A bibcode or URL of a paper on the spectra">\reference</param>
     <param name="ssa_fluxStatError" unit="\fluxUnit"
-      ucd="stat.error;phot.flux.density;em" utype="ssa:Char.FluxAxis.Accuracy.StatError"
+      ucd="stat.error;\fluxUCD" utype="ssa:Char.FluxAxis.Accuracy.StatError"
       verbLevel="15" description="Statistical error of the fluxes"
       >\statFluxError<values nullLiteral="NaN"/></param>
     <param name="ssa_fluxSysError" unit="\fluxUnit"
-      ucd="stat.error.sys;phot.flux.density;em"
+      ucd="stat.error.sys;\fluxUCD"
       utype="ssa:Char.FluxAxis.Accuracy.SysError" verbLevel="15"
       description="Systematic error of the fluxes"
       >\sysFluxError<values nullLiteral="NaN"/></param>
@@ -265,6 +265,9 @@
       <FEED source="hcd_outpars"/>
       <index columns="ssa_pubDID"/>
       <index columns="ssa_targname"/>
+      <!-- What TARGETNAME compares (engine/services/ssa.py): DR's addition. -->
+      <index name="ssa_targname_squashed"
+        >(lower(regexp_replace(ssa_targname, '[[:space:]]', '', 'g')))</index>
       <index columns="ssa_location" method="GIST"/>
     </events>
   </mixinDef>
@@ -339,6 +342,11 @@
             """dateObs as an MJD (None stays None)."""
             if value is None or isinstance(value, str) and not value.strip():
                 return None
+            if isinstance(value, str):  # a number from a text source: a JD or MJD
+                try:
+                    value = float(value)
+                except ValueError:
+                    pass
             try:
                 return toMJD(value)
             except (TypeError, ValueError):

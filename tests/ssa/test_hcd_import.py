@@ -127,6 +127,19 @@ def test_hcd_spectra_import_with_their_ssa_columns(db):
     assert all(abs(now - r[15]) < datetime.timedelta(minutes=5) for r in rows)
 
 
+def test_set_meta_takes_a_date_written_as_a_number_in_text(db):
+    """As a CSV gives it: "59000.25" is an MJD, "2459000.5" a Julian date."""
+    bind = '<bind key="dateObs">vars.get("DATE_OBS") or vars.get("JD_OBS")</bind>'
+    text = ('<bind key="dateObs">"2459000.5" if vars.get("JD_OBS") else '
+            '"59000.25"</bind>')
+    setup_inputs(db, set_meta=SET_META.replace(bind, text))
+    result = db.cli("imp", "ssat/q")
+    assert result.status == 0, result.err
+    rows = db.query("SELECT ssa_dateobs FROM ssat.spectra ORDER BY accref")
+    assert [r[0] for r in rows] == [pytest.approx(59000.25), pytest.approx(59000.0),
+                                    pytest.approx(59000.25)]
+
+
 def test_hcd_products_go_to_dc_products(db):
     setup_inputs(db)
     assert db.cli("imp", "ssat/q").status == 0
@@ -229,3 +242,15 @@ def test_idmaps_ssa_star_is_enough_and_obscore_takes_the_params(db):
     assert rows[0][4:] == (True, "TestSpec", "Test Spectra", "phot.flux.density;em.wl",
                            "em.wl", "spectrum")
     assert len(rows) == 3
+
+
+def test_targetname_is_answered_from_an_index(db):
+    """TARGETNAME compares the name without blanks in lower case; //ssap#hcd indexes
+    that very expression, so it does not scan the table."""
+    from engine.services.ssa import SQUASHED_NAME
+
+    setup_inputs(db)
+    assert db.cli("imp", "ssat/q").status == 0
+    plan = db.query(f"SET enable_seqscan = off; EXPLAIN SELECT accref FROM ssat.spectra "
+                    f"WHERE {SQUASHED_NAME} = 'hd1234'")
+    assert any("spectra_ssa_targname_squashed" in line[0] for line in plan), plan

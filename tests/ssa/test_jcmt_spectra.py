@@ -141,6 +141,8 @@ def test_the_response_says_hz_and_kelvin(site):
     assert params["ssa_fluxunit"] == "K"
     assert params["ssa_fluxucd"] == "phot.antennaTemp"
     assert params["ssa_collection"] == COLLECTION
+    ucds = {p.get("name").lower(): p.get("ucd") for p in tree.iter("{*}PARAM")}
+    assert ucds["ssa_fluxstaterror"] == "stat.error;phot.antennaTemp"  # not a flux
     fields = {f.get("name"): f for f in tree.iter("{*}FIELD")}
     assert fields["ssa_specstart"].get("unit") == "m"
     assert fields["restfrq"].get("unit") == "Hz"
