@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from rd.corecode import compile_core_procs
 from rd.datalinkcode import compile_meta_makers
 from rd.elements.resource import Resource
 from rd.errors import DRError, RDError
@@ -92,6 +93,7 @@ def load_rd_file(path: Path, rd_id: str, inputs_dir: Path | None = None) -> Reso
             rd.compiled[id(data.grammar)] = compile_grammar_procs(data.grammar)
     with _no_traceback(shown):
         rd.compiled.update(compile_meta_makers(rd))
+        rd.compiled.update(compile_core_procs(rd))
     return rd
 
 

@@ -34,7 +34,9 @@ SIGNATURES = {"apply": ("vars", "result"), "rowfilter": ("row", "rowIter"),
               # datalinkCore: the dataset an ID names (rd/datalinkcode.py)
               "metaMaker": ("self", "descriptor"),
               # embeddedGrammar: methods of its row iterator (grammars/embedded.py)
-              "iterator": ("self",), "pargetter": ("self",)}
+              "iterator": ("self",), "pargetter": ("self",),
+              # pythonCore: the core, its arguments, the service (rd/corecode.py)
+              "coreProc": ("self", "inputTable", "queryMeta", "service")}
 
 
 @dataclass

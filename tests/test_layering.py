@@ -37,7 +37,8 @@ ENGINE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("obscore",),                    # ivoa.obscore, built from publishing tables
     ("ingest", "services", "vosi"),  # dr imp; cores and condDescs; VOSI documents
     ("uws",),                        # the job store and its runner (jobs of any kind)
-    ("tap", "sia", "ssa", "datalink", "registry"),  # TAP; SIA; SSA; DataLink; OAI-PMH
+    ("tap", "sia", "ssa", "datalink", "registry", "pycore"),  # TAP; SIA; SSA;
+    #                                DataLink; OAI-PMH; pythonCore services
     ("install",),                    # DR's system schemas: dc, tap_schema, UDFs, uws
     ("web",),                        # the Twisted server, routes and renderers
     ("commands",),                   # the dr subcommands

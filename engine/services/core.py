@@ -31,6 +31,7 @@ from rd.elements.service import (
     FixedQueryCore,
     OutputField,
     OutputTable,
+    PythonCore,
     SCSCore,
     Service,
 )
@@ -149,6 +150,8 @@ class BoundService:
             self.core.output_table
         specs: list[OutputSpec] = []
         if chosen is None:
+            if isinstance(self.core, PythonCore):
+                return []  # it computes its answer (engine/pycore)
             if table is None:
                 raise self.core.error("a fixedQueryCore needs an outputTable")
             return [self._spec(c) for c in table.columns if not c.hidden]

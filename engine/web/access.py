@@ -57,7 +57,7 @@ HONOURS_ACCOUNTS = frozenset({
     "registry",
     "form", "scs.xml", "api", "siap.xml", "siap2.xml", "ssap.xml",
     "availability", "capabilities", "tables", "tableMetadata",
-    "dlmeta", "dlget", "dlasync", "datalink",
+    "dlmeta", "dlget", "dlasync", "datalink", "uws.xml",
 })
 # Why the others withhold restricted things from everyone, for their 403s.
 WITHHOLDING_REASONS: dict[str, str] = {}

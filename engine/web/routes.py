@@ -68,6 +68,7 @@ from engine.web.renderers import (
     login,
     oai,
     pages,
+    pycore,
     registrypage,
     scs,
     siap,
@@ -102,6 +103,7 @@ SERVICE_RENDERERS: dict[str, type[ServiceRenderer]] = {
     "dlmeta": datalink.DLMeta,
     "dlget": datalink.DLGet,
     "dlasync": datalink.DLAsync,
+    "uws.xml": pycore.UWS,
 }
 # /tap/<name>; /tap itself is tap.TapPage and /tap/async the job list.
 TAP_ENDPOINTS: dict[str, type[Endpoint]] = {

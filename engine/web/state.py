@@ -21,11 +21,13 @@ from engine.db.metadata import apply_recorded_audience, served_metadata
 from engine.limits import store as limits_store
 from engine.limits.store import TableLimits
 from engine.obscore import served_table
+from engine.pycore import run as pycore_run
 from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
 from engine.sia import sia2
 from engine.tap.tables import queryable_tables
 from rd.elements.resource import Resource
+from rd.elements.service import PythonCore
 from rd.elements.table import Option, Table
 from rd.errors import DRError
 from rd.loader import all_rd_files, load_rd_file
@@ -107,7 +109,14 @@ def _bind_services(state: SiteState, conn, rd: Resource, path: str,
     through engine.sia.sia2); those DR cannot serve are listed as unavailable."""
     rd_id = rd.rd_id
     for service in rd.services:
-        service.serve_renderers(renderers)
+        try:
+            computed = isinstance(service.resolve_core(), PythonCore)
+        except DRError:
+            computed = False  # binding it below says what is wrong
+        # A pythonCore computes its answers: only the renderers that run it.
+        service.serve_renderers(
+            [r for r in renderers if r in pycore_run.RENDERERS] if computed else
+            [r for r in renderers if r != "uws.xml"])
         if service.unavailable is not None:
             state.unavailable[(rd_id, service.id)] = service.unavailable
             log.warning("service %s/%s unavailable: %s", rd_id, service.id,

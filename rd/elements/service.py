@@ -1,5 +1,5 @@
-"""Services: ``service``, its cores (dbCore, scsCore, fixedQueryCore), ``condDesc``,
-``inputKey``, ``outputTable``/``outputField`` and ``publish``.
+"""Services: ``service``, its cores (dbCore, scsCore, fixedQueryCore, pythonCore...),
+``condDesc``, ``inputKey``, ``outputTable``/``outputField`` and ``publish``.
 
 A service DR cannot serve yet (a core it lacks, only renderers it lacks)
 loads with a warning and :attr:`Service.unavailable` saying why; the rest of
@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from rd.elements.datalink import PROC_CHILDREN
+from rd.elements.procs import ProcApp
 from rd.elements.table import _COLUMN_ATTRS, Column, Description, Values
 from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
 from rd.structure import (
@@ -233,6 +234,52 @@ class DatalinkCore(Core):
         return [c for c in self.child_elements if c.tag == tag]
 
 
+@element
+class InputTable(HasMeta):
+    tag = "inputTable"
+    doc = "The parameters a core takes (a pythonCore's): its inputKeys."
+    children = {"inputKey": InputKey, "meta": Meta}
+
+    @property
+    def input_keys(self) -> list[InputKey]:
+        return list(self.children_of(InputKey))  # type: ignore[arg-type]
+
+
+@element
+class CoreProc(ProcApp):
+    tag = "coreProc"
+    doc = ("The code of a pythonCore: a function body that sees ``self`` (the core: "
+           "its outputTable), ``inputTable`` (``args``: the parameters by name; "
+           "``job`` in a UWS job), ``service`` and ``queryMeta``, and returns a "
+           "(media type, bytes) pair, a table (rsc.TableForDef(self.outputTable, "
+           "rows=...)) or None (results added to the job).")
+    required_type = "coreProc"
+
+
+@element
+class PythonCore(Core):
+    tag = "pythonCore"
+    doc = ("A core computing its answer in Python (its coreProc) from the parameters "
+           "of its inputTable; the renderers api (synchronous) and uws.xml (a UWS "
+           "job per request) run it.")
+    children = {"inputTable": InputTable, "outputTable": OutputTable,
+                "coreProc": CoreProc, "property": Property}
+
+    def finish(self) -> None:
+        Element.finish(self)
+        if self.core_proc is None:
+            raise self.error("needs a coreProc (the code computing its answer)")
+
+    @property
+    def input_keys(self) -> list[InputKey]:
+        table = next(self.children_of(InputTable), None)
+        return table.input_keys if table is not None else []  # type: ignore[union-attr]
+
+    @property
+    def core_proc(self) -> CoreProc | None:
+        return next(self.children_of(CoreProc), None)  # type: ignore[return-value]
+
+
 class UnimplementedCore(Opaque):
     """A DaCHS core DR lacks: the service using it loads as unavailable."""
 
@@ -240,7 +287,8 @@ class UnimplementedCore(Opaque):
 CORES: dict[str, type[Element]] = {"dbCore": DBCore, "scsCore": SCSCore,
                                    "ssapCore": SSAPCore,
                                    "fixedQueryCore": FixedQueryCore,
-                                   "datalinkCore": DatalinkCore}
+                                   "datalinkCore": DatalinkCore,
+                                   "pythonCore": PythonCore}
 CORES.update({tag: type(f"Unimplemented_{tag}", (UnimplementedCore,), {"tag": tag})
               for tag in sorted(DACHS_CORES) if tag not in CORES})
 

@@ -116,14 +116,13 @@ def test_a_service_with_a_core_dr_lacks_loads_as_unavailable(tmp_path):
           <FEED source="//siap#protoInput"/>
         </siapCutoutCore>
       </service>
-      <pythonCore id="pycore"><coreProc><code>return None</code></coreProc>
-      </pythonCore>
-      <service id="dl" allowed="form" core="pycore"/>
+      <customCore id="custom" module="res/mycore"/>
+      <service id="dl" allowed="form" core="custom"/>
       <service id="web" allowed="form"><dbCore queriedTable="main"/></service>
       <service id="sl" allowed="slap.xml"><dbCore queriedTable="main"/></service>""")
     ssa, dl, web, sl = served(rd).services
     assert ssa.unavailable == "DR does not implement <siapCutoutCore> yet"
-    assert dl.unavailable == "DR does not implement <pythonCore> yet"
+    assert dl.unavailable == "DR does not implement <customCore> yet"
     assert sl.unavailable == "DR does not implement its renderer(s) slap.xml yet"
     assert web.unavailable is None
     assert BoundService(rd, web).table.id == "main"

@@ -142,6 +142,8 @@ CELLS: dict[str, Cell] = {
     "dlget": Cell("/vault/q/dl/dlget?ID={did0}&CIRCLE=0+0+180", *HONOURED, "SIMPLE",
                   "/vault/q/pubdl/dlget?ID={public_did}", 302),
     "dlasync": Cell("/vault/q/dl/dlasync", *HONOURED, "jobs", "/vault/q/pubdl/dlasync"),
+    "uws.xml": Cell("/vault/spectra/staffjobs/uws.xml", *HONOURED, "jobs",
+                    "/vault/spectra/openjobs/uws.xml"),
     # TAP: restricted tables do not exist for those outside the group (a 400 naming
     # no such table, never a 403 that would tell it exists); anonymous callers get
     # a 401 asking for credentials, as for a table that does not exist at all.
@@ -182,7 +184,8 @@ CELLS: dict[str, Cell] = {
 SECRETS = ("VAULT-IMAGE", "VAULT-TABLE-DESCRIPTION", "VAULT-SIA-TITLE", "VAULT-DL-TITLE",
            "VAULT-SIA2-TITLE", "Hidden Quasar", "getproduct/vault",
            "SECRET-TABLE-DESCRIPTION", "VAULT-STAR", "VAULT-EMBARGOED-STAR",
-           "VAULT-SPECTRA-TABLE", "VAULT-SSA-TITLE")
+           "VAULT-SPECTRA-TABLE", "VAULT-SSA-TITLE", "VAULT-JOBS-TITLE",
+           "VAULT-COMPUTED")
 
 
 def _path(site: Site, template: str) -> str:

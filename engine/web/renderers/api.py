@@ -1,4 +1,5 @@
-"""The ``api`` renderer: a DALI-style interface to a service (MAXREC, RESPONSEFORMAT).
+"""The ``api`` renderer: a DALI-style interface to a service (MAXREC, RESPONSEFORMAT);
+for a pythonCore, its computation answered at once (engine/web/renderers/pycore.py).
 
 Parameter errors are DALI error VOTables (QUERY_STATUS ERROR) with status 400.
 """
@@ -10,7 +11,9 @@ from typing import Any
 from engine import vosi
 from engine.services.params import Params
 from engine.web import streaming
+from engine.web.renderers import pycore
 from engine.web.resource import ServiceRenderer
+from rd.elements.service import PythonCore
 
 
 class API(ServiceRenderer):
@@ -18,11 +21,16 @@ class API(ServiceRenderer):
 
     @classmethod
     def capability(cls, app: Any, bound: Any, url: str) -> vosi.Capability:
+        if isinstance(bound.core, PythonCore):
+            return vosi.Capability(None, url + "?", use="base",
+                                   params=pycore.sync_params(bound))
         params = [vosi.ParamDesc(f.name, f.description, f.unit) for f in bound.fields("api")]
         return vosi.Capability(None, url + "?", use="base", params=params,
                                result_type="application/x-votable+xml")
 
     def render_GET(self, request: Any) -> Any:
+        if isinstance(self.bound.core, PythonCore):  # computed, not queried
+            return pycore.render_sync(self, request)
         params = Params.from_twisted(request.args)
         fmt = params.get("RESPONSEFORMAT") or "votable"
         return streaming.stream_service(self.app, request, self.bound, params,

@@ -69,4 +69,26 @@
       <FEED source="//ssap#hcd_condDescs"/>
     </ssapCore>
   </service>
+
+  <!-- Computations (pythonCore, uws.xml): one for staff, one for everyone. -->
+  <service id="staffjobs" allowed="uws.xml,api" limitTo="staff">
+    <meta name="title">VAULT-JOBS-TITLE</meta>
+    <pythonCore>
+      <coreProc>
+        <code>
+          return ("text/plain", "VAULT-COMPUTED")
+        </code>
+      </coreProc>
+    </pythonCore>
+  </service>
+
+  <service id="openjobs" allowed="uws.xml,api">
+    <pythonCore>
+      <coreProc>
+        <code>
+          return ("text/plain", "computed for all")
+        </code>
+      </coreProc>
+    </pythonCore>
+  </service>
 </resource>
