@@ -412,7 +412,18 @@ class _ImportRun:
                                  (name, qualified(table.schema, table.id)))
                 if self.cur.fetchone():
                     continue
-                self.cur.execute(ddl.foreign_key_statement(table, fk, target, name))
+                try:
+                    self.cur.execute(ddl.foreign_key_statement(table, fk, target, name))
+                except psycopg2.errors.InvalidForeignKey:
+                    raise fk.error(
+                        f"the key {', '.join(fk.dest or fk.source)} of {target.id} is "
+                        "not unique, so rows cannot refer to it",
+                        hint=f"make it {target.id}'s primary key (primary=\"...\")"
+                    ) from None
+                except psycopg2.errors.ForeignKeyViolation as exc:
+                    detail = (exc.diag.message_detail or "").strip()
+                    raise fk.error(f"a row of {table.id} refers to no row of "
+                                   f"{target.id}: {detail}") from None
 
     # -- updating data ---------------------------------------------------------------
 

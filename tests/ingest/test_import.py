@@ -212,3 +212,42 @@ def test_sources_matching_nothing_are_an_error(db, inputs):
     result = db.cli("imp", "cat")
     assert result.status == 1
     assert "sources data/*.csv match no file" in result.err
+
+
+FK_RD = """<resource schema="fk">
+  <table id="parents" onDisk="True" PRIMARY>
+    <column name="key" type="text"/>
+  </table>
+  <table id="children" onDisk="True">
+    <column name="key" type="text"/>
+    <foreignKey source="key" inTable="parents"/>
+  </table>
+  <data id="import">
+    <sources pattern="data/parents.csv"/>
+    <csvGrammar/>
+    <make table="parents"/>
+  </data>
+  <data id="import_children">
+    <sources pattern="data/children.csv"/>
+    <csvGrammar/>
+    <make table="children"/>
+  </data>
+</resource>
+"""
+
+
+@pytest.mark.parametrize("primary, children, words", [
+    ("", "key\na\n", "the key key of parents is not unique"),
+    ('primary="key"', "key\nz\n", "a row of children refers to no row of parents"),
+])
+def test_a_foreign_key_that_cannot_hold_is_an_rd_error(db, inputs, primary, children,
+                                                        words):
+    resdir = inputs / "fk"
+    (resdir / "data").mkdir(parents=True)
+    (resdir / "q.rd").write_text(FK_RD.replace("PRIMARY", primary))
+    (resdir / "data" / "parents.csv").write_text("key\na\nb\n")
+    (resdir / "data" / "children.csv").write_text(children)
+    result = db.cli("imp", "fk/q")
+    assert result.status != 0
+    assert words in result.err and "q.rd:7" in result.err, result.err
+    assert "internal error" not in result.err
