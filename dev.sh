@@ -33,6 +33,7 @@ export PATH="$PWD/$venv/bin:$PATH"
 [ -d inputs/jplus/data/images ] || python inputs/jplus/generate_images.py
 [ -d inputs/jcmt/data ] || python inputs/jcmt/generate.py
 [ -d inputs/jcmt/data/spectra ] || python inputs/jcmt/generate_spectra.py
+[ -d inputs/cta/data ] || python inputs/cta/generate.py
 
 case "$what" in
     setup) echo "set up: run commands as .venv/bin/dr (or put .venv/bin on PATH)" ;;

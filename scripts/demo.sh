@@ -11,12 +11,13 @@ dr imp jplus/images
 dr imp jcmt
 dr imp jcmt/spectra
 dr imp califa/collab
+dr imp cta
 # Measure the tables: coverage for the registry records, ranges for the forms.
-for rd in califa jplus jplus/images califa/cubes califa/spectra jcmt jcmt/spectra; do
+for rd in califa jplus jplus/images califa/cubes califa/spectra jcmt jcmt/spectra cta; do
     dr limits "$rd" >/dev/null
 done
 # Register the services and tables that publish themselves in ivo_managed.
-dr pub califa jplus jplus/images califa/cubes califa/spectra jcmt/spectra
+dr pub califa jplus jplus/images califa/cubes califa/spectra jcmt/spectra cta
 
 # The demo's two accounts; their passwords are in the README, so never keep
 # them on a site that others can reach.
