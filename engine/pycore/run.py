@@ -4,9 +4,10 @@ coreProc called as the caller, what it returns turned into an answer.
 The arguments (``inputTable.args``) are the inputKeys' values by name, typed
 (integer, real, boolean, text, date and timestamp types): a list for
 ``multiplicity="multiple"``, else one value; a key not given has its default
-or None; a required key not given, a value of the wrong type, or a
-``forced-single`` key given twice is a :class:`ProtocolError` (400) naming
-it.  Parameter names compare without case, as UWS and DALI want.
+or None; a required key not given, a value of the wrong type or outside its
+``<values>`` (options, min, max), or a ``forced-single`` key given twice is a
+:class:`ProtocolError` (400) naming it.  Parameter names compare without case,
+as UWS and DALI want.
 
 The core returns a ``(media type, bytes or str)`` pair, a table
 (``rsc.TableForDef``: rows as dictionaries, written with the columns of the
@@ -28,6 +29,7 @@ from engine.formats import Batch, Status, lookup
 from engine.services.params import Params, shown
 from rd.corecode import CoreTable, UnknownURI, running_with
 from rd.elements.service import InputKey, PythonCore
+from rd.elements.table import Option
 from rd.rmkfuncs import ValidationError, parseBooleanLiteral
 from rd.tablemeta import ResultColumn
 from rd.types import parse_type
@@ -78,6 +80,24 @@ def _convert(key: InputKey, raw: str) -> Any:
     return raw
 
 
+def _checked(key: InputKey, value: Any, raw: str) -> Any:
+    """``value``, if the key's <values> allow it (options, min, max)."""
+    limits = key.values
+    if limits is None:
+        return value
+    options = [(o.content or "").strip() for o in limits.children_of(Option)]
+    if options and raw not in options:
+        raise ProtocolError(f"{key.name} must be one of {', '.join(options)}, not "
+                            f"{shown(raw)}", param=key.name)
+    for bound, outside, word in ((limits.min, lambda v, b: v < b, "at least"),
+                                 (limits.max, lambda v, b: v > b, "at most")):
+        if bound not in (None, "") and isinstance(value, (int, float)) \
+                and outside(value, float(bound)):
+            raise ProtocolError(f"{key.name} must be {word} {bound}, not {raw}",
+                                param=key.name)
+    return value
+
+
 def arguments(core: PythonCore, params: Params) -> dict[str, Any]:
     """The core's arguments from the request's parameters (400 for bad ones)."""
     args: dict[str, Any] = {}
@@ -90,7 +110,7 @@ def arguments(core: PythonCore, params: Params) -> dict[str, Any]:
             given = [key.default_value.strip()]
         if not given and key.required:
             raise ProtocolError(f"{key.name} is required", param=key.name)
-        values = [_convert(key, v) for v in given]
+        values = [_checked(key, _convert(key, v), v) for v in given]
         if key.multiplicity == "multiple":
             args[key.name] = values
         else:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
-import sys
 import urllib.parse
 
 import numpy as np
@@ -25,31 +22,10 @@ from astropy.io import fits
 from astropy.table import Table
 from pyvo.dal.adhoc import DatalinkResults
 
-from tests.servers import INPUTS, start_server, stop_server
-
 COLLECTION = "CTA-like DL3 (synthetic)"
 CRAB = (83.633, 22.0145)
 CRAB_RUNS = {1001, 1002, 1003}
 GADF_IRFS = {"AEFF_2D", "EDISP_2D", "PSF_TABLE", "BKG_2D"}
-
-
-@pytest.fixture(scope="module")
-def site(pg_cluster, tmp_path_factory):
-    """cta/q alone, imported from files generate.py writes into a copy of inputs/cta."""
-    home = tmp_path_factory.mktemp("cta")
-    cta = home / "inputs" / "cta"
-    cta.mkdir(parents=True)
-    shutil.copy(INPUTS / "cta" / "q.rd", cta)
-    subprocess.run([sys.executable, str(INPUTS / "cta" / "generate.py"),
-                    "--out", str(cta / "data")], check=True, capture_output=True)
-    server = start_server(pg_cluster.dsn, home, "cta_events", inputs=home / "inputs",
-                          imports=("cta/q",))
-    server.headers = {}
-    for path in sorted((cta / "data" / "events").glob("*_events.fits")):
-        header = fits.getheader(path)
-        server.headers[header["OBS_ID"]] = header
-    yield server
-    stop_server(server, pg_cluster.dsn, "cta_events")
 
 
 def tap(site) -> pyvo.dal.TAPService:
