@@ -387,6 +387,9 @@
               for lo, hi, n in zip(edges[:-1], edges[1:], counts)])
 
           n = int(round(args["width"] / args["binsz"]))
+          if n > 2000:
+            raise base.ValidationError("the map would be %d pixels across; at most"
+              " 2000 (a larger binsz or a smaller width)" % n, "binsz")
           half = n * args["binsz"] / 2
           # RA grows to the left (east): pixel x runs against it
           image, _, _ = numpy.histogram2d(y[front], -x[front], bins=n,

@@ -94,6 +94,8 @@ def test_the_api_spectrum_is_numpys_histogram_of_the_events(site):
     ({"obs_id": "1001", "ra": "83", "dec": "22", "emin": "10", "emax": "1"},
      "emin must be below emax"),
     ({"ra": "83", "dec": "22"}, "obs_id is required"),
+    ({"obs_id": "1001", "ra": "83", "dec": "22", "width": "20", "binsz": "0.001"},
+     "at most 2000"),
 ])
 def test_bad_requests_are_400s_naming_the_parameter(site, params, words):
     response = requests.get(site.url + ANALYSIS + "/api", params=params, timeout=60)
