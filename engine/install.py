@@ -23,6 +23,7 @@ from engine.db import leakproof, metadata, rowsecurity
 from engine.ingest import ddl
 from engine.limits import store as limits_store
 from engine.obscore import install_obscore
+from engine.provenance import install_provenance
 from engine.tap.tables import tap_schema_rd
 from engine.uws.schema import install_uws_schema
 
@@ -225,6 +226,7 @@ def install_system_schema(conn) -> int:
     install_uws_schema(conn)
     install_obscore(conn)
     _ensure_row_security(conn)
+    install_provenance(conn)  # its views call the row security functions
     _ensure_leakproof(conn)
     return len(STEPS)
 

@@ -34,7 +34,7 @@ ENGINE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts", "limits"),          # users, groups, passwords, tokens; dr limits' figures
     ("products",),                   # dc.products: files, their serving and previews
     ("soda",),                       # cutouts of FITS images and cubes
-    ("obscore",),                    # ivoa.obscore, built from publishing tables
+    ("obscore", "provenance"),       # ivoa.obscore; the provenance views
     ("ingest", "services", "vosi"),  # dr imp; cores and condDescs; VOSI documents
     ("uws",),                        # the job store and its runner (jobs of any kind)
     ("tap", "sia", "ssa", "datalink", "registry", "pycore"),  # TAP; SIA; SSA;

@@ -1,5 +1,5 @@
-"""The tables TAP can reach: imported RD tables marked adql, plus TAP_SCHEMA itself
-and ivoa.obscore.
+"""The tables TAP can reach: imported RD tables marked adql, plus TAP_SCHEMA itself,
+ivoa.obscore and the provenance views (engine/provenance).
 
 Keys are lower-case qualified names, as the ADQL translator wants them.
 ``hidden`` tables are queryable but not listed in TAP_SCHEMA or /tables.
@@ -12,6 +12,7 @@ from functools import cache
 
 from engine.db.metadata import apply_recorded_audience, served_metadata
 from engine.obscore import served_table
+from engine.provenance import provenance_rd
 from rd.elements.resource import Resource
 from rd.elements.table import Table
 from rd.errors import DRError
@@ -33,6 +34,7 @@ def queryable_tables(rds: Iterable[Resource], imported: Mapping[str, object],
     """RD tables marked adql (True or hidden) that exist in the database, and
     ``obscore_table`` (ivoa.obscore as it is now: engine.obscore.served_table)."""
     tables = [t for t in tap_schema_rd().tables]
+    tables += [t for t in provenance_rd().tables if t.qualified_name.lower() in imported]
     if obscore_table is not None and obscore_table.qualified_name.lower() in imported:
         tables.append(obscore_table)
     for rd in rds:
