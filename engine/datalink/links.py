@@ -3,7 +3,9 @@ descriptors of its links document (worker thread: database and files).
 
 Each ID is a publisher DID; the standard ones (``ivo://<authority>/~?<accref>``)
 name a row of dc.products.  A dataset gets ``#this`` (its file at
-/getproduct), ``#preview`` when it has one, ``#auxiliary`` for every file of
+/getproduct), ``#preview`` when it has one, ``#progenitor`` to the W3C PROV
+document of its file (/provenance; unless the RD's metaMakers name
+progenitors of their own), ``#auxiliary`` for every file of
 the ancillary file sets of its parent row (engine/products/ancillary.py: the
 tables with a foreign key to the same catalogue row as the dataset's table),
 and, when the service offers SODA parameters, ``#cutout`` naming a service
@@ -146,6 +148,19 @@ def _preview(ident: str, product: Product, where: Where) -> Link | None:
                 content_type=mime)
 
 
+def _provenance(ident: str, product: Product, where: Where) -> Link | None:
+    """The W3C PROV document of the dataset's file (engine/web/renderers/
+    provenance.py): the import that read it and the table made from it."""
+    if product.remote:
+        return None
+    url = (f"{where.server_url}/provenance?ID="
+           + urllib.parse.quote(pubdid(product.accref, where.authority), safe=""))
+    return Link(ident, url, semantics="#progenitor",
+                description="The provenance of the dataset (W3C PROV-JSON): the "
+                            "import that read its file, who ran it, the table made",
+                content_type="application/json")
+
+
 def _auxiliary(cur, ident: str, product: Product, where: Where) -> list[Link]:
     """The files of the ancillary file sets of the dataset's parent rows."""
     table = where.tables[product.source_table]
@@ -245,8 +260,13 @@ def links_for(cur, ids: Sequence[str], recipe: Recipe, where: Where, *,
             found.append(_authorized(cutout[0], restricted or where.service_restricted,
                                      where.server_url))
             descriptors += cutout[1]
+        own = extra_links(cur, ident, ident, product, recipe, where)
+        # The PROV document of the file, unless the RD names progenitors itself.
+        provenance = _provenance(ident, product, where)
+        if provenance is not None and not any(link.semantics == "#progenitor"
+                                              for link in own):
+            found.append(_authorized(provenance, restricted, where.server_url))
         found += [_authorized(link, restricted or where.service_restricted,
-                              where.server_url)
-                  for link in extra_links(cur, ident, ident, product, recipe, where)]
+                              where.server_url) for link in own]
         links += found
     return links, descriptors

@@ -68,6 +68,7 @@ from engine.web.renderers import (
     login,
     oai,
     pages,
+    provenance,
     pycore,
     registrypage,
     scs,
@@ -120,6 +121,7 @@ SITE_PAGES: dict[str, type[Endpoint]] = {
     "datalink": datalink.SiteDatalink,
     "login": login.Login,
     "logout": login.Logout,
+    "provenance": provenance.ProvenanceDocument,
     "oai.xml": oai.OAIPMH,
     "registry": registrypage.RegistryPage,
 }

@@ -133,7 +133,8 @@ def test_the_id_parameter_is_required(site):
 
 def test_a_service_without_soda_functions_has_no_cutout(site):
     results = links(site, pubdid("dlt/data/cubes/one.fits"), service="links")
-    assert {row.semantics for row in results} == {"#this", "#preview", "#auxiliary"}
+    assert {row.semantics for row in results} == {"#this", "#preview", "#auxiliary",
+                                                  "#progenitor"}  # DR's PROV document
 
 
 def test_the_document_is_a_datalink_votable(site):

@@ -154,7 +154,8 @@ def test_the_site_wide_endpoint_takes_pubdids_accrefs_and_product_urls(site, ide
 def test_a_product_without_a_datalink_service_gets_the_basic_links(site):
     results = site_links(site, pubdid(STAMP))
     assert this_url(results) == f"{site.url}/getproduct/{STAMP}"
-    assert {row.semantics for row in results} == {"#this", "#auxiliary"}  # no preview
+    # no preview; #progenitor is DR's PROV document of the file
+    assert {row.semantics for row in results} == {"#this", "#auxiliary", "#progenitor"}
     assert results.votable.resources[1:] == []  # and no SODA descriptor
 
 

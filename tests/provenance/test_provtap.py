@@ -109,3 +109,68 @@ def test_the_file_of_an_embargoed_cube_is_its_projects(site):
     assert DR21 not in {r["name"].split("/")[-1] for r in rows(
         site, "SELECT name FROM provenance.entity", OTHER)}
     assert {r["name"].split("/")[-1] for r in rows(site, query, PI)} == public | {DR21}
+
+
+def document(site, ident: str, fmt: str = "json", auth=None) -> requests.Response:
+    return requests.get(site.url + "/provenance", timeout=60, auth=auth,
+                        params={"ID": ident, "RESPONSEFORMAT": fmt})
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_prov_document_of_a_table_reads_with_a_prov_library(site, fmt):
+    from prov.model import ProvDocument
+
+    response = document(site, "dr:table_openstars.main", fmt)
+    assert response.status_code == 200, response.text
+    doc = ProvDocument.deserialize(content=response.text, format=fmt)
+    kinds = {}
+    for record in doc.get_records():
+        if record.identifier is not None:
+            kinds.setdefault(record.get_type().localpart, set()).add(
+                record.identifier.uri)
+        else:
+            kinds.setdefault(record.get_type().localpart, set())
+    namespace = site.url + "/provenance?ID=dr:"
+    assert namespace + "table_openstars.main" in kinds["Entity"]
+    assert any(i.startswith(namespace + "import_") for i in kinds["Activity"])
+    assert len(kinds["Agent"]) == 2
+    for relation in ("Usage", "Generation", "Derivation", "Association"):
+        assert relation in kinds, relation
+    # Every identifier is the URL of its own document.
+    entity = next(i for i in kinds["Entity"] if "source_" in i)
+    assert requests.get(entity, timeout=60).status_code == 200
+
+
+def test_a_products_provenance_is_its_projects_while_embargoed(site):
+    from prov.model import ProvDocument
+
+    accref = f"jcmt/data/20150108/{DR21}"
+    assert document(site, accref).status_code == 404
+    assert document(site, accref, auth=OTHER).status_code == 404
+    response = document(site, accref, auth=PI)
+    assert response.status_code == 200
+    doc = ProvDocument.deserialize(content=response.text, format="json")
+    labels = {str(v) for r in doc.get_records() for k, v in r.attributes
+              if k.localpart == "label"}
+    assert f"data/20150108/{DR21}" in labels and "dr imp jcmt/q" in labels
+
+
+def test_datalink_links_a_product_to_its_provenance(site):
+    did = "ivo://dr.example.org/~?jcmt/data/20150106/jcmt_20150106_00014_NGC1333_reduced.fits"
+    links = pyvo.dal.adhoc.DatalinkResults.from_result_url(
+        site.url + "/datalink/dlmeta?ID=" + requests.utils.quote(did, safe=""))
+    progenitor = [r for r in links if r.semantics == "#progenitor"]
+    assert len(progenitor) == 1
+    response = requests.get(progenitor[0].access_url, timeout=60)
+    assert response.status_code == 200
+    assert "jcmt_20150106_00014_NGC1333_reduced.fits" in response.text
+
+
+@pytest.mark.parametrize("query, status", [
+    ("", 400), ("ID=dr:table_openstars.main&RESPONSEFORMAT=votable", 400),
+    ("ID=dr:table_openstars.main&DEPTH=9", 400), ("ID=dr:table_nothing.here", 404),
+    ("ID=dr:table_secret.objects", 404),
+])
+def test_bad_requests_are_answered_in_words(site, query, status):
+    response = requests.get(f"{site.url}/provenance?{query}", timeout=60)
+    assert response.status_code == status and "Traceback" not in response.text

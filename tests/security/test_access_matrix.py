@@ -176,6 +176,9 @@ CELLS: dict[str, Cell] = {
     # Site-wide links: a NotFoundFault row for those who may not have the file.
     "datalink": Cell("/datalink/dlmeta?ID={did0}", 200, 200, 200, "getproduct/vault",
                      "/datalink/dlmeta?ID={public_did}"),
+    # Provenance of a restricted table is unknown to those who may not read it.
+    "provenance": Cell("/provenance?ID=dr:table_vault.images", 404, 404, 200,
+                       "table_vault.images", "/provenance?ID=dr:table_openstars.main"),
     "login": Cell(None, 0, 0, 0, None, "/login"),
     "logout": Cell(None, 0, 0, 0, None, "/logout"),
 }
