@@ -247,13 +247,13 @@ def _ensure_row_security(conn) -> None:
     """Once per database: the query role's grants and policies on what was there
     before DR had them (imports and installs keep them afterwards)."""
     with conn.cursor() as cur:
-        if _installed(cur, "row-security") == ROW_SECURITY_VERSION:
+        if metadata.installed_digest(cur, "row-security") == ROW_SECURITY_VERSION:
             conn.commit()
             return
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
-        if _installed(cur, "row-security") != ROW_SECURITY_VERSION:
+        if metadata.installed_digest(cur, "row-security") != ROW_SECURITY_VERSION:
             rowsecurity.secure_recorded(cur)
-            _record(cur, "row-security", ROW_SECURITY_VERSION)
+            metadata.record_installed(cur, "row-security", ROW_SECURITY_VERSION)
     conn.commit()
 
 
@@ -261,12 +261,12 @@ def _ensure_udfs(conn) -> None:
     """The SQL functions translated ADQL calls (adql.UDF_SQL), reinstalled when changed."""
     digest = hashlib.sha256(UDF_SQL.encode()).hexdigest()
     with conn.cursor() as cur:
-        if _installed(cur, "adql-udfs") == digest:
+        if metadata.installed_digest(cur, "adql-udfs") == digest:
             conn.commit()
             return
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
         cur.execute(UDF_SQL)
-        _record(cur, "adql-udfs", digest)
+        metadata.record_installed(cur, "adql-udfs", digest)
     conn.commit()
 
 
@@ -274,11 +274,11 @@ def _ensure_tap_schema(conn) -> None:
     """Create TAP_SCHEMA's tables from rd/system/tap.rd, described in themselves."""
     rd = tap_schema_rd()
     with conn.cursor() as cur:
-        if _installed(cur, "tap-schema") == rd.sha256:
+        if metadata.installed_digest(cur, "tap-schema") == rd.sha256:
             conn.commit()
             return
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
-        if _installed(cur, "tap-schema") == rd.sha256:
+        if metadata.installed_digest(cur, "tap-schema") == rd.sha256:
             conn.commit()
             return
         cur.execute("CREATE SCHEMA IF NOT EXISTS tap_schema")
@@ -293,17 +293,6 @@ def _ensure_tap_schema(conn) -> None:
         metadata.publish(cur, rd, rd.tables,
                          unicode_columns={t.qualified_name: [] for t in rd.tables})
         rowsecurity.secure_tap_schema(cur)
-        _record(cur, "tap-schema", rd.sha256)
+        metadata.record_installed(cur, "tap-schema", rd.sha256)
     conn.commit()
 
-
-def _installed(cur, what: str) -> str | None:
-    cur.execute("SELECT digest FROM dc.installed WHERE what = %s", (what,))
-    row = cur.fetchone()
-    return row[0] if row else None
-
-
-def _record(cur, what: str, digest: str) -> None:
-    cur.execute("INSERT INTO dc.installed (what, digest) VALUES (%s, %s) "
-                "ON CONFLICT (what) DO UPDATE SET digest = excluded.digest, "
-                "installed = now()", (what, digest))

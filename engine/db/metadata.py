@@ -185,3 +185,18 @@ def _write_tap_schema(cur, rd: Resource, tables: list[Table],
                            "target_column) VALUES %s",
                            [(key_id, adql_name(a), adql_name(b))
                             for a, b in zip(fk.columns, fk.target_columns)])
+
+
+def installed_digest(cur, what: str) -> str | None:
+    """The digest recorded when ``what`` (derived SQL, a system schema) was last
+    installed (dc.installed), or None."""
+    cur.execute("SELECT digest FROM dc.installed WHERE what = %s", (what,))
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def record_installed(cur, what: str, digest: str) -> None:
+    """Record that ``what`` is installed as of ``digest``."""
+    cur.execute("INSERT INTO dc.installed (what, digest) VALUES (%s, %s) "
+                "ON CONFLICT (what) DO UPDATE SET digest = excluded.digest, "
+                "installed = now()", (what, digest))

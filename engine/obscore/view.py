@@ -59,9 +59,7 @@ def install_obscore(conn) -> None:
     rebuilt when rd/system/obscore.rd or this code changes.  Commits."""
     digest = hashlib.sha256(RD_PATH.read_bytes() + _VERSION.encode()).hexdigest()
     with conn.cursor() as cur:
-        cur.execute("SELECT digest FROM dc.installed WHERE what = 'obscore'")
-        row = cur.fetchone()
-        if row and row[0] == digest:
+        if metadata.installed_digest(cur, "obscore") == digest:
             conn.commit()
             return
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
@@ -73,9 +71,7 @@ def install_obscore(conn) -> None:
             extras jsonb NOT NULL DEFAULT '[]')  -- extra columns' RD attributes
             """)
         rebuild(cur)
-        cur.execute("INSERT INTO dc.installed (what, digest) VALUES ('obscore', %s) "
-                    "ON CONFLICT (what) DO UPDATE SET digest = excluded.digest, "
-                    "installed = now()", (digest,))
+        metadata.record_installed(cur, "obscore", digest)
     conn.commit()
 
 

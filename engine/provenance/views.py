@@ -142,9 +142,7 @@ def install_provenance(conn) -> None:
     digest = hashlib.sha256(RD_PATH.read_bytes() + _VERSION.encode()
                             + "".join(VIEWS.values()).encode()).hexdigest()
     with conn.cursor() as cur:
-        cur.execute("SELECT digest FROM dc.installed WHERE what = 'provenance'")
-        row = cur.fetchone()
-        if row and row[0] == digest:
+        if metadata.installed_digest(cur, "provenance") == digest:
             conn.commit()
             return
         cur.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
@@ -155,7 +153,5 @@ def install_provenance(conn) -> None:
             rowsecurity.secure_view(cur, SCHEMA, name)
         rd = provenance_rd()
         metadata.publish(cur, rd, rd.tables)
-        cur.execute("INSERT INTO dc.installed (what, digest) VALUES ('provenance', %s) "
-                    "ON CONFLICT (what) DO UPDATE SET digest = excluded.digest, "
-                    "installed = now()", (digest,))
+        metadata.record_installed(cur, "provenance", digest)
     conn.commit()

@@ -18,14 +18,15 @@ thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from twisted.python.failure import Failure
 from twisted.web import resource
+from twisted.web.server import NOT_DONE_YET
 
 from engine.errors import ProtocolError
-from engine.web.respond import error_document
+from engine.web.respond import error_document, finish
 
 log = logging.getLogger("dr.web")
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -98,6 +99,28 @@ def failure_error(failure: Any, request: Any) -> ProtocolError:
               failure.getTraceback())
     return ProtocolError("something went wrong on the server; it has been logged",
                          status=500)
+
+
+def answer_from_pool(endpoint: Endpoint, request: Any,
+                     work: Callable[[Any], tuple[str, bytes | None]]) -> Any:
+    """Run ``work(conn)`` on a pooled connection (a worker thread) and send the
+    ``(content type, body)`` it gives — no body: 204 — or its failure in the
+    endpoint's error format (reactor thread)."""
+
+    def send(answer: tuple[str, bytes | None]) -> None:
+        content_type, body = answer
+        if body is None:
+            request.setResponseCode(204)
+            finish(request, b"")
+            return
+        request.setHeader(b"content-type", content_type.encode())
+        finish(request, body)
+
+    def failed(failure: Any) -> None:
+        finish(request, endpoint.error(request, failure_error(failure, request)))
+
+    endpoint.app.pool.run_with_connection(work).addCallbacks(send, failed)
+    return NOT_DONE_YET
 
 
 class NotFound(Endpoint):

@@ -32,8 +32,9 @@ from engine.services.params import Params
 from engine.uws import documents, model, params, store
 from engine.uws.model import Job
 from engine.uws.runner import runner_for
+from engine.web import urls
 from engine.web.errors import dali_error
-from engine.web.resource import Endpoint, NotFound, failure_error
+from engine.web.resource import Endpoint, NotFound, ServiceRenderer, failure_error
 from engine.web.respond import client_gone, finish
 
 XML = "text/xml; charset=utf-8"
@@ -63,6 +64,27 @@ class FileAnswer:
 
 def text(value: str) -> Answer:
     return Answer(value.encode("utf-8"), TEXT)
+
+
+class JobListRenderer(ServiceRenderer):
+    """A service renderer that is a job list of kind ``kind`` below the service's
+    ``renderer`` URL (dlasync, uws.xml)."""
+
+    error_format = "text"
+
+    def __init__(self, app: Any, bound: Any, renderers: Any, *, kind: str,
+                 renderer: str) -> None:
+        super().__init__(app, bound, renderers)
+        self.jobs = JobList(app, kind, urls.service(bound.rd.rd_id, bound.id, renderer))
+
+    def child(self, name: str, request: Any) -> Any:
+        return self.jobs.child(name, request)
+
+    def render_GET(self, request: Any) -> Any:
+        return self.jobs.render_GET(request)
+
+    def render_POST(self, request: Any) -> Any:
+        return self.jobs.render_POST(request)
 
 
 class JobList(Endpoint):

@@ -57,7 +57,13 @@ from engine.soda.cutout import NoOverlap, plan_cutout
 from engine.uws.kinds import register_kind
 from engine.web import access, urls, uws
 from engine.web.filestream import iterator_stream
-from engine.web.resource import Collection, Endpoint, ServiceRenderer, failure_error
+from engine.web.resource import (
+    Collection,
+    Endpoint,
+    ServiceRenderer,
+    answer_from_pool,
+    failure_error,
+)
 from engine.web.respond import client_gone, finish
 from rd.elements.service import DatalinkCore
 
@@ -225,16 +231,7 @@ def _links_ids(request: Any) -> list[str]:
 def _answer_links(endpoint: Endpoint, request: Any, work: Any) -> Any:
     """Run ``work`` on a pooled connection and send the links document it makes
     (reactor thread)."""
-
-    def send(body: bytes) -> None:
-        request.setHeader(b"content-type", MIME.encode())
-        finish(request, body)
-
-    def failed(failure: Any) -> None:
-        finish(request, endpoint.error(request, failure_error(failure, request)))
-
-    endpoint.app.pool.run_with_connection(work).addCallbacks(send, failed)
-    return NOT_DONE_YET
+    return answer_from_pool(endpoint, request, lambda conn: (MIME, work(conn)))
 
 
 def _soda_error(exc: ProtocolError) -> ProtocolError:
@@ -369,15 +366,11 @@ class DLGet(_DatalinkRenderer):
         finish(request, self.error(request, exc))
 
 
-class DLAsync(_DatalinkRenderer):
+class DLAsync(uws.JobListRenderer):
     """SODA 1.0 {async}: UWS jobs of the ``soda`` kind, below the service."""
 
-    error_format = "text"
-
     def __init__(self, app: Any, bound: Any = None, renderers: Any = None) -> None:
-        super().__init__(app, bound, renderers)
-        self.jobs = uws.JobList(app, job.KIND,
-                                urls.service(bound.rd.rd_id, bound.id, "dlasync"))
+        super().__init__(app, bound, renderers, kind=job.KIND, renderer="dlasync")
 
     @classmethod
     def capability(cls, app: Any, bound: Any, url: str) -> vosi.Capability:
@@ -387,12 +380,3 @@ class DLAsync(_DatalinkRenderer):
 
     def error(self, request: Any, exc: ProtocolError, title: str | None = None) -> bytes:
         return super().error(request, _soda_error(exc), title)
-
-    def child(self, name: str, request: Any) -> Any:
-        return self.jobs.child(name, request)
-
-    def render_GET(self, request: Any) -> Any:
-        return self.jobs.render_GET(request)
-
-    def render_POST(self, request: Any) -> Any:
-        return self.jobs.render_POST(request)

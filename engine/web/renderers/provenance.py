@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from twisted.web.server import NOT_DONE_YET
-
 from engine.db.rowsecurity import as_caller
 from engine.errors import ProtocolError
 from engine.provenance.document import (
@@ -28,8 +26,7 @@ from engine.provenance.document import (
     resolve,
 )
 from engine.services.params import Params
-from engine.web.resource import Endpoint, failure_error
-from engine.web.respond import finish
+from engine.web.resource import Endpoint, answer_from_pool
 
 FORMATS = {"json": ("application/json", prov_json),
            "application/json": ("application/json", prov_json),
@@ -61,7 +58,7 @@ class ProvenanceDocument(Endpoint):
         config = self.app.config
         namespace = config.web.server_url.rstrip("/") + "/provenance?ID=dr:"
 
-        def work(conn) -> bytes:
+        def work(conn) -> tuple[str, bytes]:
             """(worker thread) as the caller, read-only"""
             conn.commit()
             conn.readonly = True
@@ -69,19 +66,11 @@ class ProvenanceDocument(Endpoint):
                 as_caller(cur, groups)
                 try:
                     start = resolve(cur, ident, config.ivoa.authority)
-                    return write(graph(cur, start, depth), namespace)
+                    return mime, write(graph(cur, start, depth), namespace)
                 except UnknownEntity:
                     raise ProtocolError(f"{ident} is nothing this site has provenance "
                                         "of", status=404) from None
 
-        def send(body: bytes) -> None:
-            request.setHeader(b"content-type", mime.encode())
-            finish(request, body)
-
-        def failed(failure: Any) -> None:
-            finish(request, self.error(request, failure_error(failure, request)))
-
-        self.app.pool.run_with_connection(work).addCallbacks(send, failed)
-        return NOT_DONE_YET
+        return answer_from_pool(self, request, work)
 
     render_POST = render_GET

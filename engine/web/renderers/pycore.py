@@ -13,17 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from twisted.web.server import NOT_DONE_YET
-
 from engine import vosi
 from engine.db.rowsecurity import as_caller
 from engine.pycore import job as pyjob
 from engine.pycore.run import answer, arguments, call
 from engine.services.params import Params
 from engine.uws.kinds import register_kind
-from engine.web import urls, uws
-from engine.web.resource import ServiceRenderer, failure_error
-from engine.web.respond import finish
+from engine.web import uws
+from engine.web.resource import ServiceRenderer, answer_from_pool
 
 
 def _params(bound: Any) -> list[vosi.ParamDesc]:
@@ -31,31 +28,18 @@ def _params(bound: Any) -> list[vosi.ParamDesc]:
             for k in bound.core.input_keys]
 
 
-class UWS(ServiceRenderer):
+class UWS(uws.JobListRenderer):
     """UWS 1.1 jobs running the service's pythonCore."""
 
-    error_format = "text"
-
     def __init__(self, app: Any, bound: Any = None, renderers: Any = None) -> None:
-        super().__init__(app, bound, renderers)
         kind = pyjob.kind_name(bound.rd.rd_id, bound.id)
         register_kind(kind, pyjob.RUN, validate=pyjob.VALIDATE)
-        self.jobs = uws.JobList(app, kind, urls.service(bound.rd.rd_id, bound.id,
-                                                        "uws.xml"))
+        super().__init__(app, bound, renderers, kind=kind, renderer="uws.xml")
 
     @classmethod
     def capability(cls, app: Any, bound: Any, url: str) -> vosi.Capability:
         return vosi.Capability("ivo://ivoa.net/std/UWS#async-1.1", url, use="base",
                                params=_params(bound))
-
-    def child(self, name: str, request: Any) -> Any:
-        return self.jobs.child(name, request)
-
-    def render_GET(self, request: Any) -> Any:
-        return self.jobs.render_GET(request)
-
-    def render_POST(self, request: Any) -> Any:
-        return self.jobs.render_POST(request)
 
 
 def render_sync(renderer: ServiceRenderer, request: Any) -> Any:
@@ -72,22 +56,11 @@ def render_sync(renderer: ServiceRenderer, request: Any) -> Any:
         with conn.cursor() as cur:
             as_caller(cur, groups)
         value = call(bound.rd, bound.core, bound.service, args, conn)
-        return answer(bound.core, value, params.get("RESPONSEFORMAT"),
+        made = answer(bound.core, value, params.get("RESPONSEFORMAT"),
                       app.config.web.server_url)
+        return made.mime, made.body
 
-    def send(made: Any) -> None:
-        if made.body is None:
-            request.setResponseCode(204)
-            finish(request, b"")
-            return
-        request.setHeader(b"content-type", made.mime.encode())
-        finish(request, made.body)
-
-    def failed(failure: Any) -> None:
-        finish(request, renderer.error(request, failure_error(failure, request)))
-
-    app.pool.run_with_connection(work).addCallbacks(send, failed)
-    return NOT_DONE_YET
+    return answer_from_pool(renderer, request, work)
 
 
 def sync_params(bound: Any) -> list[vosi.ParamDesc]:
