@@ -146,8 +146,9 @@ def _relation_attributes(view: str, row: dict[str, Any]) -> list[tuple[str, Any]
                                          (keys[1], row[columns[1]])]
     if view == "wasderivedfrom" and row.get("activity_id"):
         attributes.append(("prov:activity", row["activity_id"]))
-    if _time(row.get("time")):
-        attributes.append(("prov:time", _time(row["time"])))
+    moment = _time(row.get("used_time") or row.get("generated_time"))
+    if moment:
+        attributes.append(("prov:time", moment))
     if row.get("role"):
         attributes.append(("prov:role", row["role"]))
     return attributes

@@ -4,22 +4,25 @@
      provenance).  DR writes them as views over its own import records
      (dc.imports, dc.sources, dc.tables: engine/provenance): every dr imp is an
      activity that used its source files and generated its tables, associated
-     with the operator who ran it and with DR itself.  A caller sees what they
-     may see of the data: nothing of a table they may not read, and no source
-     file that is a product under embargo for another group. -->
+     with the operator who ran it and with DR itself; every UWS job (with its
+     parameters and results) is one of its owner's.  A caller sees what they
+     may see of the data: nothing of a table they may not read, no source file
+     that is a product under embargo for another group, and no job but their
+     own. -->
 <resource schema="provenance">
   <meta name="description">Provenance (IVOA ProvDM, as the ProvTAP draft maps
     it): which import made each table, from which files, run by whom.</meta>
 
   <table id="activity" onDisk="True" adql="True" system="True" primary="id">
     <meta name="description">Activities: each dr imp that made or renewed a
-      table.</meta>
+      table, and the caller's own UWS jobs.</meta>
     <column name="id" type="text" required="True" ucd="meta.id;meta.main"
-      verbLevel="1" description="Identifier of the activity (dr:import_N)"/>
+      verbLevel="1" description="Identifier of the activity (dr:import_N, or
+        dr:job_ID for a UWS job)"/>
     <column name="name" type="text" ucd="meta.title" verbLevel="1"
       description="What was run"/>
     <column name="type" type="text" ucd="meta.code.class"
-      description="Kind of activity (import)"/>
+      description="Kind of activity (import or job)"/>
     <column name="start_time" type="timestamp" ucd="time.start"
       description="When it started (UTC)"/>
     <column name="end_time" type="timestamp" ucd="time.end"
@@ -34,14 +37,14 @@
 
   <table id="entity" onDisk="True" adql="True" system="True" primary="id">
     <meta name="description">Entities: the source files imports read and the
-      tables they made.</meta>
+      tables they made, and the results of the caller's UWS jobs.</meta>
     <column name="id" type="text" required="True" ucd="meta.id;meta.main"
       verbLevel="1" description="Identifier of the entity (dr:source_N for a
         source file as read by one import, dr:table_schema.table for a table)"/>
     <column name="name" type="text" ucd="meta.id" verbLevel="1"
       description="The file (relative to its resource directory) or table name"/>
     <column name="type" type="text" ucd="meta.code.class"
-      description="file or table"/>
+      description="file, table or result"/>
     <column name="location" type="text" ucd="meta.ref"
       description="Where it is: resource directory and path, or the table"/>
     <column name="generated_at_time" type="timestamp" ucd="time.creation"
@@ -68,6 +71,17 @@
       description="Person or SoftwareAgent"/>
   </table>
 
+  <table id="parameter" onDisk="True" adql="True" system="True">
+    <meta name="description">The parameters of activities: what each UWS job
+      was given (DR's table; shown to the job's owner only).</meta>
+    <column name="activity_id" type="text" required="True" ucd="meta.id"
+      description="The activity (provenance.activity.id)"/>
+    <column name="name" type="text" ucd="meta.id" description="The parameter"/>
+    <column name="param_value" type="unicode" ucd="meta.code"
+      description="Its value as sent, or its size when it is long or not text
+        (an upload)"/>
+  </table>
+
   <table id="used" onDisk="True" adql="True" system="True">
     <meta name="description">Which activity used which entity.</meta>
     <column name="activity_id" type="text" required="True" ucd="meta.id"
@@ -75,7 +89,7 @@
     <column name="entity_id" type="text" required="True" ucd="meta.id"
       description="The entity it used (provenance.entity.id)"/>
     <column name="role" type="text" ucd="meta.code" description="How it was used"/>
-    <column name="time" type="timestamp" ucd="time.epoch"
+    <column name="used_time" type="timestamp" ucd="time.epoch"
       description="When it was used"/>
   </table>
 
@@ -86,7 +100,7 @@
     <column name="activity_id" type="text" required="True" ucd="meta.id"
       description="The activity that made it (provenance.activity.id)"/>
     <column name="role" type="text" ucd="meta.code" description="What it was to it"/>
-    <column name="time" type="timestamp" ucd="time.epoch"
+    <column name="generated_time" type="timestamp" ucd="time.epoch"
       description="When it was made"/>
   </table>
 

@@ -62,7 +62,7 @@ def test_the_provenance_tables_are_in_tap(site):
         site, "SELECT table_name FROM tap_schema.tables WHERE schema_name = 'provenance'")}
     assert names == {f"provenance.{n}" for n in (
         "activity", "entity", "agent", "used", "wasgeneratedby", "wasderivedfrom",
-        "wasassociatedwith")}
+        "wasassociatedwith", "parameter")}
 
 
 def test_an_import_used_its_files_and_generated_its_table(site):
@@ -174,3 +174,33 @@ def test_datalink_links_a_product_to_its_provenance(site):
 def test_bad_requests_are_answered_in_words(site, query, status):
     response = requests.get(f"{site.url}/provenance?{query}", timeout=60)
     assert response.status_code == status and "Traceback" not in response.text
+
+
+def test_a_uws_job_is_its_owners_activity(site):
+    query = "SELECT TOP 2 name FROM openstars.main"
+    job = tap(site, OTHER).submit_job(query, language="ADQL")
+    job.run()
+    job.wait(phases=["COMPLETED", "ERROR"], timeout=60)
+    assert job.phase == "COMPLETED"
+    activity = f"dr:job_{job.job_id}"
+    mine = rows(site, "SELECT id, name, type FROM provenance.activity WHERE type = 'job'",
+                OTHER)
+    assert {"id": activity, "name": "tap", "type": "job"} in mine
+    parameters = {r["name"].upper(): r["param_value"] for r in rows(
+        site, f"SELECT name, param_value FROM provenance.parameter WHERE activity_id = "
+              f"'{activity}'", OTHER)}
+    assert parameters["QUERY"] == query
+    made = rows(site, "SELECT e.name, e.type FROM provenance.wasgeneratedby AS g JOIN "
+                "provenance.entity AS e ON e.id = g.entity_id WHERE g.activity_id = "
+                f"'{activity}'", OTHER)
+    assert made == [{"name": "result", "type": "result"}]
+    owner = rows(site, "SELECT agent_id FROM provenance.wasassociatedwith WHERE "
+                 f"activity_id = '{activity}'", OTHER)
+    assert owner == [{"agent_id": "dr:account_bob"}]
+    # Nobody else knows of it, in TAP or as a PROV document.
+    for auth in (None, PI):
+        assert rows(site, "SELECT id FROM provenance.activity WHERE type = 'job'",
+                    auth) == []
+        assert rows(site, "SELECT activity_id FROM provenance.parameter", auth) == []
+        assert document(site, activity, auth=auth).status_code == 404
+    assert document(site, activity, auth=OTHER).status_code == 200
