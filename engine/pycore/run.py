@@ -150,7 +150,6 @@ class _CoreView:
 
     def __init__(self, core: PythonCore) -> None:
         self.outputTable = core.output_table
-        self.inputTable = core
         self.element = core
 
 
