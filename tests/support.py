@@ -1,4 +1,5 @@
-"""Test helpers: running ``dr`` as a separate process, directories the cluster can reach."""
+"""Test helpers: running ``dr`` as a separate process, directories the cluster can reach,
+STILTS votlint on a document."""
 
 from __future__ import annotations
 
@@ -37,3 +38,11 @@ def wait_until(predicate, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def votlint(body: bytes, path: Path) -> subprocess.CompletedProcess:
+    """Write the VOTable ``body`` to ``path`` and run STILTS votlint on it (text
+    output: what it found, nothing when the document is clean)."""
+    path.write_bytes(body)
+    return subprocess.run(["stilts", "votlint", f"votable={path}"],
+                          capture_output=True, text=True, timeout=120)

@@ -126,9 +126,9 @@ def proc_link(cur, ident: str, product: Product, recipe: SDMRecipe, where: Where
         return None
     row, _ = ssa_row(cur, recipe.table, product.accref)
     xml_id = f"sdm-{number}"
+    fluxcalib = declared(param_values(recipe.table))["ssa_fluxcalib"] or ""
     descriptor = ServiceDescriptor(
-        xml_id, where.dlget_url, SODA_SYNC,
-        input_params(recipe, ident, row, declared(recipe.table)["ssa_fluxcalib"] or ""),
+        xml_id, where.dlget_url, SODA_SYNC, input_params(recipe, ident, row, fluxcalib),
         "The spectrum as the Spectral Data Model has it: as VOTable, FITS or CSV, "
         "cut to a band, recalibrated")
     link = Link(ident, service_def=xml_id, semantics="#proc",
@@ -171,9 +171,10 @@ def parse(raw: Mapping[str, Sequence[str]], recipe: SDMRecipe) -> SpectrumReques
     return SpectrumRequest(band, fluxcalib, fmt)
 
 
-def declared(table: Table) -> dict[str, Any]:
-    """What the SSA table's params say of its spectra: units, UCDs, calibration."""
-    values = {c.name.lower(): v for c, v in param_values(table)}
+def declared(table_params: Sequence[tuple[ResultColumn, Any]]) -> dict[str, Any]:
+    """What the SSA table's params (:func:`param_values`) say of its spectra: units,
+    UCDs, calibration."""
+    values = {c.name.lower(): v for c, v in table_params}
     return {k: values.get(k) for k in ("ssa_spectralunit", "ssa_spectralucd",
                                        "ssa_fluxunit", "ssa_fluxucd", "ssa_fluxcalib")}
 
@@ -215,7 +216,8 @@ def make_spectrum(cur, product: Product, recipe: SDMRecipe, where: Where) -> Spe
     row, columns = ssa_row(cur, table, product.accref)
     if not row:
         raise ProtocolError(f"{product.accref} has no row in the SSA table", status=404)
-    said = declared(table)
+    table_params = param_values(table)
+    said = declared(table_params)
     try:
         if recipe.builder is not None:
             spectrum = built(recipe, row)  # the builder sees the accref as DaCHS's does
@@ -230,7 +232,7 @@ def make_spectrum(cur, product: Product, recipe: SDMRecipe, where: Where) -> Spe
     spectrum = conform(spectrum, said["ssa_spectralunit"] or "",
                        said["ssa_spectralucd"] or "", said["ssa_fluxunit"] or "",
                        said["ssa_fluxucd"] or "")
-    spectrum.params = sdm.metadata_params(row, columns, param_values(table))
+    spectrum.params = sdm.metadata_params(row, columns, table_params)
     return spectrum
 
 

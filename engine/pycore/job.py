@@ -19,6 +19,7 @@ inputKeys are not offered yet).
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ from engine.accounts.users import owner_groups
 from engine.config import load_config
 from engine.db.rowsecurity import as_caller
 from engine.errors import ProtocolError
+from engine.formats import lookup
 from engine.pycore.run import answer, arguments, call
 from engine.uws.model import Job, Result
 from rd.elements.service import PythonCore
@@ -38,9 +40,16 @@ PREFIX = "useruws:"
 RUN = "engine.pycore.job:run"
 VALIDATE = "engine.pycore.job:validate"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-EXTENSIONS = {"application/x-votable+xml": "vot", "application/fits": "fits",
-              "text/csv": "csv", "application/json": "json", "text/plain": "txt",
-              "image/png": "png", "text/html": "html"}
+
+
+def _extension(mime: str) -> str:
+    """The file extension of a result of type ``mime``: an output format's, else
+    the system's guess, else dat."""
+    try:
+        return lookup(mime).extension
+    except ValueError:
+        guessed = mimetypes.guess_extension(mime.split(";")[0].strip().lower())
+        return guessed.lstrip(".") if guessed else "dat"
 
 
 def kind_name(rd_id: str, service_id: str) -> str:
@@ -123,8 +132,7 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     value = call(rd, core, service, args, conn, job=_JobView(job, workdir, results))
     made = answer(core, value, params.get("RESPONSEFORMAT"), config.web.server_url)
     if made.body is not None:
-        base = made.mime.split(";")[0].strip().lower()
-        name = f"result.{EXTENSIONS.get(base, 'dat')}"
+        name = f"result.{_extension(made.mime)}"
         (workdir / name).write_bytes(made.body)
         results.insert(0, Result("result", name, made.mime))
     if not results:

@@ -393,3 +393,21 @@ def stream_service(app: App, request: Any, bound: BoundService, params: Params, 
         return built
 
     return QueryStream(app, request, plan, fmt=format_, errors=errors).start()
+
+
+def stream_dal_query(app: App, request: Any, build: Callable[[Context], QueryPlan],
+                     fmt: str, as_protocol: Callable[[ProtocolError], ProtocolError]
+                     ) -> Any:
+    """Answer ``request`` with the query ``build(ctx)`` makes in a worker thread (a DAL
+    protocol's: SIA 1, SSA), its parameter errors as ``as_protocol`` words them."""
+
+    def plan(conn) -> QueryPlan:
+        with conn.cursor() as cur:
+            try:
+                built = build(Context(cur, app.state.name_sources))
+            except ProtocolError as exc:
+                raise as_protocol(exc) from None
+        built.writer_options.setdefault("hints", display_hints(built))
+        return built
+
+    return QueryStream(app, request, plan, fmt=lookup(fmt), errors="dali").start()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import urllib.parse
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from astropy.wcs import WCS
 
 from engine.services import siap
 from tests.servers import start_server, stop_server
+from tests.support import votlint
 
 SERVICE = "/siat/q/im"
 RD = """<resource schema="siat">
@@ -229,10 +229,7 @@ def test_votlint_finds_nothing_wrong(site, tmp_path):
     for name, query in (("result", "POS=10,10&SIZE=0.2&VERB=3"),
                         ("metadata", "FORMAT=METADATA"), ("error", "POS=1")):
         _, _, body = site.get(f"{SERVICE}/siap.xml?{query}")
-        path = tmp_path / f"{name}.vot"
-        path.write_bytes(body)
-        result = subprocess.run(["stilts", "votlint", f"votable={path}"],
-                                capture_output=True, text=True, timeout=120)
+        result = votlint(body, tmp_path / f"{name}.vot")
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.strip() == "", (name, result.stdout)
 

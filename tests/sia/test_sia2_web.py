@@ -4,7 +4,6 @@ searched with pyvo, its errors, its VOSI capability, its form, votlint."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import urllib.parse
 
 import pytest
@@ -16,6 +15,7 @@ from pyvo.dal.sia2 import SIA2Service
 from tests.ingest.resources import write_resource
 from tests.obscore.obscoredata import write_images, write_spectra
 from tests.servers import start_server, stop_server
+from tests.support import votlint
 
 NIMAGES, NSPECTRA = 200, 100
 SERVICE = "/__system__/siap2/sitewide"
@@ -173,10 +173,7 @@ def test_votlint_finds_nothing_wrong(sia2_server, tmp_path):
     for name, query in (("result", "POS=CIRCLE+150.05+2+0.1&RESPONSEFORMAT=votable/td"),
                         ("empty", "MAXREC=0"), ("error", "POS=CIRCLE+1")):
         _, _, body = sia2_server.get(f"{SERVICE}/siap2.xml?{query}")
-        path = tmp_path / f"{name}.vot"
-        path.write_bytes(body)
-        result = subprocess.run(["stilts", "votlint", f"votable={path}"],
-                                capture_output=True, text=True, timeout=120)
+        result = votlint(body, tmp_path / f"{name}.vot")
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.strip() == "", (name, result.stdout)
 

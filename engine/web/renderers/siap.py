@@ -93,20 +93,12 @@ class SIAP(ServiceRenderer):
         web = app.config.web
         maxrec = min(params.integer("MAXREC", web.maxrec, minimum=0), web.hard_maxrec)
 
-        def plan(conn) -> Any:
-            """The query (worker thread); parameter errors with SIA's status."""
-            with conn.cursor() as cur:
-                try:
-                    ctx = Context(cur, app.state.name_sources)
-                    built = sia1.build_query(bound, params, ctx, limit=maxrec, verb=verb,
-                                             server_url=server_url)
-                except ProtocolError as exc:
-                    raise _sia_status(exc) from None
-            built.writer_options.setdefault("hints", streaming.display_hints(built))
-            return built
+        def build(ctx: Context) -> Any:
+            """The query (worker thread); parameter errors get SIA's status."""
+            return sia1.build_query(bound, params, ctx, limit=maxrec, verb=verb,
+                                     server_url=server_url)
 
-        return streaming.QueryStream(app, request, plan, fmt=lookup(sia1.FORMAT),
-                                     errors="dali").start()
+        return streaming.stream_dal_query(app, request, build, sia1.FORMAT, _sia_status)
 
     render_POST = render_GET
 

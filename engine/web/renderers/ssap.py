@@ -99,19 +99,11 @@ class SSAP(ServiceRenderer):
         except ProtocolError as exc:
             raise _ssa_status(exc) from None
 
-        def plan(conn) -> Any:
-            """The query (worker thread); parameter errors with SSA's status."""
-            with conn.cursor() as cur:
-                try:
-                    ctx = Context(cur, app.state.name_sources)
-                    built = ssa1.build_query(bound, params, ctx, limit=maxrec, verb=verb,
-                                             server_url=server_url)
-                except ProtocolError as exc:
-                    raise _ssa_status(exc) from None
-            built.writer_options.setdefault("hints", streaming.display_hints(built))
-            return built
+        def build(ctx: Context) -> Any:
+            """The query (worker thread); parameter errors get SSA's status."""
+            return ssa1.build_query(bound, params, ctx, limit=maxrec, verb=verb,
+                                     server_url=server_url)
 
-        return streaming.QueryStream(app, request, plan, fmt=lookup(ssa1.FORMAT),
-                                     errors="dali").start()
+        return streaming.stream_dal_query(app, request, build, ssa1.FORMAT, _ssa_status)
 
     render_POST = render_GET
