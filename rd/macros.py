@@ -294,7 +294,7 @@ class Scope:
         return self._ancestor("table").id
 
     def macro_colNames(self) -> str:
-        return ", ".join(_sql_name(c) for c in self._ancestor("table").columns)
+        return ", ".join(sql_name(c) for c in self._ancestor("table").columns)
 
     def macro_nameForUCD(self, ucd: str) -> str:
         return self.macro_nameForUCDs(ucd)
@@ -302,7 +302,7 @@ class Scope:
     def macro_nameForUCDs(self, ucds: str) -> str:
         wanted = {u.strip().lower() for u in ucds.split("|")}
         table = self._ancestor("table")
-        found = [_sql_name(c) for c in table.columns if c.ucd.lower() in wanted]
+        found = [sql_name(c) for c in table.columns if c.ucd.lower() in wanted]
         if len(found) != 1:
             raise MacroFailure(f"table {table.id!r} has {len(found)} columns with "
                                f"UCD {ucds!r} (needs exactly one)")
@@ -422,7 +422,7 @@ def _is_under(element: Any, tags: tuple[str, ...]) -> bool:
     return False
 
 
-def _sql_name(column: Any) -> str:
+def sql_name(column: Any) -> str:
     """A column's name as SQL must write it: delimited columns (quoted/B-V) in double
     quotes, exactly as named; regular ones as they are."""
     if getattr(column, "quoted", False):

@@ -248,6 +248,8 @@ class Reader(ActiveTags):
     def attribute_element(self, obj: Element, child: etree._Element,
                           macros: dict[str, str], pos: Position, mode: str) -> None:
         """``<simplemaps>a:b</simplemaps>``: an attribute written as a child element."""
+        if child.tag == "viewStatement" and mode == "full":
+            mode = "lenient"  # the table's macros expand once it is complete
         value = self.expand((child.text or "").strip(), macros, pos, child.tag, obj, mode)
         if child.tag == "mixin":
             params = {k: self.expand(v, macros, pos, "mixin", obj, mode)

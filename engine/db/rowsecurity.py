@@ -158,6 +158,8 @@ def secure_recorded(cur) -> None:
     for schema, name, read_groups, kind in cur.fetchall():
         if kind in ("r", "p"):
             secure(cur, schema, name, read_groups=read_groups)
+        elif kind in ("v", "m"):  # RD views (engine/ingest/views.py)
+            secure_view(cur, schema, name)
         elif kind in ("v", "m"):
             secure_view(cur, schema, name)
     secure_tap_schema(cur)

@@ -35,7 +35,8 @@ import psycopg2
 from engine import obscore
 from engine.db import metadata, rowsecurity
 from engine.db.identifiers import q, qualified
-from engine.ingest import ddl
+from engine.ingest import ddl, views
+from engine.ingest.dependents import drop_relation, restore, views_over
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.progress import Progress
 from engine.ingest.scripts import Feeder, run_scripts
@@ -64,6 +65,7 @@ class _Built:
     name: str  # its SQL name during the import (staging unless it has scripts)
     target: str  # qualified
     job: LoadJob | None
+    kept: list = field(default_factory=list)  # views over a table rebuilt in place
 
 
 @dataclass
@@ -114,7 +116,35 @@ def _side_querier(conn):
 def select_data(rd: Resource, data_ids: Sequence[str],
                 skipped: list[str] | None = None) -> list[Data]:
     """The data elements to import: those named, else the auto ones DR can import
-    (the others are added to ``skipped`` with the reason)."""
+    (the others are added to ``skipped`` with the reason), each followed by those
+    its ``recreateAfter`` names (once, after the last that names them)."""
+    chosen = _chosen_data(rd, data_ids, skipped)
+    ordered: list[Data] = []
+
+    def add(data: Data, naming: tuple[Data, ...]) -> None:
+        if data in naming:
+            raise data.error("recreateAfter goes round in a circle: "
+                             + " -> ".join(d.id or "?" for d in (*naming, data)))
+        if data in ordered:
+            ordered.remove(data)
+        ordered.append(data)
+        for ident in data.recreate_after:
+            after = rd.data_by_id(ident)
+            if after is None:
+                known = ", ".join(d.id or "?" for d in rd.data if d.id) or "none"
+                raise data.error(f"recreateAfter {ident!r} is no data element of this "
+                                 f"RD (it has: {known})")
+            if after.unimportable is not None:
+                raise after.error(f"cannot be imported: {after.unimportable}")
+            add(after, (*naming, data))
+
+    for data in chosen:
+        add(data, ())
+    return ordered
+
+
+def _chosen_data(rd: Resource, data_ids: Sequence[str],
+                 skipped: list[str] | None) -> list[Data]:
     if not data_ids:
         chosen = []
         for data in rd.data:
@@ -170,7 +200,9 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
                              report.import_id, run.unicode_columns)
             report.warnings += obscore.publish_tables(cur, rd, run.made_tables)
             for table in run.made_tables:
-                rowsecurity.secure_table(cur, table)
+                if not table.view_statement:  # views: engine/ingest/views.py
+                    rowsecurity.secure_table(cur, table)
+            views.refuse_exposing(cur, run.made_tables)
             run.after_meta()
         conn.commit()
     except BaseException:
@@ -272,13 +304,35 @@ class _ImportRun:
     # -- ordinary data: staging tables -------------------------------------------
 
     def import_data(self, data: Data) -> None:
+        makes = self.on_disk_makes(data)
+        view_makes = [m for m in makes if m.resolve()[0].view_statement]
+        tables = [m for m in makes if m not in view_makes]
         if data.updating:
-            self.import_updating(data)
-            return
+            self.import_updating(data, tables)
+        else:
+            self.import_tables(data, tables)
+        for make in view_makes:
+            self.make_view(make)
+
+    def make_view(self, make: Make) -> None:
+        """A table that is a view, made after the data element's other tables."""
+        table, _ = make.resolve()
+        self.progress.begin(f"{table.qualified_name} (view)")
+        self.report.warnings += views.make_view(self.cur, make, table)
+        self.progress.end()
+        self.report.tables.setdefault(table.qualified_name,
+                                      TableReport(table.qualified_name))
+        self.find_unicode(table, table.id)
+        live = qualified(table.schema, table.id)
+        self.nrows[table.qualified_name.lower()] = views.row_count(
+            self.cur, table, views.relation_kind(self.cur, live))
+        self.made_tables.append(table)
+        self.made.append((make, table))
+
+    def import_tables(self, data: Data, makes: list[Make]) -> None:
         grammar = self.grammar_for(data) if data.fills_rows else None
         sources = sources_of(self.cur, self.rd, data) if data.fills_rows else []
-        built = [self.create_for(data, make, grammar is not None)
-                 for make in self.on_disk_makes(data)]
+        built = [self.create_for(data, make, grammar is not None) for make in makes]
         products = ProductImport(self.cur, self.rd, [b.table for b in built], False,
                                  data.grammar)
         grammar = products.wrap(grammar)
@@ -323,8 +377,9 @@ class _ImportRun:
         scripts = make.all_scripts
         name = table.id.lower() if scripts else table.id.lower() + STAGING_SUFFIX
         target = qualified(table.schema, name)
+        kept = []
         if scripts:
-            self.drop_live(table, scripts)
+            kept = self.drop_live(table, scripts)
         else:
             self.cur.execute(f"DROP TABLE IF EXISTS {target}")
         run_scripts(self.cur, scripts, "preCreation", table, target)
@@ -333,7 +388,7 @@ class _ImportRun:
         job = (LoadJob(target, self.rowmaker_for(data, make), role=make.role)
                if with_rows else None)
         self.report.tables.setdefault(table.qualified_name, TableReport(table.qualified_name))
-        return _Built(make, table, scripts, name, target, job)
+        return _Built(make, table, scripts, name, target, job, kept)
 
     def finish_table(self, b: _Built, counted: bool) -> None:
         """Scripts, indexes and statistics of a filled table; staged ones wait for
@@ -349,15 +404,20 @@ class _ImportRun:
         self.nrows[b.table.qualified_name.lower()] = rep.rows
         if not b.scripts:
             self.staged.append(b.table)
+        restore(self.cur, b.kept, b.target)
         self.made_tables.append(b.table)
         self.made.append((b.make, b.table))
 
-    def drop_live(self, table: Table, scripts) -> None:
-        """Drop the live table for a rebuild in place, running beforeDrop first."""
-        if self.exists(table):
-            live = qualified(table.schema, table.id)
-            run_scripts(self.cur, scripts, "beforeDrop", table, live)
-            self.cur.execute(f"DROP TABLE {live} CASCADE")
+    def drop_live(self, table: Table, scripts) -> list:
+        """Drop the live table for a rebuild in place, running beforeDrop first;
+        the views over it, to make again when it is complete."""
+        if not self.exists(table):
+            return []
+        live = qualified(table.schema, table.id)
+        kept = views_over(self.cur, live)
+        run_scripts(self.cur, scripts, "beforeDrop", table, live)
+        drop_relation(self.cur, live)
+        return kept
 
     def after_meta(self) -> None:
         for make, table in self.made:
@@ -379,8 +439,8 @@ class _ImportRun:
         staged, self.staged = self.staged, []
         for table in staged:
             live = qualified(table.schema, table.id)
-            if self.exists(table):
-                self.cur.execute(f"DROP TABLE {live} CASCADE")
+            kept = views_over(self.cur, live)
+            drop_relation(self.cur, live)
             staging = table.id.lower() + STAGING_SUFFIX
             self.cur.execute(f"ALTER TABLE {qualified(table.schema, staging)} "
                              f"RENAME TO {q(table.id.lower())}")
@@ -392,19 +452,20 @@ class _ImportRun:
                 self.cur.execute(f"ALTER INDEX {q(table.schema)}."
                                  f"{q(ddl.index_name_with(name, STAGING_SUFFIX))} "
                                  f"RENAME TO {q(name)}")
+            restore(self.cur, kept, live)
 
     def ensure_foreign_keys(self) -> None:
         """Declared foreign keys of this RD's existing tables (dropped by swaps)."""
         for table in self.rd.tables:
-            if not table.on_disk or not self.exists(table):
-                continue
+            if not table.on_disk or table.view_statement or not self.exists(table):
+                continue  # a view's keys are metadata only
             for number, fk in enumerate(table.foreign_keys):
                 # A key into another RD's table is metadata only (TAP_SCHEMA, file
                 # sets): that RD's re-imports replace its tables independently.
                 if fk.meta_only or "#" in fk.in_table:
                     continue
                 target = self.rd.resolve_table(fk.in_table, fk)
-                if not self.exists(target):
+                if target.view_statement or not self.exists(target):
                     continue
                 name = ddl.foreign_key_name(table, number)
                 self.cur.execute("SELECT 1 FROM pg_constraint WHERE conname = %s AND "
@@ -427,12 +488,12 @@ class _ImportRun:
 
     # -- updating data ---------------------------------------------------------------
 
-    def import_updating(self, data: Data) -> None:
+    def import_updating(self, data: Data, makes: list[Make]) -> None:
         grammar = self.grammar_for(data) if data.fills_rows else None
         sources = sources_of(self.cur, self.rd, data) if data.fills_rows else []
         tables = []
         changed = False  # whether rows came or went, so text columns need a new look
-        for make in self.on_disk_makes(data):
+        for make in makes:
             table, _ = make.resolve()
             live = qualified(table.schema, table.id)
             if not self.exists(table):

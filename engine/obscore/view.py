@@ -131,7 +131,11 @@ def publish_tables(cur, rd: Resource, tables: Iterable[Table]) -> list[str]:
 def _index(cur, table: Table, source: Source) -> list[str]:
     """The indexes queries on the view need on ``table``; one PostgreSQL cannot build
     (a function in the expression that is not immutable) is left out, with a warning."""
-    warnings = []
+    warnings: list[str] = []
+    cur.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)",
+                (table.qualified_name,))
+    if cur.fetchone() == ("v",):
+        return warnings  # a view: queries use the indexes of the tables it reads
     for sql in index_statements(table, source):
         cur.execute("SAVEPOINT dr_obscore_index")
         try:

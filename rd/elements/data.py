@@ -18,7 +18,7 @@ from rd.elements.rowmaker import Rowmaker
 from rd.elements.script import Script
 from rd.elements.table import DataPublish, Param, Table
 from rd.meta import HasMeta, HasProperties, Meta, Property
-from rd.structure import Attr, Element, Opaque, element, parse_bool
+from rd.structure import Attr, Element, Opaque, element, parse_bool, parse_list
 from rd.vocabulary import DACHS_GRAMMARS
 
 __all__ = ["Script"]  # also importable from here, as before
@@ -141,6 +141,27 @@ def is_listed(path: Path, resdir: Path, names: set[str]) -> bool:
                                                        or f"./{rel}" in names))
 
 
+# What a parmaker may apply: DR's SDM delivery (engine/soda/sdm.py) puts the SSA
+# row's metadata on a spectrum itself.
+_PARMAKER_PROCS = frozenset({"//ssap#feedSSAToSDM"})
+
+
+@element
+class Parmaker(Rowmaker):
+    tag = "parmaker"
+    doc = ("Sets the params of the table made from the data's params.  DR runs "
+           "what DaCHS RDs put here, //ssap#feedSSAToSDM (the SSA row's metadata "
+           "on an SDM spectrum), itself; anything else is reported and left out.")
+
+    def finish(self) -> None:
+        super().finish()
+        others = [a.proc_def or "code" for a in self.applies
+                  if a.proc_def not in _PARMAKER_PROCS]
+        if others or self.maps or self.vars:
+            self.warn("DR runs only //ssap#feedSSAToSDM in a parmaker yet; "
+                      f"left out: {', '.join(others) or 'its maps and vars'}")
+
+
 @element
 class Make(Element):
     tag = "make"
@@ -150,7 +171,7 @@ class Make(Element):
         Attr("rowmaker", doc="a rowmaker defined elsewhere in the RD (id)"),
         Attr("role", doc="a name for this make within the data element"),
     )
-    children = {"rowmaker": Rowmaker, "script": Script}
+    children = {"rowmaker": Rowmaker, "script": Script, "parmaker": Parmaker}
 
     def __init__(self, parent, pos) -> None:
         super().__init__(parent, pos)
@@ -159,7 +180,7 @@ class Make(Element):
 
     def add_child(self, child: Element) -> None:
         super().add_child(child)
-        if isinstance(child, Rowmaker):
+        if isinstance(child, Rowmaker) and not isinstance(child, Parmaker):
             if self.inline_rowmaker is not None:
                 raise child.error("a make takes only one rowmaker")
             self.inline_rowmaker = child
@@ -217,6 +238,9 @@ class Data(HasMeta, HasProperties):
         Attr("auto", parse_bool, True, doc="imported by dr imp without naming it"),
         Attr("updating", parse_bool, False,
              doc="import only new or changed sources, keeping the others' rows"),
+        Attr("recreateAfter", parse_list, (),
+             doc="data elements of this RD (ids) that dr imp makes again after this "
+                 "one, e.g. the views over its tables; repeatable as an element"),
     )
     children = {"sources": Sources, "make": Make, "meta": Meta, "param": Param,
                 "property": Property, "publish": DataPublish,
@@ -258,6 +282,12 @@ class Data(HasMeta, HasProperties):
         if self.sources is not None and self.grammar is None \
                 and self.unimportable is None:
             raise self.error("has sources but no grammar to read them with")
+        elsewhere = [ref for ref in self.recreate_after if "#" in ref]
+        if elsewhere:
+            self.warn(f"recreateAfter {', '.join(elsewhere)}: dr imp remakes data of "
+                      "this RD only; views in other RDs over its tables are kept over "
+                      "its re-imports by themselves")
+            self.recreate_after = tuple(r for r in self.recreate_after if "#" not in r)
 
     @property
     def fills_rows(self) -> bool:
