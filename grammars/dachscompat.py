@@ -3,8 +3,10 @@
 Custom grammar modules say ``from gavo.api import CustomRowIterator`` (or
 ``from gavo.grammars.customgrammar import ...``) and raise
 ``api.SourceParseError``; embedded grammars raise
-``utils.SourceParseError``.  :func:`install_gavo_modules` makes those imports
-work when DaCHS itself is not installed; nothing else of DaCHS is imitated.
+``utils.SourceParseError``; embedded grammars building spectra say ``from gavo
+import base`` (``base.getConfig``) and ``from gavo.utils import pyfits``.
+:func:`install_gavo_modules` makes those imports work when DaCHS itself is
+not installed; nothing else of DaCHS is imitated.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ _MODULES = {
     "gavo.api": {"CustomRowIterator": CustomRowIterator, "SourceParseError": SourceParseError,
                  "IgnoreThisRow": IgnoreThisRow},
     "gavo.base": {"SourceParseError": SourceParseError},
-    "gavo.utils": {"SourceParseError": SourceParseError},
+    "gavo.utils": {"SourceParseError": SourceParseError, "pyfits": rmkfuncs.pyfits},
     "gavo.grammars": {},
     "gavo.grammars.customgrammar": {"CustomRowIterator": CustomRowIterator},
     "gavo.grammars.common": {"RowIterator": CustomRowIterator},

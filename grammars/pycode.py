@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from grammars.dachscompat import SourceParseError, code_namespace
+from grammars.dachscompat import SourceParseError, code_namespace, install_gavo_modules
 from rd.errors import DRError, RDError, SourceError
 from rd.macros import expand_at
 from rd.proccode import RDView, compile_app
@@ -22,7 +22,9 @@ from rd.structure import Element
 
 
 def compile_proc(app: Element, rd: Any) -> Callable[..., Any]:
-    """The function of a grammar's ``app`` (iterator, pargetter), taking ``self``."""
+    """The function of a grammar's ``app`` (iterator, pargetter), taking ``self``.
+    Its code may import what DaCHS's RDs import from gavo (dachscompat)."""
+    install_gavo_modules()
     compiled = compile_app(app, {"rd": RDView(rd, getattr(rd, "inputs_dir", None)),
                                  **code_namespace()}, expand_at)
     if compiled is None:

@@ -116,6 +116,22 @@ def spoly_literal(points: Sequence[tuple[float, float]]) -> str:
     return "{" + ",".join(spoint_literal(lon, lat) for lon, lat in points) + "}"
 
 
+def circle_polygon(lon: float, lat: float, radius: float,
+                   sides: int = 6) -> list[tuple[float, float]]:
+    """The corners of a regular polygon inscribed in the circle of ``radius``
+    around (``lon``, ``lat``), all in degrees (SSA's coverage of an aperture)."""
+    lat1, r = math.radians(lat), math.radians(radius)
+    corners = []
+    for k in range(sides):
+        bearing = 2 * math.pi * k / sides
+        lat2 = math.asin(math.sin(lat1) * math.cos(r)
+                         + math.cos(lat1) * math.sin(r) * math.cos(bearing))
+        dlon = math.atan2(math.sin(bearing) * math.sin(r) * math.cos(lat1),
+                          math.cos(r) - math.sin(lat1) * math.sin(lat2))
+        corners.append(((lon + math.degrees(dlon)) % 360, math.degrees(lat2)))
+    return corners
+
+
 def header_wcs(header: fits.Header | str) -> WCS:
     """The header's WCS, checked by wcslib; HeaderProblem if wcslib rejects it.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from rd import ssaview
 from rd.datalinkcode import runs_own_code
 from rd.elements.data import Data
 from rd.elements.service import DatalinkCore
@@ -81,7 +82,12 @@ class Recipe:
     def serves_table(self, qualified_name: str) -> bool:
         """Whether products of the table ``qualified_name`` are served (all, unless
         the service is one of an SSA table's spectra)."""
-        return self.sdm is None or self.sdm.table.qualified_name.lower() == qualified_name
+        if self.sdm is None:
+            return True
+        # An //ssap#view's spectra are the products of the table it reads.
+        tables = (self.sdm.table, ssaview.source_of(self.sdm.table))
+        return any(t is not None and t.qualified_name.lower() == qualified_name
+                   for t in tables)
 
 
 def _binding(app, key: str) -> str | None:

@@ -2,19 +2,23 @@
 and its delivery as the Spectral Data Model has it (worker thread: database
 and files).
 
-A spectrum is a row of the service's SSA table (``ssaTD``, a ``//ssap#hcd``
-table) and of dc.products.  Its links document gets, besides #this and the
-other links every dataset gets (engine/datalink/links.py), a ``#proc`` link to
-a SODA service descriptor with the parameters the service offers: BAND
-(vacuum wavelength in metres, whatever the spectrum's axis, with the
-spectrum's coverage as its limits), FLUXCALIB (its own calibration or
-RELATIVE) and FORMAT (engine/soda/sdm.py; SODA's RESPONSEFORMAT is taken as
-its synonym).  dlget answers with the spectrum: the builder data element of
-``//soda#sdm_genData`` makes it — or, without one, DR reads the product file
-(engine/soda/spectrum.py) — in the units the SSA table declares, with the
-SSA row as its metadata, cut and recalibrated as asked, in the FORMAT asked
-(an SDM VOTable by default).  A BAND that keeps no sample is SODA's "no
-content" (204).
+A spectrum is a row of the service's SSA table (``ssaTD``: a ``//ssap#hcd`` or
+``//ssap#mixc`` table, or one whose SSA metadata are all columns) and of
+dc.products.  What the SSA table says of a spectrum — its units, UCDs and
+flux calibration among them — comes from its row where the table has the
+column, else from the table's param (:func:`declared`).
+
+Its links document gets, besides #this and the other links every dataset gets
+(engine/datalink/links.py), a ``#proc`` link to a SODA service descriptor
+with the parameters the service offers: BAND (vacuum wavelength in metres,
+whatever the spectrum's axis, with the spectrum's coverage as its limits),
+FLUXCALIB (its own calibration or RELATIVE) and FORMAT (engine/soda/sdm.py;
+SODA's RESPONSEFORMAT is taken as its synonym).  dlget answers with the
+spectrum: the builder data element of ``//soda#sdm_genData`` makes it — or,
+without one, DR reads the product file (engine/soda/spectrum.py) — in the
+units the SSA table declares for it, with the SSA row as its metadata, cut
+and recalibrated as asked, in the FORMAT asked (an SDM VOTable by default).
+A BAND that keeps no sample is SODA's "no content" (204).
 """
 
 from __future__ import annotations
@@ -126,7 +130,7 @@ def proc_link(cur, ident: str, product: Product, recipe: SDMRecipe, where: Where
         return None
     row, _ = ssa_row(cur, recipe.table, product.accref)
     xml_id = f"sdm-{number}"
-    fluxcalib = declared(param_values(recipe.table))["ssa_fluxcalib"] or ""
+    fluxcalib = declared(row, param_values(recipe.table))["ssa_fluxcalib"] or ""
     descriptor = ServiceDescriptor(
         xml_id, where.dlget_url, SODA_SYNC, input_params(recipe, ident, row, fluxcalib),
         "The spectrum as the Spectral Data Model has it: as VOTable, FITS or CSV, "
@@ -171,10 +175,14 @@ def parse(raw: Mapping[str, Sequence[str]], recipe: SDMRecipe) -> SpectrumReques
     return SpectrumRequest(band, fluxcalib, fmt)
 
 
-def declared(table_params: Sequence[tuple[ResultColumn, Any]]) -> dict[str, Any]:
-    """What the SSA table's params (:func:`param_values`) say of its spectra: units,
-    UCDs, calibration."""
+def declared(row: Mapping[str, Any], table_params: Sequence[tuple[ResultColumn, Any]]
+             ) -> dict[str, Any]:
+    """What the SSA table says of the spectrum of ``row``: units, UCDs, calibration,
+    each from the row where it is a column (//ssap#mixc's ssa_fluxcalib, all of
+    them in a table with every SSA item a column), else from the table's params
+    (:func:`param_values`)."""
     values = {c.name.lower(): v for c, v in table_params}
+    values.update((name.lower(), value) for name, value in row.items())
     return {k: values.get(k) for k in ("ssa_spectralunit", "ssa_spectralucd",
                                        "ssa_fluxunit", "ssa_fluxucd", "ssa_fluxcalib")}
 
@@ -217,7 +225,7 @@ def make_spectrum(cur, product: Product, recipe: SDMRecipe, where: Where) -> Spe
     if not row:
         raise ProtocolError(f"{product.accref} has no row in the SSA table", status=404)
     table_params = param_values(table)
-    said = declared(table_params)
+    said = declared(row, table_params)
     try:
         if recipe.builder is not None:
             spectrum = built(recipe, row)  # the builder sees the accref as DaCHS's does

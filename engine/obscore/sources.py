@@ -3,9 +3,12 @@ and the indexes that let queries on the view use it.
 
 A table publishes when it mixes in one of the //obscore#publish mixins; each
 parameter is an SQL expression over the table for the ivoa.obscore column of
-that name.  A default (not given by the RD) naming a column the table lacks
-counts as NULL: //obscore#publishSSAPMIXC's ``ssa_*`` defaults on a table
-without them, the product defaults on a table without ``accref``.
+that name.  In a default (not given by the RD), a name that is a param of the
+table rather than a column stands for the param's value — so
+//obscore#publishSSAPMIXC's ``ssa_spectralucd`` is the column of a table with
+all SSA metadata in columns and the param of a //ssap#mixc table; a default
+naming anything else the table lacks counts as NULL: the ``ssa_*`` defaults on
+a table without them, the product defaults on a table without ``accref``.
 
 PostgreSQL pushes conditions on the view into each table's SELECT, so a cone
 on ``s_ra``/``s_dec`` becomes ``spoint(radians(<s_ra>), radians(<s_dec>))``
@@ -16,13 +19,14 @@ view's types vanish where the column already has the type.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from engine.db.identifiers import q, qualified
 from engine.obscore.definition import RD_ID, extra_attributes
-from rd.elements.table import AppliedMixin, Table
+from rd.elements.table import AppliedMixin, Param, Table
 from rd.structure import parse_bool, parse_list
 from rd.tablemeta import pos_index_expression
 
@@ -33,6 +37,9 @@ _SETTINGS = frozenset({"createDIDIndex", "extra_columns"})
 
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _QUOTED_NAME = re.compile(r'"((?:[^"]|"")+)"')
+_LITERAL_OR_QUOTED = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")+")""")
+_NUMERIC = frozenset({"smallint", "integer", "bigint", "real", "double precision",
+                      "numeric"})
 # A bare word that is no function name, no type after ::, no part of a number.
 _WORD = re.compile(r"(?<![\w.$:])([A-Za-z_][A-Za-z0-9_$]*)(?!\s*\()(?![\w$])")
 _SQL_WORDS = frozenset("""
@@ -81,6 +88,37 @@ def names_only_columns(table: Table, expression: str) -> bool:
             and all(table.column("quoted/" + name) is not None for name in delimited))
 
 
+def _literal(param: Param) -> str:
+    """A param's value as an SQL literal (NULL when empty, or not a finite number
+    in a numeric param)."""
+    text = (param.content or "").strip()
+    if param.sql_type.base in _NUMERIC:
+        try:
+            number = float(text)
+        except ValueError:
+            return "NULL"
+        return repr(number) if math.isfinite(number) else "NULL"
+    return "'" + text.replace("'", "''") + "'" if text else "NULL"
+
+
+def with_params(table: Table, expression: str) -> str:
+    """``expression`` with the bare names of the table's params that are no columns
+    replaced by the params' values (strings and delimited names left alone)."""
+    params = {p.name.lower(): p for p in table.params}
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        param = params.get(name.lower())
+        if param is None or table.column(name) is not None:
+            return name
+        return _literal(param)
+
+    # split with one group: odd pieces are the strings and delimited names
+    pieces = _LITERAL_OR_QUOTED.split(expression)
+    return "".join(piece if n % 2 else _WORD.sub(value, piece)
+                   for n, piece in enumerate(pieces))
+
+
 def source_of(table: Table) -> Source | None:
     """What ``table`` contributes to ivoa.obscore (None: it does not publish)."""
     mixin = publishing_mixin(table)
@@ -94,8 +132,10 @@ def source_of(table: Table) -> Source | None:
         value = value.strip()
         if name in _SETTINGS or not value or value.upper() == "NULL":
             continue
-        if name not in mixin.given and not names_only_columns(table, value):
-            continue  # a default for columns this table does not have
+        if name not in mixin.given:
+            value = with_params(table, value)
+            if not names_only_columns(table, value):
+                continue  # a default for columns this table does not have
         expressions[name] = value
     extras = []
     for name in parse_list(mixin.params.get("extra_columns", "")):

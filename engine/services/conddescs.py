@@ -353,9 +353,7 @@ class SSACondDesc(BoundCondDesc):
         if missing:
             raise desc.error(f"table {table.id!r} lacks the columns of //ssap#hcd SSA "
                              f"conditions query ({', '.join(missing)})")
-        found = next((p for p in table.params if p.name.lower() == "ssa_collection"),
-                     None)
-        self.collection = (found.content or "").strip() or None if found else None
+        self.collection = ssa.Collection.of(table)
 
     def fields(self) -> list[InputField]:
         return [InputField(key.name, key.tablehead or key.name, key.description,

@@ -1,4 +1,4 @@
-"""SSA 1.1 query parameters over a //ssap#hcd table, as SQL.
+"""SSA 1.1 query parameters over a table of spectra (//ssap#hcd, //ssap#mixc...), as SQL.
 
 * POS (``ra,dec``, ICRS degrees) and SIZE (the search cone's *diameter* in
   degrees, as SSA 1.1 and its clients mean it; 0.1 when left out): the
@@ -19,8 +19,10 @@
   ``votable``, ``fits``, ``graphic``, or MIME types, in a comma-separated list;
   METADATA is the renderer's;
 * TARGETNAME: the object's name, case and blanks ignored;
-* COLLECTION: the collection's name (a param of the table: every spectrum or
-  none).
+* COLLECTION: collection names, comma-separated, case ignored: compared with
+  the ssa_collection column where the table has one (//ssap#mixc, and tables
+  whose SSA metadata are all columns), else with the table's ssa_collection
+  param (//ssap#hcd: every spectrum or none).
 
 A malformed value is a :class:`ProtocolError` naming the parameter.
 """
@@ -30,13 +32,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from astropy import units as u
 
+from engine.db.identifiers import q
 from engine.errors import ProtocolError
 from engine.services.params import Params, shown
 from engine.services.siap import parse_pos
 from engine.services.vizier import Condition, PlaceholderNames
+from rd.elements.table import Table
 from rd.timefuncs import toMJD
 
 DEFAULT_SIZE = 0.1  # degrees, the diameter when POS comes without SIZE
@@ -154,13 +159,19 @@ def _overlap(low: float | None, high: float | None, start: str, end: str,
     return "(" + " AND ".join(parts or ["true"]) + ")"
 
 
+def band_items(text: str) -> list[tuple[float | None, float | None] | str]:
+    """BAND's items: (lo, hi) vacuum wavelengths in metres (None: an open end), or a
+    band name (getData's BAND, engine/datalink/getdata.py, reads them too)."""
+    return _range_items(_QUALIFIER.sub("", text.strip()), "BAND", _metres, _inverts)
+
+
 def band(params: Params) -> Condition | None:
     text = params.get("BAND")
     if text is None or not text.strip():
         return None
     names = PlaceholderNames("_ssa_band")
     terms, values = [], {}
-    for item in _range_items(_QUALIFIER.sub("", text.strip()), "BAND", _metres, _inverts):
+    for item in band_items(text):
         if isinstance(item, str):
             key = names()
             terms.append(f"lower(ssa_bandpass) = lower(%({key})s)")
@@ -231,21 +242,42 @@ def target(params: Params) -> Condition | None:
                      {"_ssa_target": re.sub(r"\s", "", text).lower()})
 
 
-def collection(params: Params, collection_name: str | None) -> Condition | None:
-    """COLLECTION against the table's ssa_collection param: every row or none."""
+@dataclass(frozen=True)
+class Collection:
+    """Where a table of spectra keeps ssa_collection: a column (one value per
+    spectrum) or a param (one value for them all; None if it is NULL or absent)."""
+
+    column: str | None = None  # its SQL name
+    value: str | None = None
+
+    @classmethod
+    def of(cls, table: Table) -> Collection:
+        column = table.column("ssa_collection")
+        if column is not None:
+            return cls(column=column.sql_name)
+        found = next((p for p in table.params if p.name.lower() == "ssa_collection"),
+                     None)
+        return cls(value=((found.content or "").strip() or None) if found else None)
+
+
+def collection(params: Params, where: Collection) -> Condition | None:
     text = params.get("COLLECTION")
     if text is None or not text.strip() or text.strip().lower() == "any":
         return None
-    names = {c.lower() for c in _items(text)}
-    if collection_name is not None and collection_name.lower() in names:
+    names = sorted({c.lower() for c in _items(text)})
+    if where.column is not None:
+        return Condition(f"lower({q(where.column)}) = ANY(%(_ssa_collections)s)",
+                         {"_ssa_collections": names})
+    if where.value is not None and where.value.lower() in names:
         return None
     return Condition("false")
 
 
-def conditions(params: Params, collection_name: str | None) -> Condition | None:
-    """Every SSA condition of a query, ANDed (None: no constraint)."""
+def conditions(params: Params, where: Collection) -> Condition | None:
+    """Every SSA condition of a query, ANDed (None: no constraint); ``where`` says
+    where the queried table keeps its collection."""
     found = [c for c in (position(params), band(params), time(params), formats(params),
-                         target(params), collection(params, collection_name))
+                         target(params), collection(params, where))
              if c is not None]
     if not found:
         return None

@@ -4,13 +4,15 @@ or TSV — what DaCHS's ``//soda#sdm_format`` offers, under the same FORMAT
 values.
 
 The metadata of an SDM spectrum is its SSA row: every column of the SSA table
-(``//ssap#hcd``) and every param of it becomes a PARAM whose utype is the SSA
-utype in SDM's spelling (``ssa:Target.Name`` → ``spec:Spectrum.Target.Name``,
-with the few irregular names SDM 1 has).  The VOTable's TABLE has the utype
-``spec:Spectrum``; the FITS serialization is a binary table whose header
-carries SDM 1's keywords (VOCLASS, OBJECT, SPECSYS, TMID...) and whose
-columns carry TUCDn and TUTYPn.  CSV and TSV are the samples alone, a header
-line of column names, as DaCHS writes them.
+(``//ssap#hcd``, ``//ssap#mixc``, or one with all SSA metadata in columns)
+and every param of it becomes a PARAM (a column's value winning over a param
+of the same name) whose utype is the SSA utype in SDM's spelling
+(``ssa:Target.Name`` → ``spec:Spectrum.Target.Name``, with the few irregular
+names SDM 1 has).  The VOTable's TABLE has the utype ``spec:Spectrum``; the
+FITS serialization is a binary table whose header carries SDM 1's keywords
+(VOCLASS, OBJECT, SPECSYS, TMID...) and whose columns carry TUCDn and TUTYPn.
+CSV and TSV are the samples alone, a header line of column names, as DaCHS
+writes them.
 """
 
 from __future__ import annotations
@@ -126,9 +128,12 @@ def metadata_params(row: dict[str, Any], columns: Sequence[ResultColumn],
                     table_params: Sequence[tuple[ResultColumn, Any]]
                     ) -> list[tuple[ResultColumn, Any]]:
     """An SSA row (values by column name, as ``columns`` describe them) and the
-    table's params as the PARAMs of its SDM spectrum; NULLs are left out."""
+    table's params (those that are no column) as the PARAMs of its SDM spectrum;
+    NULLs are left out."""
     params = []
-    for column, value in [(c, row.get(c.name)) for c in columns] + list(table_params):
+    in_row = {c.name.lower() for c in columns}
+    for column, value in [(c, row.get(c.name)) for c in columns] + [
+            (c, v) for c, v in table_params if c.name.lower() not in in_row]:
         if value is None or (isinstance(value, float) and np.isnan(value)) \
                 or value == "":
             continue

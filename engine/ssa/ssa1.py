@@ -1,13 +1,17 @@
-"""SSA 1.1 queryData over a //ssap#hcd table: the result, the SQL, the metadata answer.
+"""SSA 1.1 queryData over a table of spectra: the result, the SQL, the metadata answer.
 
-The conditions are the service's condDescs (//ssap#hcd_condDescs,
-engine/services/ssa.py, and whatever else the service offers ``ssap.xml``).
-The result has the table's columns with their SSA utypes (VERB 1, 2 — the
-default — and 3 give the columns of verbLevel up to 10, 20 and all), the
-access reference as an absolute ``/getproduct`` URL, and the collection's
-SSA metadata (the table's params: data model, flux calibration, units…) as
-PARAMs.  FORMAT=METADATA is answered without a query: the input parameters
-as ``INPUT:`` PARAMs and the result's FIELDs, no rows.
+The table is a //ssap#hcd or //ssap#mixc table, or one whose SSA metadata are
+all columns; the conditions are the service's condDescs
+(//ssap#hcd_condDescs, engine/services/ssa.py, and whatever else the service
+offers ``ssap.xml``).  The result has the table's columns with their SSA
+utypes (VERB 1, 2 — the default — and 3 give the columns of verbLevel up to
+10, 20 and all), the access reference as an absolute ``/getproduct`` URL, and
+the SSA metadata the table keeps as params as PARAMs: for hcd everything
+that is the same for all its spectra (data model, flux calibration,
+collection, units…), for mixc the data model, the frame and the axes' units
+and UCDs — its per-spectrum collection, instrument and calibration are
+FIELDs like any column.  FORMAT=METADATA is answered without a query: the
+input parameters as ``INPUT:`` PARAMs and the result's FIELDs, no rows.
 """
 
 from __future__ import annotations
@@ -67,7 +71,8 @@ def _absolute(spec: OutputSpec, server_url: str) -> OutputSpec:
 
 
 def table_params(bound: BoundService) -> list[tuple[ResultColumn, Any]]:
-    """The collection's SSA metadata: the table's params, as PARAMs."""
+    """The SSA metadata the table keeps as params (the same for all its spectra), as
+    PARAMs."""
     return param_values(bound.table)
 
 

@@ -398,6 +398,9 @@
     <mixinPar name="em_xel" alias="emXel">ssa_length</mixinPar>
     <mixinPar name="em_res_power" alias="emResPower"
       >ssa_specstart/ssa_specres</mixinPar>
+    <!-- a column where the table has it (//ssap#view), else the param (mixc) -->
+    <mixinPar name="em_ucd" alias="emUCD">ssa_spectralucd</mixinPar>
+    <mixinPar name="o_ucd" alias="oUCD">ssa_fluxucd</mixinPar>
     <events/>
   </mixinDef>
 

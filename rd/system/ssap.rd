@@ -12,8 +12,16 @@
      //products#define rowfilter.  Services query it with an ssapCore FEEDing
      //ssap#hcd_condDescs (SSA 1.1's POS, SIZE, BAND, TIME, FORMAT,
      TARGETNAME, COLLECTION: engine/services/ssa.py), answered by the ssap.xml
-     renderer.  DaCHS 2.7 calls hcd and setMeta deprecated in favour of
-     //ssap#view, which DR does not provide yet.  Names, types, units,
+     renderer.  //ssap#mixc is hcd with the metadata that may vary between
+     spectra (collection, instrument, calibration...) as columns, filled by
+     //ssap#setMixcMeta besides setMeta; the SSA machinery takes each item
+     from the row where it is a column and from the table's params otherwise.
+     //ssap#plainlocation and //ssap#simpleCoverage give any table an indexed
+     position and footprint (//ssap#fill-plainlocation fills them).  DaCHS
+     2.7 calls hcd, mixc and setMeta deprecated in favour of //ssap#view:
+     an SSA table that is a view over a table of the publisher's own, each
+     SSA column filled by SQL the mixin's parameter of its name gives
+     (rd/ssaview.py writes the view's statement).  Names, types, units,
      UCDs, utypes and defaults are DaCHS's; SSA metadata is in SI units
      (spectral coordinates in metres, whatever the spectra use). -->
 <resource schema="dc">
@@ -111,10 +119,11 @@
     </column>
   </STREAM>
 
-  <!-- The SSA metadata of an hcd table that is the same for all its spectra:
-       params of the table, mostly from the mixin's parameters.  An empty value
-       is NULL (DR's params know no empty string). -->
-  <STREAM id="hcd_outpars">
+  <!-- The SSA metadata every table of spectra keeps as params of the table
+       (//ssap#mixc too): the data model, the frame and the axes' units and
+       UCDs, which describe the table's columns.  An empty value is NULL (DR's
+       params know no empty string). -->
+  <STREAM id="ssa_allpars">
     <param name="ssa_model" type="text" utype="ssa:Dataset.DataModel"
       required="True" description="The data model of the spectra"
       >Spectrum-1.0</param>
@@ -141,6 +150,12 @@
     <param name="ssa_fluxunit" type="text" ucd="meta.unit"
       utype="ssa:Char.FluxAxis.Unit" verbLevel="15" required="True"
       description="The unit of the flux of the spectra">\fluxUnit</param>
+  </STREAM>
+
+  <!-- The SSA metadata of an hcd table that is the same for all its spectra:
+       params of the table, mostly from the mixin's parameters. -->
+  <STREAM id="hcd_outpars">
+    <FEED source="ssa_allpars"/>
     <param name="ssa_dstype" type="text" utype="ssa:Dataset.Type"
       description="The kind of dataset">Spectrum</param>
     <param name="ssa_publisher" type="text" ucd="meta.curation"
@@ -212,6 +227,16 @@
       description="The spatial resolution"/>
   </STREAM>
 
+  <!-- The indexes of a table of spectra with the columns of hcd_fields. -->
+  <STREAM id="ssa_indexes">
+    <index columns="ssa_pubDID"/>
+    <index columns="ssa_targname"/>
+    <!-- What TARGETNAME compares (engine/services/ssa.py): DR's addition. -->
+    <index name="ssa_targname_squashed"
+      >(lower(regexp_replace(ssa_targname, '[[:space:]]', '', 'g')))</index>
+    <index columns="ssa_location" method="GIST"/>
+  </STREAM>
+
   <mixinDef id="hcd">
     <doc>A table of spectra from a homogeneous collection (one instrument, say),
       whose SSA metadata other than the per-spectrum columns is the same for
@@ -263,12 +288,7 @@
       <FEED source="//products#prodcolUsertable"/>
       <FEED source="hcd_fields"/>
       <FEED source="hcd_outpars"/>
-      <index columns="ssa_pubDID"/>
-      <index columns="ssa_targname"/>
-      <!-- What TARGETNAME compares (engine/services/ssa.py): DR's addition. -->
-      <index name="ssa_targname_squashed"
-        >(lower(regexp_replace(ssa_targname, '[[:space:]]', '', 'g')))</index>
-      <index columns="ssa_location" method="GIST"/>
+      <FEED source="ssa_indexes"/>
     </events>
   </mixinDef>
 
@@ -282,7 +302,10 @@
       degrees), ssa_specext specend - specstart and ssa_specmid the middle of
       the band, (specstart + specend)/2: DaCHS's setMeta writes half the width
       there, a bug DR does not copy.  The binds specmid and specext are
-      accepted and ignored, as in DaCHS.</doc>
+      accepted and ignored, as in DaCHS.  For a table that also mixes in
+      //ssap#simpleCoverage, ssa_region is the hexagon inscribed in the
+      aperture around the position (DaCHS's setMeta takes the diameter for the
+      radius).</doc>
     <setup>
       <par key="dstitle" late="True" description="a short title of the spectrum,
         e.g. object, instrument and date"/>
@@ -328,7 +351,7 @@
       <par key="length" late="True" description="the number of points in the
         spectrum">None</par>
       <code>
-        from grammars.wcsgeom import spoint_literal
+        from grammars.wcsgeom import circle_polygon, spoint_literal, spoly_literal
 
         def floatOrNone(value, name):
             if value is None or isinstance(value, str) and not value.strip():
@@ -380,12 +403,413 @@
         vars["ssa_specmid"] = (start + end) / 2
       ra = floatOrNone(alpha, "ssa_location")
       dec = floatOrNone(delta, "ssa_location")
-      if ra is None or dec is None:
-        vars["ssa_location"] = None
-      else:
+      size = floatOrNone(aperture, "ssa_aperture")
+      vars["ssa_location"] = vars["ssa_region"] = None
+      if ra is not None and dec is not None:
         vars["ssa_location"] = spoint_literal(ra, dec)
+        if size:
+          vars["ssa_region"] = spoly_literal(circle_polygon(ra, dec, size / 2))
     </code>
   </procDef>
+
+  <!-- ===== //ssap#mixc: spectra of mixed provenance ===================== -->
+
+  <!-- What //ssap#mixc has as columns where //ssap#hcd has params: the SSA
+       metadata that may differ from spectrum to spectrum (a param of hcd_outpars
+       each, with its name, utype, UCD and unit).  ssa_spaceError, ssa_spaceCalib
+       and ssa_spaceRes are left out, as in DaCHS; the data model, the frame and
+       the units and UCDs of the axes stay params (ssa_allpars). -->
+  <STREAM id="mixc_columns">
+    <column name="ssa_dstype" type="text" utype="ssa:Dataset.Type"
+      tablehead="Type" verbLevel="15" description="The kind of dataset"/>
+    <column name="ssa_publisher" type="text" ucd="meta.curation"
+      utype="ssa:Curation.Publisher" tablehead="Publisher" verbLevel="15"
+      description="Who publishes the spectrum"/>
+    <column name="ssa_creator" type="unicode" utype="ssa:DataID.Creator"
+      tablehead="Creator" verbLevel="15" description="Who made the spectrum"/>
+    <column name="ssa_collection" type="text" utype="ssa:DataID.Collection"
+      tablehead="Collection" verbLevel="15"
+      description="The collection the spectrum belongs to"/>
+    <column name="ssa_instrument" type="text" ucd="meta.id;instr"
+      utype="ssa:DataID.Instrument" tablehead="Instrument" verbLevel="15"
+      description="The instrument (or code) that made the spectrum"/>
+    <column name="ssa_datasource" type="text" utype="ssa:DataID.DataSource"
+      tablehead="Source" verbLevel="15" description="How the data came about:
+        survey, pointed, theory, custom or artificial"/>
+    <column name="ssa_creationtype" type="text" utype="ssa:DataID.CreationType"
+      tablehead="Made by" verbLevel="15" description="How the spectrum was made
+        from the data: archival, cutout, filtered, mosaic, projection,
+        spectralExtraction or catalogExtraction"/>
+    <column name="ssa_reference" type="text" ucd="meta.bib.bibcode"
+      utype="ssa:Curation.Reference" tablehead="Ref." verbLevel="15"
+      description="A bibcode or URL of a paper on the spectrum"/>
+    <column name="ssa_fluxStatError" unit="\fluxUnit" ucd="stat.error;\fluxUCD"
+      utype="ssa:Char.FluxAxis.Accuracy.StatError" tablehead="Err. flux"
+      verbLevel="15" description="Statistical error of the fluxes"/>
+    <column name="ssa_fluxSysError" unit="\fluxUnit" ucd="stat.error.sys;\fluxUCD"
+      utype="ssa:Char.FluxAxis.Accuracy.SysError" tablehead="Sys. err. flux"
+      verbLevel="15" description="Systematic error of the fluxes"/>
+    <column name="ssa_fluxcalib" type="text"
+      utype="ssa:Char.FluxAxis.Calibration" tablehead="Flux calib."
+      verbLevel="15" description="How the fluxes are calibrated: ABSOLUTE,
+        CALIBRATED, RELATIVE, NORMALIZED or UNCALIBRATED"/>
+    <column name="ssa_binSize" unit="m" ucd="em.wl;spect.binSize"
+      utype="ssa:Char.SpectralAxis.Accuracy.BinSize" tablehead="Bin"
+      verbLevel="15" description="The width of a spectral bin"/>
+    <column name="ssa_spectStatError" unit="m" ucd="stat.error;em"
+      utype="ssa:Char.SpectralAxis.Accuracy.StatError" tablehead="Err. spect."
+      verbLevel="15" description="Statistical error of the spectral
+        coordinates"/>
+    <column name="ssa_spectSysError" unit="m" ucd="stat.error.sys;em"
+      utype="ssa:Char.SpectralAxis.Accuracy.SysError" tablehead="Sys. err. spect."
+      verbLevel="15" description="Systematic error of the spectral
+        coordinates"/>
+    <column name="ssa_speccalib" type="text" ucd="meta.code.qual"
+      utype="ssa:Char.SpectralAxis.Calibration" tablehead="Spect. calib."
+      verbLevel="15" description="How the spectral axis is calibrated"/>
+    <column name="ssa_specres" unit="m" ucd="spect.resolution;em.wl"
+      utype="ssa:Char.SpectralAxis.Resolution" tablehead="Spect. res."
+      verbLevel="15" description="The spectral resolution, FWHM"/>
+  </STREAM>
+
+  <!-- What //ssap#mixc adds to hcd_fields, under DaCHS's name: the params
+       every table of spectra has and the per-spectrum metadata columns. -->
+  <STREAM id="mixc_morefields">
+    <FEED source="ssa_allpars"/>
+    <FEED source="mixc_columns"/>
+  </STREAM>
+
+  <mixinDef id="mixc">
+    <doc>A table of spectra whose SSA metadata may differ from one spectrum to
+      the next (deprecated in DaCHS 2.7 in favour of //ssap#view, which DR
+      lacks so far): like //ssap#hcd, but collection, instrument, publisher,
+      creator, data source, creation type, reference, flux and spectral
+      calibration, errors, bin size and resolution are columns (ssa_collection,
+      ssa_instrument, ssa_fluxcalib...) rather than params.  What stays params
+      are the data model, the frame (ICRS) and the units and UCDs of the
+      spectra's axes, from the mixin's parameters: all spectra of the table
+      must be in the same units (the SSA columns themselves are in metres,
+      degrees and MJD).  It brings the columns of //products#table (do not mix
+      that in as well) and the indexes of //ssap#hcd.  Fill the columns with
+      //ssap#setMeta and //ssap#setMixcMeta in a rowmaker with idmaps="*"; the
+      grammar needs the //products#define rowfilter.</doc>
+    <FEED source="commonMixinParams"/>
+    <events>
+      <FEED source="//products#prodcolUsertable"/>
+      <FEED source="hcd_fields"/>
+      <FEED source="mixc_morefields"/>
+      <FEED source="ssa_indexes"/>
+    </events>
+  </mixinDef>
+
+  <procDef type="apply" id="setMixcMeta">
+    <doc>Computes the metadata columns //ssap#mixc has beyond those of
+      //ssap#hcd, for one spectrum, and leaves them in vars as //ssap#setMeta
+      does (apply both; idmaps="*" maps them).  publisher, creator,
+      instrument and reference default to the RD's (or the table's) meta
+      publisher, creator.name, instrument and source (several values joined);
+      bind None for a NULL.  specres defaults to binSize.  Errors, bin size
+      and resolution are numbers (fluxes in the table's fluxUnit, the rest in
+      metres).  DaCHS's setMixcMeta never fills ssa_creator, the errors and the
+      bin size; DR does.</doc>
+    <setup>
+      <par key="dstype" late="True" description="the kind of dataset: Spectrum
+        (or TimeSeries)">"spectrum"</par>
+      <par key="publisher" late="True" description="who publishes the spectrum
+        (default: the publisher meta)">\quote{\metaSeq{publisher}} or None</par>
+      <par key="creator" late="True" description="who made the spectrum
+        (default: the creator.name meta)"
+        >\quote{\metaSeq{creator.name}{}{; }} or None</par>
+      <par key="collection" late="True" description="the collection the spectrum
+        belongs to (an IVOA identifier, ideally)">None</par>
+      <par key="instrument" late="True" description="the instrument or code that
+        made the spectrum (default: the instrument meta)"
+        >\quote{\metaSeq{instrument}} or None</par>
+      <par key="datasource" alias="dataSource" late="True" description="how the
+        data came about: survey, pointed, theory, custom or artificial"
+        >None</par>
+      <par key="creationType" late="True" description="how the spectrum was made
+        from the data: archival, cutout, filtered, mosaic, projection,
+        spectralExtraction, catalogExtraction (several with commas)">None</par>
+      <par key="reference" late="True" description="a bibcode or URL of a paper
+        on the spectrum (default: the source meta)"
+        >\quote{\metaSeq{source}} or None</par>
+      <par key="binSize" late="True" description="the width of a spectral bin,
+        metres">None</par>
+      <par key="fluxStatError" late="True" description="statistical error of the
+        fluxes, in fluxUnit">None</par>
+      <par key="spectStatError" late="True" description="statistical error of the
+        spectral coordinates, metres">None</par>
+      <par key="fluxSysError" late="True" description="systematic error of the
+        fluxes, in fluxUnit">None</par>
+      <par key="spectSysError" late="True" description="systematic error of the
+        spectral coordinates, metres">None</par>
+      <par key="fluxCalib" late="True" description="how the fluxes are
+        calibrated: ABSOLUTE, RELATIVE, NORMALIZED or UNCALIBRATED">None</par>
+      <par key="specCalib" late="True" description="how the spectral axis is
+        calibrated: ABSOLUTE, RELATIVE, NORMALIZED or UNCALIBRATED">None</par>
+      <par key="specres" late="True" description="the spectral resolution as a
+        FWHM in metres of wavelength (default: binSize)">None</par>
+      <code>
+        def floatOrNone(value, name):
+            if value is None or isinstance(value, str) and not value.strip():
+                return None
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                raise ValidationError(f"{value!r} is not a number", name) from None
+      </code>
+    </setup>
+    <code>
+      vars["ssa_dstype"] = dstype
+      vars["ssa_publisher"] = publisher
+      vars["ssa_creator"] = creator
+      vars["ssa_collection"] = collection
+      vars["ssa_instrument"] = instrument
+      vars["ssa_datasource"] = datasource
+      vars["ssa_creationtype"] = creationType
+      vars["ssa_reference"] = reference
+      vars["ssa_fluxcalib"] = fluxCalib
+      vars["ssa_speccalib"] = specCalib
+      for name, value in (("ssa_binSize", binSize), ("ssa_specres", specres),
+          ("ssa_fluxStatError", fluxStatError), ("ssa_fluxSysError", fluxSysError),
+          ("ssa_spectStatError", spectStatError),
+          ("ssa_spectSysError", spectSysError)):
+        vars[name] = floatOrNone(value, name)
+      if vars["ssa_specres"] is None:
+        vars["ssa_specres"] = vars["ssa_binSize"]
+    </code>
+  </procDef>
+
+  <!-- ===== //ssap#plainlocation, //ssap#simpleCoverage ================== -->
+
+  <mixinDef id="plainlocation">
+    <doc>Gives a table a position observed, ssa_location (a pg_sphere point,
+      ICRS), with a GiST index: what SSA's POS compares.  Meant for tables
+      that are no SSA tables themselves (the source tables of //ssap#view);
+      add //ssap#simpleCoverage for an ssa_region, which ObsCore's s_region
+      wants.  Fill it with //ssap#fill-plainlocation.</doc>
+    <events>
+      <column name="ssa_location" type="spoint" unit="deg" ucd="pos.eq"
+        utype="ssa:Char.SpatialAxis.Coverage.Location.Value"
+        tablehead="Location" verbLevel="5"
+        description="The position observed (the centre of the aperture), ICRS"/>
+      <index columns="ssa_location" method="GIST"/>
+    </events>
+  </mixinDef>
+
+  <mixinDef id="simpleCoverage">
+    <doc>Gives a table of spectra a rough footprint, ssa_region (a pg_sphere
+      polygon: the hexagon inscribed in the aperture around the position),
+      with a GiST index.  SSA does not need it; ObsCore does for s_region:
+      bind the coverage parameter of //obscore#publishSSAPMIXC to ssa_region.
+      //ssap#fill-plainlocation fills it, and so does //ssap#setMeta when a
+      table mixing in //ssap#hcd or //ssap#mixc mixes this in as well.</doc>
+    <events>
+      <column name="ssa_region" type="spoly" unit="deg"
+        ucd="pos.outline;obs.field" tablehead="Coverage" verbLevel="30"
+        description="A rough footprint: the hexagon inscribed in the
+          aperture"/>
+      <index columns="ssa_region" method="GIST"/>
+    </events>
+  </mixinDef>
+
+  <procDef type="apply" id="fill-plainlocation">
+    <doc>Fills ssa_location (//ssap#plainlocation) from ra and dec and, when the
+      aperture is given, ssa_region (//ssap#simpleCoverage) with the hexagon
+      inscribed in it; both are NULL without a position.  The values are left
+      in vars: map them with idmaps (or map ssa_location and ssa_region from
+      @ssa_location and @ssa_region).</doc>
+    <setup>
+      <par key="ra" late="True" description="RA of the centre of the aperture,
+        ICRS degrees"/>
+      <par key="dec" late="True" description="Dec of the centre of the aperture,
+        ICRS degrees"/>
+      <par key="aperture" late="True" description="the diameter of the aperture,
+        degrees (None: no ssa_region)">None</par>
+      <code>
+        from grammars.wcsgeom import circle_polygon, spoint_literal, spoly_literal
+
+        def floatOrNone(value, name):
+            if value is None or isinstance(value, str) and not value.strip():
+                return None
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                raise ValidationError(f"{value!r} is not a number", name) from None
+      </code>
+    </setup>
+    <code>
+      vars["ssa_location"] = vars["ssa_region"] = None
+      lon = floatOrNone(ra, "ssa_location")
+      lat = floatOrNone(dec, "ssa_location")
+      if lon is None or lat is None:
+        return
+      vars["ssa_location"] = spoint_literal(lon, lat)
+      size = floatOrNone(aperture, "ssa_region")
+      if size:
+        vars["ssa_region"] = spoly_literal(circle_polygon(lon, lat, size / 2))
+    </code>
+  </procDef>
+
+  <!-- //ssap#view: DaCHS 2.7's recommended SSA table, a view over a table of the
+       publisher's own.  Its columns are every SSA column (the per-spectrum ones
+       and those //ssap#hcd keeps as params); each has a parameter holding the
+       SQL that fills it (a column of the source table, a quoted literal, NULL).
+       rd/ssaview.py turns this into the view's statement once the table is
+       read; engine/ingest/views.py makes it. -->
+  <mixinDef id="view">
+    <doc>An SSA table that is a view over a table of your own (sourcetable),
+      which holds the products (//products#table) and whatever per-spectrum
+      metadata you have, ideally under the SSA names (then copiedcolumns="*"
+      takes them over; //ssap#plainlocation and //ssap#simpleCoverage give it
+      indexed ssa_location and ssa_region).  Every SSA column has a parameter
+      of its name giving the SQL that fills it: a column of the source, a
+      literal in single quotes ('Angstrom'), an expression, or NULL (the
+      default for most).  ssa_fluxcalib and ssa_spectralunit must be given.  A
+      column the source table has under the same name is always taken from
+      there.  Index the source table (the view cannot have indexes); DR
+      indexes the expression of ssa_pubDID there.  The view follows the source
+      table's restrictions: rows under embargo in it stay hidden from others
+      in every protocol.  Make it with a data element of its own
+      (&lt;make table="..."/&gt;) that the source's import names in
+      &lt;recreateAfter&gt;; DR keeps it over re-imports of the source
+      anyway.</doc>
+    <mixinPar key="sourcetable" description="The id of the table the view
+      reads (one table; for a join, make an intermediate view first)"/>
+    <mixinPar key="materialize" description="True: a materialized view (a copy
+      refreshed at each import; refused over rows with restrictions)"
+      >False</mixinPar>
+    <mixinPar key="copiedcolumns" description="Comma-separated shell patterns
+      (ssa_*, [!p]*) of source columns to take over with their metadata"
+      >__EMPTY__</mixinPar>
+    <mixinPar key="ssa_region" description="SQL for a footprint polygon column
+      ssa_region (ssa_region if the source mixes in //ssap#simpleCoverage);
+      without it the view has no such column">not given</mixinPar>
+    <mixinPar key="customcode" description="More SELECT items for the view,
+      starting with a comma (declare their columns in the table)"
+      >__EMPTY__</mixinPar>
+    <mixinPar key="whereclause" description="SQL after the source table, e.g.
+      WHERE ... to publish some of its rows">__EMPTY__</mixinPar>
+    <mixinPar key="accref" description="The product key">accref</mixinPar>
+    <mixinPar key="owner" description="The product's owner">owner</mixinPar>
+    <mixinPar key="embargo" description="The product's release date"
+      >embargo</mixinPar>
+    <mixinPar key="mime" description="The product's media type">mime</mixinPar>
+    <mixinPar key="accsize" description="The product's size in bytes"
+      >accsize</mixinPar>
+    <mixinPar key="ssa_dstitle" description="A short title of the spectrum"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_creatorDID" description="The creator's identifier of the
+      dataset">NULL</mixinPar>
+    <mixinPar key="ssa_pubDID" description="The publisher's identifier of the
+      dataset (DR's standard one from the accref by default)"
+      >\sql_standardPubDID</mixinPar>
+    <mixinPar key="ssa_cdate" description="When the dataset was made (a
+      timestamp)">NULL</mixinPar>
+    <mixinPar key="ssa_pdate" description="When it was published (a timestamp)"
+      >\sqlquote{\today}</mixinPar>
+    <mixinPar key="ssa_bandpass" description="The band, ideally a term of
+      http://www.ivoa.net/rdf/messenger">NULL</mixinPar>
+    <mixinPar key="ssa_cversion" description="The creator's version of the
+      dataset">NULL</mixinPar>
+    <mixinPar key="ssa_targname" description="The name of the target"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_targclass" description="The class of the target (SIMBAD's
+      object types if possible)">NULL</mixinPar>
+    <mixinPar key="ssa_redshift" description="The target's redshift"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_targetpos" description="The target's position (an
+      spoint)">NULL</mixinPar>
+    <mixinPar key="ssa_snr" description="A signal-to-noise ratio"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_location" description="The ICRS position of the aperture
+      (an spoint; ssa_location from //ssap#plainlocation)">NULL</mixinPar>
+    <mixinPar key="ssa_aperture" description="The aperture's diameter, degrees"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_dateObs" description="The middle of the exposure, MJD"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_timeExt" description="The exposure time, s"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_specmid" description="The middle of the spectral coverage,
+      m" >(ssa_specend+ssa_specstart)/2</mixinPar>
+    <mixinPar key="ssa_specext" description="The width of the spectral coverage,
+      m">(ssa_specend-ssa_specstart)</mixinPar>
+    <mixinPar key="ssa_specstart" description="The shortest wavelength covered,
+      m">NULL</mixinPar>
+    <mixinPar key="ssa_specend" description="The longest wavelength covered, m"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_length" description="The number of samples"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_model" description="The data model of the spectra"
+      >'Spectrum-1.0'</mixinPar>
+    <mixinPar key="ssa_csysName" description="The reference frame of the
+      positions">'ICRS'</mixinPar>
+    <mixinPar key="ssa_timeSI" description="SI conversion factor of times
+      (rarely given)">NULL</mixinPar>
+    <mixinPar key="ssa_spectralSI" description="SI conversion factor of the
+      spectral axis (rarely given)">NULL</mixinPar>
+    <mixinPar key="ssa_spectralucd" description="The UCD of the spectral axis in
+      the spectra (em.wl;obs.atmos: wavelengths in air)"
+      >'em.wl;obs.atmos'</mixinPar>
+    <mixinPar key="ssa_spectralunit" description="The unit of the spectral axis
+      in the spectra, e.g. 'Angstrom' (required)"/>
+    <mixinPar key="ssa_fluxSI" description="SI conversion factor of fluxes
+      (rarely given)">NULL</mixinPar>
+    <mixinPar key="ssa_fluxucd" description="The UCD of the flux in the spectra"
+      >'phot.flux.density;em.wl'</mixinPar>
+    <mixinPar key="ssa_fluxunit" description="The unit of the flux in the
+      spectra (and of the flux errors)">NULL</mixinPar>
+    <mixinPar key="ssa_dstype" description="The type of dataset: 'spectrum',
+      'timeseries'">'spectrum'</mixinPar>
+    <mixinPar key="ssa_publisher" description="Who publishes the spectra"
+      >\sqlquote{\metaString{publisher}{unknown}}</mixinPar>
+    <mixinPar key="ssa_creator" description="Who made the spectra"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_collection" description="The collection the spectrum
+      belongs to">NULL</mixinPar>
+    <mixinPar key="ssa_instrument" description="The instrument or code that made
+      it">\sqlquote{\metaString{instrument}{unknown}}</mixinPar>
+    <mixinPar key="ssa_datasource" description="survey, pointed, custom, theory
+      or artificial">\sqlquote{\metaString{ssap.dataSource}{unknown}}</mixinPar>
+    <mixinPar key="ssa_creationtype" description="archival, cutout, filtered,
+      mosaic, projection, spectralExtraction or catalogExtraction"
+      >\sqlquote{\metaString{ssap.creationType}{unknown}}</mixinPar>
+    <mixinPar key="ssa_reference" description="A bibcode or URL of a paper on
+      it">\sqlquote{\metaString{source}{unknown}}</mixinPar>
+    <mixinPar key="ssa_fluxStatError" description="Statistical error of the
+      flux">NULL</mixinPar>
+    <mixinPar key="ssa_fluxSysError" description="Systematic error of the flux"
+      >NULL</mixinPar>
+    <mixinPar key="ssa_fluxcalib" description="ABSOLUTE, CALIBRATED, RELATIVE,
+      NORMALIZED or UNCALIBRATED (required)"/>
+    <mixinPar key="ssa_binSize" description="The typical bin width, m of
+      wavelength">NULL</mixinPar>
+    <mixinPar key="ssa_spectStatError" description="Statistical error of the
+      spectral coordinate">NULL</mixinPar>
+    <mixinPar key="ssa_spectSysError" description="Systematic error of the
+      spectral coordinate">NULL</mixinPar>
+    <mixinPar key="ssa_speccalib" description="How the spectral axis is
+      calibrated">NULL</mixinPar>
+    <mixinPar key="ssa_specres" description="The spectral resolution, m of
+      wavelength">NULL</mixinPar>
+    <mixinPar key="ssa_spaceError" description="Statistical error of the
+      position">NULL</mixinPar>
+    <mixinPar key="ssa_spaceCalib" description="How the positions are
+      calibrated">NULL</mixinPar>
+    <mixinPar key="ssa_spaceRes" description="The spatial resolution"
+      >NULL</mixinPar>
+    <events>
+      <FEED source="//products#prodcolUsertable"/>
+      <FEED source="hcd_fields"/>
+      <FEED source="hcd_outpars" fluxUnit="" spectralUnit="" timeSI="" fluxSI=""
+        spectralSI="" spectralUCD="" fluxUCD="" creator="" publisher=""
+        instrument="" datasource="" creationType="" reference=""
+        statFluxError="" sysFluxError="" fluxCalibration="" statSpectError=""
+        sysSpectError="" spectralCalibration="" statSpaceError="" collection=""
+        spectralResolution=""/>
+    </events>
+  </mixinDef>
 
   <!-- The SSA 1.1 query parameters of an ssapCore over a //ssap#hcd table, for
        the ssap.xml renderer (engine/services/ssa.py turns them into SQL).
@@ -418,8 +842,8 @@
       <inputKey name="COLLECTION" type="text" std="True" tablehead="Collection"
         description="Name of the data collection"/>
       <inputKey name="REQUEST" type="text" std="True" tablehead="Request"
-        description="queryData (the only request of SSA 1.1 this service
-          answers)"/>
+        description="queryData (the search), or getData with PUBDID (one
+          spectrum as the Spectral Data Model has it)"/>
     </condDesc>
   </STREAM>
 

@@ -131,7 +131,7 @@ def test_dachs_system_vocabulary_dr_lacks_warns_and_the_rest_loads(tmp_path):
     <column name="x" type="integer"/>
     <column original="time_min" description="from the mixin DR lacks"/>
   </table>
-  <STREAM id="s"><FEED source="//ssap#mixc"/></STREAM>
+  <STREAM id="s"><FEED source="//echelle#ssacols"/></STREAM>
   <FEED source="s"/>""")
     rd = load_rd("res", tmp_path)
     assert [c.name for c in rd.table("main").columns] == ["x"]
@@ -139,7 +139,7 @@ def test_dachs_system_vocabulary_dr_lacks_warns_and_the_rest_loads(tmp_path):
     assert ("q.rd:2: <table> //epntap2#table-2_0 is DaCHS vocabulary DR does not "
             "provide yet") in text
     assert "original 'time_min' names nothing DR knows" in text
-    assert "//ssap#mixc is DaCHS vocabulary DR does not provide yet" in text
+    assert "//echelle#ssacols is DaCHS vocabulary DR does not provide yet" in text
 
 
 @pytest.mark.parametrize("body, line, message", [

@@ -116,8 +116,8 @@ def test_format_metadata_lists_the_parameters(site):
 
 
 @pytest.mark.parametrize("query, words", [
-    ("POS=232.6,42.7", "REQUEST must be queryData (it is missing)"),
-    ("REQUEST=getData", "REQUEST must be queryData, not 'getData'"),
+    ("POS=232.6,42.7", "REQUEST must be queryData or getData (it is missing)"),
+    ("REQUEST=getSpectrum", "REQUEST must be queryData or getData, not 'getSpectrum'"),
     ("REQUEST=queryData&POS=nowhere", "POS must be RA,DEC"),
     ("REQUEST=queryData&SIZE=1", "SIZE needs POS"),
     ("REQUEST=queryData&BAND=5/4", "ends before it starts"),
