@@ -8,13 +8,16 @@ to ``depth`` steps and :data:`MAX_NODES` nodes.  An ID is a provenance id
 accref or publisher DID, meaning the file as its latest import read it.
 
 Identifiers are QNames with the prefix ``dr``, whose namespace is this site's
-``/provenance?ID=dr:``: each expands to the URL of its own document.
+``/provenance?ID=dr:``: each expands to the URL of its own document.  A UWS
+job's parameters (provenance.parameter) are attributes of its activity,
+``dr:param_NAME`` (the name's other characters as ``_``), one per value.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +31,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_NODES = 500
 MAX_DEPTH = 5
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9_]")
 # relation view: (its two node columns, PROV-JSON name, PROV-JSON keys of them)
 RELATIONS = {
     "used": (("activity_id", "entity_id"), "used", ("prov:activity", "prov:entity")),
@@ -104,6 +108,11 @@ def graph(cur, start: str, depth: int = 2) -> Graph:
             getattr(found, kind)[row["id"]] = row
     if start not in found.entities and start not in found.activities:
         raise UnknownEntity(start)
+    for row in _rows(cur, "SELECT activity_id, name, param_value FROM "
+                          "provenance.parameter WHERE activity_id = ANY(%s) "
+                          "ORDER BY activity_id, name", (sorted(found.activities),)):
+        found.activities[row["activity_id"]].setdefault("parameters", []).append(
+            (f"dr:param_{_NOT_IN_NAME.sub('_', row['name'])}", row["param_value"]))
     known = set(found.entities) | set(found.activities) | set(found.agents)
     for view, (columns, _, _) in RELATIONS.items():  # both ends must be there
         found.relations[view] = [r for r in found.relations[view]
@@ -135,6 +144,7 @@ def _node_attributes(kind: str, row: dict[str, Any]) -> list[tuple[str, Any]]:
         attributes.append(("prov:type", ("qname", f"prov:{row['type']}")))
     else:
         attributes.append(("prov:type", ("qname", f"dr:{row['type']}")))
+        attributes += row.get("parameters", [])
     if row.get("comment"):
         attributes.append(("dr:comment", row["comment"]))
     return [(k, v) for k, v in attributes if v is not None]
@@ -165,13 +175,16 @@ def prov_json(found: Graph, namespace: str) -> bytes:
     """The graph as PROV-JSON (W3C Member Submission)."""
     document: dict[str, Any] = {"prefix": {"dr": namespace, "prov": PROV, "xsd": XSD}}
     for kind, ident, row in _nodes(found):
-        attributes = {}
+        attributes: dict[str, Any] = {}
         for key, value in _node_attributes(kind, row):
             if isinstance(value, tuple):
                 value = {"$": value[1], "type": "prov:QUALIFIED_NAME"}
             elif key in ("prov:startTime", "prov:endTime", "dr:modified"):
                 value = {"$": value, "type": "xsd:dateTime"} if key == "dr:modified" \
                     else value
+            if key in attributes:  # a parameter given several times: a list
+                before = attributes[key]
+                value = [*(before if isinstance(before, list) else [before]), value]
             attributes[key] = value
         document.setdefault(kind, {})[ident] = attributes
     for view, rows in found.relations.items():

@@ -204,3 +204,23 @@ def test_a_uws_job_is_its_owners_activity(site):
         assert rows(site, "SELECT activity_id FROM provenance.parameter", auth) == []
         assert document(site, activity, auth=auth).status_code == 404
     assert document(site, activity, auth=OTHER).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_jobs_prov_document_has_its_parameters(site, fmt):
+    from prov.model import ProvDocument
+
+    query = "SELECT TOP 1 name FROM openstars.main"
+    job = tap(site, OTHER).submit_job(query, language="ADQL", maxrec=5)
+    job.run()
+    job.wait(phases=["COMPLETED", "ERROR"], timeout=60)
+    response = document(site, f"dr:job_{job.job_id}", fmt, auth=OTHER)
+    assert response.status_code == 200, response.text
+    doc = ProvDocument.deserialize(content=response.text, format=fmt)
+    activity = next(r for r in doc.get_records()
+                    if r.identifier is not None and r.identifier.localpart.endswith(
+                        f"job_{job.job_id}"))
+    given = {k.localpart.lower(): str(v) for k, v in activity.attributes
+             if k.localpart.startswith("param_")}
+    assert given["param_query"] == query
+    assert given["param_lang"] == "ADQL" and given["param_maxrec"] == "5"
