@@ -10,7 +10,10 @@ float column's display hint (``sf=3``, ``type=hms``, ``type=dms``; option
 (an accref) becomes a link to the product, with a thumbnail of its preview
 for the accrefs in the option ``previews`` (the form renderer finds which
 have one) and a "links" link to the URL the option ``links`` gives an accref
-(its DataLink document).  The status follows the table as a paragraph of class
+(its DataLink document).  With the option ``pick_form`` (the id of a form
+elsewhere on the page), each row with a product starts with a tick box
+belonging to that form, named ``_ACCREF`` and valued with the row's first
+product.  The status follows the table as a paragraph of class
 ``dr-overflow`` or ``dr-error``.
 """
 
@@ -101,26 +104,40 @@ def _product_cell(accref: str, previews: Collection[str],
     return cell
 
 
+def _pick_cell(accref: str, form: str) -> str:
+    if not accref:
+        return ""
+    value = html.escape(accref)
+    return (f'<input type="checkbox" class="dr-pick" name="_ACCREF" value="{value}" '
+            f'form="{html.escape(form)}" aria-label="tick {value}">')
+
+
 class HTMLTableWriter:
     """One result as an HTML table fragment."""
 
     in_band_status: ClassVar[bool] = True
     OPTIONS: ClassVar[tuple[str, ...]] = ("css_class", "headers", "hints", "previews",
-                                          "links")
+                                          "links", "pick_form")
 
     def __init__(self, columns: Sequence[ColumnLike], *, css_class: str = "dr-results",
                  headers: Sequence[Header] | None = None,
                  hints: Sequence[str] = (), previews: Collection[str] = (),
-                 links: Mapping[str, str] | None = None) -> None:
+                 links: Mapping[str, str] | None = None,
+                 pick_form: str | None = None) -> None:
         self.columns = list(columns)
         self._css_class = css_class
         self._headers = list(headers or [None] * len(self.columns))
         self._hints = [_hint(h) for h in hints] + [{}] * (len(self.columns) - len(hints))
         self._previews = previews
         self._links = links or {}
+        products = [n for n, (c, h) in enumerate(zip(self.columns, self._hints))
+                    if layout(c) == "text" and h.get("type") == "product"]
+        self._pick = (pick_form, products[0]) if pick_form and products else None
 
     def head(self) -> bytes:
         headers = "".join(_header(c, h) for c, h in zip(self.columns, self._headers))
+        if self._pick:
+            headers = '<th class="dr-pick"><span class="dr-hidden">Tick</span></th>' + headers
         return (f'<table class="{html.escape(self._css_class)}">\n'
                 f"<thead><tr>{headers}</tr></thead>\n<tbody>\n").encode()
 
@@ -128,18 +145,24 @@ class HTMLTableWriter:
         if not batch.length:
             return b""
         columns = []
-        for values, column, hint in zip(batch.columns, self.columns, self._hints):
+        picks = None
+        for number, (values, column, hint) in enumerate(
+                zip(batch.columns, self.columns, self._hints)):
             kind = layout(column)
             cells = None
             if hint and kind == "scalar" and column.datatype in ("float", "double"):
                 cells = _hinted(values, hint)
             if cells is None:
                 cells, _ = text_cells(values, column)
+            if self._pick and number == self._pick[1]:
+                picks = [_pick_cell(c, self._pick[0]) for c in cells]
             if kind == "text" and hint.get("type") == "product":
                 cells = [_product_cell(c, self._previews, self._links) for c in cells]
             elif kind in ("text", "timestamp"):
                 cells = [html.escape(c, quote=False) for c in cells]
             columns.append(cells)
+        if picks is not None:
+            columns.insert(0, picks)
         rows = "</td></tr>\n<tr><td>".join(map("</td><td>".join, zip(*columns)))
         return f"<tr><td>{rows}</td></tr>\n".encode()
 

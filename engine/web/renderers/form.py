@@ -6,6 +6,12 @@ their files and show the previews anyone may see, and link the DataLink
 document of products with a datalink service.  Results pages link the same
 query in the formats the registry labels for forms (the form renderer with
 RESPONSEFORMAT, streamed like any other result).
+
+Rows with a product have a tick box; the page's selection form posts the
+ticked accrefs (``_ACCREF``) — or, with ``_ALLROWS``, the query itself, every
+matching row's — with ``_SELECTION`` wget, curl or tar, answered by
+engine/web/selection.py with a download script or a tar of the files the
+caller may have.
 """
 
 from __future__ import annotations
@@ -28,15 +34,18 @@ from engine.products.store import Product
 from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
-from engine.web import streaming, urls
+from engine.web import selection, streaming, urls
 from engine.web.app import App
 from engine.web.resource import ServiceRenderer
 from engine.web.respond import error_headers, finish
+from rd.accrefs import makeProductLink
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 5000
 PAGING = ("MAXREC", "_OFFSET", "_SORT", "_DIR", "RESPONSEFORMAT")
 RUN = "_run"  # sent by the form's button: run the query even with no field filled
+# The selection form's: which download, the ticked rows' accrefs, or every row.
+PICKING = ("_SELECTION", "_ACCREF", "_ALLROWS")
 HTML = lookup("html")
 
 
@@ -66,12 +75,17 @@ def _headers(action: str, keep: list[tuple[str, str]], plan: QueryPlan,
     return headers + [Header(c.name) for c in plan.columns[len(plan.outputs):]]
 
 
+def _accrefs(plan: QueryPlan, rows: list[tuple]) -> list[str]:
+    """The accrefs in the product columns of ``rows``, in order."""
+    hints = streaming.display_hints(plan)
+    where = [n for n, hint in enumerate(hints) if "type=product" in hint.split(",")]
+    return [row[n] for row in rows for n in where if isinstance(row[n], str)]
+
+
 def _public_products(cur, plan: QueryPlan, rows: list[tuple]) -> list[Product]:
     """The products named in the product columns of ``rows`` that anyone may have
     (not embargoed), in one query (worker thread)."""
-    hints = streaming.display_hints(plan)
-    where = [n for n, hint in enumerate(hints) if "type=product" in hint.split(",")]
-    accrefs = {row[n] for row in rows for n in where if isinstance(row[n], str)}
+    accrefs = set(_accrefs(plan, rows))
     today = datetime.datetime.now(datetime.UTC).date()
     return [p for p in store.lookup_all(cur, accrefs) if not p.embargoed(today)]
 
@@ -101,14 +115,15 @@ def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
     writer = HTML.writer(plan.columns, css_class="results",
                          headers=_headers(action, keep, plan, sort, descending),
                          hints=streaming.display_hints(plan), previews=previews,
-                         links=links)
+                         links=links, pick_form="dr-selection")
     table = (writer.head() + writer.batch(Batch.from_rows(plan.columns, rows))
              + writer.tail(Status.ok()))
     prev, nxt = _page_links(action, params, plan.offset, plan.limit, more)
     first = plan.offset + 1
     summary = (f"Rows {first}–{plan.offset + len(rows)}" if rows else "No matching rows")
     return {"table": Markup(table.decode("utf-8")), "summary": summary,
-            "previous": prev, "next": nxt,
+            "previous": prev, "next": nxt, "query": keep,
+            "files": bool(_accrefs(plan, rows)),
             "formats": [(f.form_label, urls.with_params(action, keep + [
                 ("RESPONSEFORMAT", f.name)])) for f in form_formats()]}
 
@@ -117,7 +132,7 @@ def _own(params: Params, bound: BoundService) -> Params:
     """Only the parameters this form knows: its fields and paging.  Others are never
     echoed into the page or its links (each would be copied into every link)."""
     known = ({f.name.lower() for f in bound.fields("form")}
-             | {p.lower() for p in (*PAGING, RUN)})
+             | {p.lower() for p in (*PAGING, RUN, *PICKING)})
     return Params((k, v) for k, v in params.pairs() if k.lower() in known)
 
 
@@ -131,6 +146,8 @@ class Form(ServiceRenderer):
     def render_GET(self, request: Any) -> Any:
         app, bound = self.app, self.bound
         params = _own(Params.from_twisted(request.args), bound)
+        if params.all("_SELECTION"):
+            return self._selection(request, params)
         fmt = params.get("RESPONSEFORMAT")
         if fmt and fmt.lower() not in ("html", "text/html"):
             return streaming.stream_service(app, request, bound, params, renderer="form",
@@ -186,6 +203,82 @@ class Form(ServiceRenderer):
         return NOT_DONE_YET
 
     render_POST = render_GET
+
+    def _selection(self, request: Any, params: Params) -> Any:
+        """The files of the ticked rows (or of every matching row) as a download
+        script or a tar (engine/web/selection.py)."""
+        app, bound, context = self.app, self.bound, request.context
+        kind = (params.get("_SELECTION") or "").lower()
+        if kind not in selection.KINDS:
+            raise ProtocolError(f"_SELECTION must be one of {', '.join(selection.KINDS)}",
+                                param="_SELECTION")
+        every_row = bool(params.get("_ALLROWS"))
+        asked = [] if every_row else params.all("_ACCREF")
+        if not every_row and not asked:
+            raise ProtocolError("No rows are ticked: tick the rows whose files you want, "
+                                "or ask for every matching row.", param="_ACCREF")
+        if len(asked) > selection.MAX_FILES:
+            raise ProtocolError(f"At most {selection.MAX_FILES} files at a time.",
+                                param="_ACCREF")
+
+        def run(conn) -> tuple:
+            """The accrefs, the products and, for a tar, its members (worker thread)."""
+            wanted = list(asked)
+            if every_row:
+                with conn.cursor() as cur:
+                    ctx = Context(cur, app.state.name_sources)
+                    plan = bound.build_query(params, "form", ctx,
+                                             limit=selection.MAX_FILES)
+                    cur.execute("SET LOCAL statement_timeout = '60s'")
+                    as_caller(cur, context.groups)
+                    cur.execute(plan.sql, plan.values)
+                    rows = cur.fetchall()
+                conn.rollback()
+                if len(rows) > selection.MAX_FILES:
+                    raise ProtocolError(f"More than {selection.MAX_FILES} rows match: "
+                                        "narrow the query.", param="_ALLROWS")
+                wanted = _accrefs(plan, rows)
+            with conn.cursor() as cur:
+                found = store.lookup_all(cur, set(wanted))
+            today = datetime.datetime.now(datetime.UTC).date()
+            chosen = selection.choose(context, app.state.tables, wanted, found, today)
+            if kind != "tar":
+                return chosen, None
+            return chosen, selection.tar_members(chosen, app.config.inputs_dir)
+
+        def done(result: tuple) -> None:
+            chosen, tar = result
+            if not chosen.products:
+                raise ProtocolError("None of these rows has a file you may have.",
+                                    status=404)
+            if tar is None:
+                body = selection.script(kind, chosen, makeProductLink, context.user)
+                request.setHeader(b"content-type", b"text/x-sh; charset=utf-8")
+                request.setHeader(b"content-disposition",
+                                  f'attachment; filename="dr-{kind}.sh"'.encode())
+                request.setHeader(b"content-length", str(len(body)).encode())
+                finish(request, body)
+                return
+            members, missing = tar
+            request.setHeader(b"content-type", b"application/x-tar")
+            request.setHeader(b"content-disposition",
+                              b'attachment; filename="dr-files.tar"')
+            request.setHeader(b"x-dr-files-left-out",
+                              str(chosen.left_out + missing).encode())
+            selection.stream_tar(request, members, reactor=app.pool.reactor,
+                                 write_timeout=app.config.web.write_timeout)
+
+        def failed(failure) -> None:
+            exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
+            error_headers(request, exc)
+            request.setResponseCode(exc.status)
+            request.setHeader(b"content-type", b"text/plain; charset=utf-8")
+            finish(request, (exc.message + "\n").encode("utf-8"))
+
+        d = app.pool.run_with_connection(run)
+        d.addCallback(done)
+        d.addErrback(failed)
+        return NOT_DONE_YET
 
 
 def _answer_error(app: App, request: Any, page: dict, exc: ProtocolError) -> bytes:
