@@ -113,6 +113,7 @@ TAP_ENDPOINTS: dict[str, type[Endpoint]] = {
     "availability": vosi.Availability,
     "tables": tap.Tables,
     "examples": tap.Examples,
+    "console": tap.Console,
 }
 SITE_PAGES: dict[str, type[Endpoint]] = {
     "static": pages.StaticFiles,

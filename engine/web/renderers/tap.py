@@ -1,4 +1,5 @@
-"""The TAP service at /tap: sync, capabilities, availability, tables, examples.
+"""The TAP service at /tap: sync, capabilities, availability, tables, examples, and
+the ADQL console for people (/tap/console).
 
 Every endpoint is a sibling of /tap/capabilities, as TAP 1.1 wants (the
 routes are in :mod:`engine.web.routes`).  Sync queries stream like any other
@@ -11,9 +12,11 @@ do not exist for those outside them.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from typing import Any
 
+from markupsafe import Markup
 from twisted.internet.threads import deferToThreadPool
 from twisted.web.server import NOT_DONE_YET
 
@@ -56,6 +59,35 @@ class TapPage(Endpoint):
             "tap.html", request, title="TAP service", base=base_url(self.app),
             tables=sorted(_listed(self.app, request).values(),
                           key=lambda t: t.qualified_name))
+
+
+def _json_for_script(value: Any) -> Markup:
+    """``value`` as JSON safe inside a <script> element."""
+    text = json.dumps(value, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")
+                  .replace("&", "\\u0026"))
+
+
+class Console(Endpoint):
+    """/tap/console: an ADQL editor for people (templates/console.html and
+    static/console.js): highlighting, completion of the tables and columns the
+    caller may query, the examples as a menu, sync runs shown as a table, async
+    runs in a job list, errors marked at their line and column."""
+
+    def render_GET(self, request: Any) -> bytes:
+        app = self.app
+        listed = sorted(_listed(app, request).values(), key=lambda t: t.qualified_name)
+        schema = {t.qualified_name: [[c.name, c.unit, c.description] for c in t.columns]
+                  for t in listed}
+        available = set(table_map(app.state.tap_tables, request.context.groups))
+        found = examples.collect(app.state.rds.values(), available)
+        request.setHeader(b"content-type", b"text/html; charset=utf-8")
+        return app.render_page(
+            "console.html", request, title="ADQL console", base=base_url(app),
+            schema=_json_for_script(schema), maxrec=app.config.web.maxrec,
+            examples=[(e.title, e.query) for e in found],
+            first=found[0].query if found else (
+                f"SELECT TOP 10 * FROM {listed[0].qualified_name}" if listed else ""))
 
 
 class Sync(Endpoint):
