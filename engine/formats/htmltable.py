@@ -3,7 +3,9 @@
 This is DR's one HTML table writer; the form renderer embeds its fragment in
 the results page.  A header cell carries the column's label (its name unless
 the form gives a ``tablehead``), its unit in brackets and the description as
-a tooltip; the form adds a sort link and marker (``headers``).  Values are
+a tooltip, and the column's name, UCD, unit and whether it is a number as
+``data-`` attributes (for the page's plots; a hinted value's cell keeps the
+number in ``data-v``); the form adds a sort link and marker (``headers``).  Values are
 spelled as in :mod:`engine.formats.cells` and HTML-escaped, except that a
 float column's display hint (``sf=3``, ``type=hms``, ``type=dms``; option
 ``hints``) decides its spelling.  A text column hinted ``type=product``
@@ -41,8 +43,16 @@ class Header:
     marker: str = ""
 
 
+_NUMBERS = frozenset({"short", "int", "long", "float", "double", "unsignedByte"})
+
+
 def _header(column: ColumnLike, header: Header | None) -> str:
     title = f' title="{html.escape(column.description)}"' if column.description else ""
+    facts = {"name": column.name, "ucd": column.ucd, "unit": column.unit}
+    if layout(column) == "scalar" and column.datatype in _NUMBERS:
+        facts["numeric"] = "1"
+    title += "".join(f' data-{key}="{html.escape(value)}"'
+                     for key, value in facts.items() if value)
     label = html.escape(header.label if header else column.name)
     if header and header.url:
         label = f'<a href="{html.escape(header.url)}">{label}</a>'
@@ -83,7 +93,9 @@ def _hinted(values: np.ma.MaskedArray, hint: dict[str, str]) -> list[str] | None
         return None
     data = np.ma.getdata(values).tolist()
     bad = (np.ma.getmaskarray(values) | ~np.isfinite(np.ma.getdata(values))).tolist()
-    return ["" if b else spell(v) for v, b in zip(data, bad)]
+    # the value itself rides along for scripts (the plots of the results page)
+    return ["" if b else f'<span data-v="{v!r}">{html.escape(spell(v))}</span>'
+            for v, b in zip(data, bad)]
 
 
 def _product_cell(accref: str, previews: Collection[str],

@@ -272,6 +272,10 @@
       summary.id = "result-summary";
       summary.textContent = rows === 1 ? "1 row" : `${rows} rows`;
       result.prepend(summary);
+      const table = result.querySelector("table");
+      if (window.drPlot && table) {
+        window.drPlot.current = window.drPlot.attach(table, document.getElementById("plot"));
+      }
     } else {
       result.innerHTML = "";
       showError(type.includes("xml") ? votableError(text) : text);

@@ -43,6 +43,11 @@ def test_an_example_from_the_menu_runs_and_shows_its_rows(server, page, tmp_path
     rows = page.locator("#result table tbody tr")
     assert rows.count() > 1
     assert "NGC 5947" in page.inner_text("#result table")
+    # the result can be plotted (templates/static/plot.js)
+    page.click("#plot-details summary")
+    page.select_option("#plot-x", label="ra [deg]")
+    page.select_option("#plot-y", label="dist [deg]")
+    assert page.locator("#plot canvas").is_visible()
     # the editor highlights what it knows
     assert page.locator("#highlight .keyword", has_text="SELECT").count() == 1
     assert page.locator("#highlight .table", has_text="califa.main").count() == 1
