@@ -64,6 +64,11 @@
     }
     shade.innerHTML = html + "\n";
     shade.scrollTop = editor.scrollTop;
+    // what SAMP tools fetch: the same query through TAP's sync endpoint
+    const query = new URLSearchParams({ REQUEST: "doQuery", LANG: "ADQL",
+      QUERY: editor.value, MAXREC: document.getElementById("maxrec").value,
+      RESPONSEFORMAT: "votable" });
+    document.getElementById("samp-query").dataset.url = form.dataset.sync + "?" + query;
   }
 
   // -- completion ---------------------------------------------------------------

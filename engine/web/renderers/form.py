@@ -123,6 +123,7 @@ def _table(action: str, params: Params, plan: QueryPlan, rows: list[tuple],
     summary = (f"Rows {first}–{plan.offset + len(rows)}" if rows else "No matching rows")
     return {"table": Markup(table.decode("utf-8")), "summary": summary,
             "previous": prev, "next": nxt, "query": keep,
+            "votable": urls.with_params(action, keep + [("RESPONSEFORMAT", "votable")]),
             "files": bool(_accrefs(plan, rows)),
             "formats": [(f.form_label, urls.with_params(action, keep + [
                 ("RESPONSEFORMAT", f.name)])) for f in form_formats()]}
