@@ -55,7 +55,7 @@ from rd.elements.table import Table
 HONOURS_ACCOUNTS = frozenset({
     "", "static", "tableinfo", "getproduct", "tap", "login", "logout", "oai.xml",
     "registry", "provenance",
-    "form", "scs.xml", "api", "siap.xml", "siap2.xml", "ssap.xml",
+    "form", "qp", "scs.xml", "api", "siap.xml", "siap2.xml", "ssap.xml",
     "availability", "capabilities", "tables", "tableMetadata",
     "dlmeta", "dlget", "dlasync", "datalink", "uws.xml",
 })

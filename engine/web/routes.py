@@ -70,6 +70,7 @@ from engine.web.renderers import (
     pages,
     provenance,
     pycore,
+    qp,
     registrypage,
     scs,
     siap,
@@ -92,6 +93,7 @@ from engine.web.resource import (
 # the one list of what DR serves (each name one of DaCHS's renderers).
 SERVICE_RENDERERS: dict[str, type[ServiceRenderer]] = {
     "form": form.Form,
+    "qp": qp.QP,
     "scs.xml": scs.ConeSearch,
     "siap.xml": siap.SIAP,
     "siap2.xml": siap2.SIAP2,

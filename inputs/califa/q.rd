@@ -205,6 +205,18 @@
     </scsCore>
   </service>
 
+  <service id="galaxy" allowed="qp">
+    <meta name="shortName">CALIFA-like galaxy pages</meta>
+    <meta name="title">CALIFA-like galaxies: a page for each</meta>
+    <meta name="description">Everything about one galaxy of the sample: its
+      catalogue values, its identifiers, its cubes, ancillary files and
+      integrated spectrum with previews and DataLink links, and what the
+      collaboration measured (for its members).  /califa/q/galaxy/qp/ lists
+      every galaxy.</meta>
+    <property name="queryField">califaid</property>
+    <dbCore queriedTable="main"/>
+  </service>
+
   <service id="types" allowed="form,api">
     <meta name="shortName">CALIFA-like types</meta>
     <meta name="title">CALIFA-like galaxies: how many of each morphological type</meta>

@@ -308,7 +308,7 @@ class Publish(Element):
 
 
 @element
-class Service(HasMeta):
+class Service(HasMeta, HasProperties):
     tag = "service"
     doc = "A service: a core answering queries, exposed through renderers."
     attrs = (

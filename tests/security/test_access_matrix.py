@@ -118,6 +118,7 @@ CELLS: dict[str, Cell] = {
     # Service renderers: /<rd>/<service>/<renderer>.
     "form": Cell("/vault/q/web/form", *HONOURED, "VAULT-SIA-TITLE",
                  "/archive/open/q/cone/form"),
+    "qp": Cell("/vault/q/page/qp/", *HONOURED, "vault.images", "/archive/open/q/page/qp/"),
     "scs.xml": Cell("/secret/q/cone/scs.xml?RA=150&DEC=2&SR=1&RESPONSEFORMAT=votable/td",
                     *HONOURED,
                     "Hidden Quasar", "/archive/open/q/cone/scs.xml?RA=10&DEC=20&SR=1"),
@@ -157,6 +158,7 @@ CELLS: dict[str, Cell] = {
                              "/tap/availability"),
     "tap/tables": Cell("/tap/tables", 200, 200, 200, "vault.images", "/tap/tables"),
     "tap/examples": Cell("/tap/examples", 200, 200, 200, None, "/tap/examples"),
+    "tap/console": Cell("/tap/console", 200, 200, 200, "vault.images", "/tap/console"),
     "tap/async": Cell("/tap/async", 200, 200, 200, None, "/tap/async"),
     # Site pages.
     "": Cell("/", 200, 200, 200, "VAULT-SIA-TITLE", "/"),
@@ -250,7 +252,7 @@ def test_the_matrix(site, endpoint):
 
 
 def test_tap_shows_the_restricted_table_to_its_group_only(site):
-    for path in ("/tap/tables", "/tap"):
+    for path in ("/tap/tables", "/tap", "/tap/console"):
         for who, headers in (("anonymous", {}), ("bob", basic("bob"))):
             assert "vault.images" not in _body(get(site, path, headers)), (path, who)
         assert "vault.images" in _body(get(site, path, basic("alice"))), path

@@ -90,7 +90,7 @@ def _public_products(cur, plan: QueryPlan, rows: list[tuple]) -> list[Product]:
     return [p for p in store.lookup_all(cur, accrefs) if not p.embargoed(today)]
 
 
-def _links(app: App, products: list[Product]) -> dict[str, str]:
+def datalink_documents(app: App, products: list[Product]) -> dict[str, str]:
     """The URL of the DataLink document of each product whose datalink service this
     site serves, by accref."""
     found = {}
@@ -148,7 +148,7 @@ class Form(ServiceRenderer):
         app, bound = self.app, self.bound
         params = _own(Params.from_twisted(request.args), bound)
         if params.all("_SELECTION"):
-            return self._selection(request, params)
+            return self.answer_selection(request, params)
         fmt = params.get("RESPONSEFORMAT")
         if fmt and fmt.lower() not in ("html", "text/html"):
             return streaming.stream_service(app, request, bound, params, renderer="form",
@@ -187,7 +187,7 @@ class Form(ServiceRenderer):
             with conn.cursor() as cur:
                 public = _public_products(cur, plan, rows[:size])
             previews = {p.accref for p in public if p.has_preview}
-            links = _links(app, public)
+            links = datalink_documents(app, public)
             return _table(action, params, plan, rows, sort, descending, previews, links)
 
         def done(result: dict) -> None:
@@ -205,7 +205,7 @@ class Form(ServiceRenderer):
 
     render_POST = render_GET
 
-    def _selection(self, request: Any, params: Params) -> Any:
+    def answer_selection(self, request: Any, params: Params) -> Any:
         """The files of the ticked rows (or of every matching row) as a download
         script or a tar (engine/web/selection.py)."""
         app, bound, context = self.app, self.bound, request.context

@@ -40,6 +40,12 @@
     </dbCore>
   </service>
 
+  <service id="page" allowed="qp">
+    <meta name="title">VAULT-PAGE-TITLE</meta>
+    <property name="queryField">filter</property>
+    <dbCore queriedTable="images"/>
+  </service>
+
   <service id="dl" allowed="dlget,dlmeta,dlasync" limitTo="staff">
     <meta name="title">VAULT-DL-TITLE</meta>
     <datalinkCore>

@@ -33,6 +33,12 @@
     </scsCore>
   </service>
 
+  <service id="page" allowed="qp">
+    <meta name="title">Open objects, a page each</meta>
+    <property name="queryField">name</property>
+    <dbCore queriedTable="main"/>
+  </service>
+
   <service id="staffonly" allowed="form,scs.xml,api" limitTo="staff">
     <meta name="title">Staff-only cone over open stars</meta>
     <meta name="description">STAFF-ONLY-SERVICE-DESCRIPTION</meta>
