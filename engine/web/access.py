@@ -54,7 +54,7 @@ from rd.elements.table import Table
 # and serves none of their data).  Any name not here sees every caller as nobody.
 HONOURS_ACCOUNTS = frozenset({
     "", "static", "tableinfo", "getproduct", "tap", "login", "logout", "oai.xml",
-    "registry", "provenance",
+    "registry", "provenance", "search",
     "form", "qp", "scs.xml", "api", "siap.xml", "siap2.xml", "ssap.xml",
     "availability", "capabilities", "tables", "tableMetadata",
     "dlmeta", "dlget", "dlasync", "datalink", "uws.xml",

@@ -73,6 +73,7 @@ from engine.web.renderers import (
     qp,
     registrypage,
     scs,
+    search,
     siap,
     siap2,
     ssap,
@@ -127,6 +128,7 @@ SITE_PAGES: dict[str, type[Endpoint]] = {
     "provenance": provenance.ProvenanceDocument,
     "oai.xml": oai.OAIPMH,
     "registry": registrypage.RegistryPage,
+    "search": search.Search,
 }
 
 

@@ -158,6 +158,8 @@ CELLS: dict[str, Cell] = {
                              "/tap/availability"),
     "tap/tables": Cell("/tap/tables", 200, 200, 200, "vault.images", "/tap/tables"),
     "tap/examples": Cell("/tap/examples", 200, 200, 200, None, "/tap/examples"),
+    "search": Cell("/search/secret/q", *HONOURED, "secret.objects",
+                   "/search/archive/open/q"),
     "tap/console": Cell("/tap/console", 200, 200, 200, "vault.images", "/tap/console"),
     "tap/async": Cell("/tap/async", 200, 200, 200, None, "/tap/async"),
     # Site pages.

@@ -14,6 +14,7 @@ from engine.config import CHECKOUT_ROOT
 from engine.products.ancillary import file_sets
 from engine.products.collect import is_product_table
 from engine.web import access, urls
+from engine.web.renderers import search
 from engine.web.resource import Collection, Endpoint, refused
 
 STATIC_DIR = CHECKOUT_ROOT / "templates" / "static"
@@ -56,7 +57,12 @@ class RootPage(Endpoint):
                            if (reason := state.unavailable_reason(rd_id, svc.id))
                            and not svc.limit_to]
             if services or tables or unavailable:
+                searchable = search.resource_of(state, rd_id)
                 resources.append({"title": rd.meta.get("title") or rd_id,
+                                  "search": (f"/search/{rd_id}" if searchable and not
+                                             access.table_refusal(context,
+                                                                  searchable.table)
+                                             else None),
                                   "description": rd.meta.get("description"),
                                   "services": services, "tables": tables,
                                   "unavailable": unavailable})

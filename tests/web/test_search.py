@@ -1,0 +1,132 @@
+"""The search page of a resource (/search/<rd>, engine/web/renderers/search.py) on the
+demo's CALIFA-like sample: a real galaxy name lands on its explore page, a
+position with many galaxies on the result list, an unknown name back on the
+page saying so; a list of 20 names — typed, as CSV of positions, as a
+VOTable — finds 20 galaxies and reports the lines that match nothing; the tabs
+work with the keyboard."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import psycopg2
+import pytest
+import requests
+from astropy.table import Table
+
+from tests.web.test_browser import CHROMIUM, FLAGS
+
+SEARCH = "/search/califa/q"
+
+
+def sample(server, count: int = 20) -> list[tuple[str, float, float]]:
+    with psycopg2.connect(server.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT name, ra, dec FROM califa.main ORDER BY califaid "
+                    "LIMIT %s", (count,))
+        return cur.fetchall()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_a_galaxy_name_lands_on_its_explore_page(server, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(server.url + SEARCH)
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+    page.fill("#f_find", "ngc5947")
+    page.click("#find")
+    page.wait_for_selector("h1")
+    assert "/califa/q/galaxy/qp/" in page.url
+    assert page.inner_text("h1") == "NGC 5947"
+    page.close()
+
+
+def test_many_galaxies_around_a_position_are_listed(server):
+    response = requests.get(server.url + SEARCH, timeout=60,
+                            params={"_FIND": "232.65 42.72", "_RADIUS": "3600"})
+    assert response.status_code == 200
+    assert "/califa/q/cone/form" in response.url
+    assert "NGC 5947" in response.text and "Rows 1–" in response.text
+
+
+def test_an_unknown_name_comes_back_saying_so(server):
+    response = requests.get(server.url + SEARCH, timeout=60,
+                            params={"_FIND": "no such galaxy"})
+    assert response.status_code == 404
+    assert "neither a position nor a name this site knows" in response.text.replace(
+        "&#39;", "'")
+
+
+def _matched_names(body: str) -> list[str]:
+    return re.findall(r'class="object" href="[^"]+">([^<]+)</a>', body)
+
+
+def test_a_typed_list_of_20_names_finds_20_galaxies(server, browser):
+    names = [name for name, _, _ in sample(server)]
+    page = browser.new_page()
+    page.goto(server.url + SEARCH)
+    page.click("#tab-list")
+    page.fill("#f_list", "\n".join(names + ["Nothing Known 1"]))
+    page.click("#match")
+    page.wait_for_selector("table.matches")
+    assert "20 of 21 lines matched" in page.title()
+    body = page.content()
+    page.close()
+    assert "line 21" in body and "Nothing Known 1" in body
+    rows = re.findall(r'<tr class="match"><td>(\d+)</td>', body)
+    assert sorted({int(n) for n in rows}) == list(range(1, 21))
+
+
+def test_an_uploaded_csv_of_positions_and_a_votable_of_names(server):
+    galaxies = sample(server)
+    csv_text = "ra,dec\n" + "".join(f"{ra},{dec}\n" for _, ra, dec in galaxies)
+    response = requests.post(server.url + SEARCH, timeout=60, data={"_RADIUS": "2"},
+                             files={"_LISTFILE": ("list.csv", csv_text, "text/csv")})
+    assert response.status_code == 200, response.text[:300]
+    assert "20 of 20 lines matched" in response.text
+    votable = io.BytesIO()
+    Table({"name": [name for name, _, _ in galaxies]}).write(votable, format="votable")
+    response = requests.post(server.url + SEARCH, timeout=60, files={
+        "_LISTFILE": ("list.xml", votable.getvalue(), "application/x-votable+xml")})
+    assert "20 of 20 lines matched" in response.text
+    assert len(_matched_names(response.text)) >= 20
+    for name, _, _ in galaxies:
+        assert f"<td>{name}</td>" in response.text
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"_LIST": ""}, "Give names or positions"),
+    ({"_LIST": "NGC 5947", "_RADIUS": "-3"}, "_RADIUS"),
+    ({"_LIST": "<VOTABLE>broken"}, "not a VOTable"),
+])
+def test_a_bad_list_is_a_400_in_words(server, data, message):
+    response = requests.post(server.url + SEARCH, data=data, timeout=60)
+    assert response.status_code == 400
+    assert message in response.text and "Traceback" not in response.text
+
+
+def test_the_tabs_work_with_the_keyboard_and_the_root_page_links_here(server, browser):
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    page.click(f"a.search[href='{SEARCH}']")
+    assert page.is_visible("#panel-name") and not page.is_visible("#panel-list")
+    page.focus("#tab-name")
+    page.keyboard.press("ArrowRight")
+    assert page.is_visible("#panel-list") and not page.is_visible("#panel-name")
+    page.keyboard.press("ArrowRight")
+    assert page.is_visible("#panel-params")
+    page.keyboard.press("ArrowRight")
+    assert "/tap/console?QUERY=" in page.get_attribute("#to-console", "href")
+    page.close()
+
+
+def test_unknown_resources_are_404(server):
+    assert requests.get(server.url + "/search/no/such", timeout=60).status_code == 404
