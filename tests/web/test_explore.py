@@ -13,6 +13,7 @@ import psycopg2
 import pytest
 import requests
 
+from tests.servers import INPUTS
 from tests.web.test_browser import CHROMIUM, FLAGS
 from tests.web.test_demo_access import as_user, site  # noqa: F401  (the accounts)
 
@@ -98,4 +99,56 @@ def test_the_page_in_a_browser(site, tmp_path):  # noqa: F811
         count = page.locator("input.dr-pick").count()
         assert page.inner_text("#ticked-count") == f"{count} rows ticked"
         page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
+        browser.close()
+
+
+def _cube(site) -> tuple[str, int]:  # noqa: F811
+    """A public CALIFA-like cube and its number of channels (from the file)."""
+    from astropy.io import fits
+
+    with psycopg2.connect(site.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT p.accref, p.access_path FROM califa_cubes.cubes c JOIN "
+                    "dc.products p USING (accref) ORDER BY accref LIMIT 1")
+        accref, path = cur.fetchone()
+    inputs = site.config.parent / "inputs"
+    root = inputs if inputs.exists() else INPUTS
+    with fits.open(root / path) as hdus:
+        cube = next(h for h in hdus if h.data is not None and h.data.ndim == 3)
+        return accref, cube.data.shape[0]
+
+
+def test_a_cube_channel_is_a_png_with_the_channel_count(site):  # noqa: F811
+    accref, count = _cube(site)
+    url = site.url + "/getproduct/" + urllib.parse.quote(accref)
+    response = requests.get(url, params={"preview": "True", "channel": "3"}, timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+    assert int(response.headers["x-dr-channels"]) == count
+    other = requests.get(url, params={"preview": "True", "channel": "4"}, timeout=60)
+    assert other.content != response.content
+    for bad in (str(count), "-1", "x"):
+        answer = requests.get(url, params={"preview": "True", "channel": bad}, timeout=60)
+        assert answer.status_code == 400, bad
+
+
+def test_the_cube_viewer_slides_through_channels(site, tmp_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    accref, count = _cube(site)
+    with psycopg2.connect(site.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT califaid FROM califa_cubes.cubes WHERE accref = %s", (accref,))
+        ident = cur.fetchone()[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page()
+        page.goto(site.url + GALAXY + str(ident))
+        page.click(f"button.cube-open[aria-label='view the channels of {accref}']")
+        page.wait_for_selector("figure.cube-viewer figcaption:has-text('channel 0')")
+        slider = page.locator("figure.cube-viewer input[type=range]")
+        assert slider.get_attribute("max") == str(count - 1)
+        slider.fill("7")
+        page.wait_for_selector(f"text=channel 7 of {count}")
+        assert page.locator("figure.cube-viewer img").get_attribute("data-channel") == "7"
+        page.screenshot(path=str(tmp_path / "cube.png"), full_page=True)
         browser.close()

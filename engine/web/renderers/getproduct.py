@@ -21,7 +21,9 @@ Previews: the file the RD's ``preview`` names (relative to the inputs
 directory), served with ``preview_mime``; for ``AUTO`` (//products#define's
 default) a PNG engine/products/previews.py makes from a FITS image or cube
 on first request, in a worker thread, cached under ``<stateDir>/previews``.
-What it cannot preview answers 404 "no preview".
+What it cannot preview answers 404 "no preview".  ``?preview=True&channel=N``
+is plane N of a cube as a PNG, the number of planes in ``X-DR-Channels``
+(engine/products/channels.py; the explore pages' cube viewer).
 """
 
 from __future__ import annotations
@@ -39,12 +41,12 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.web.server import NOT_DONE_YET
 
 from engine.errors import ProtocolError
-from engine.products import local, previews, store
+from engine.products import channels, local, previews, store
 from engine.products.store import Product
 from engine.web import access, ranges
 from engine.web.filestream import FileStream
 from engine.web.resource import Endpoint, failure_error
-from engine.web.respond import client_gone
+from engine.web.respond import client_gone, finish
 from rd.accrefs import getFlatName
 
 log = logging.getLogger("dr.web")
@@ -64,6 +66,15 @@ def _accref(request: Any) -> str:
 def _wants_preview(request: Any) -> bool:
     values = request.args.get(b"preview") or []
     return any(v.decode("utf-8", "replace").strip().lower() in TRUE_WORDS for v in values)
+
+
+def _channel(request: Any) -> int:
+    """The ``channel`` asked for (a whole number from 0)."""
+    text = request.args[b"channel"][0].decode("utf-8", "replace").strip()
+    if not text.isdigit():
+        raise ProtocolError(f"channel must be a whole number from 0, not {text!r}",
+                            status=400)
+    return int(text)
 
 
 def _lookup(conn: Any, accref: str) -> Product | None:
@@ -101,8 +112,9 @@ class GetProduct(Endpoint):
             raise ProtocolError("No product with this accref is published here.",
                                 status=404)
         preview = _wants_preview(request)
+        channel = _channel(request) if preview and request.args.get(b"channel") else None
         d = self.app.pool.run_with_connection(_lookup, accref)
-        d.addCallback(self._found, request, accref, preview)
+        d.addCallback(self._found, request, accref, preview, channel)
         d.addErrback(self._failed, request)
         return NOT_DONE_YET
 
@@ -121,7 +133,7 @@ class GetProduct(Endpoint):
         self._finish_error(request, failure_error(failure, request))
 
     def _found(self, product: Product | None, request: Any, accref: str,
-               preview: bool) -> Any:
+               preview: bool, channel: int | None = None) -> Any:
         if product is None:
             raise ProtocolError(f"No product with the accref {accref} is published "
                                 "here.", status=404)
@@ -135,6 +147,8 @@ class GetProduct(Endpoint):
                                      f"The product {accref}")
         if why is not None:
             raise why
+        if channel is not None:
+            return self._channel(request, product, channel)
         if preview:
             return self._preview(request, product)
         if product.remote:
@@ -153,6 +167,32 @@ class GetProduct(Endpoint):
             return self._redirect(request, where)
         mime = product.preview_mime or mimetypes.guess_type(where)[0]
         return self._send_local(request, where, mime, f"the preview of {product.accref}")
+
+    def _channel(self, request: Any, product: Product, channel: int) -> Any:
+        """One plane of a cube as a PNG, and the number of planes (X-DR-Channels), for
+        the cube viewer of explore pages (engine/products/channels.py)."""
+        source = self._checked_path(product.access_path, f"the product {product.accref}")
+        reactor = self.app.pool.reactor
+
+        def make() -> tuple[bytes, int]:
+            try:
+                return channels.channel_png(source, product.mime or "", channel)
+            except channels.NoChannels as exc:
+                raise ProtocolError(f"No channel {channel} of {product.accref}: {exc}",
+                                    status=404 if "cube" in str(exc) else 400) from None
+
+        def made(answer: tuple[bytes, int]) -> None:
+            png, count = answer
+            request.setHeader(b"content-type", b"image/png")
+            request.setHeader(b"x-dr-channels", str(count).encode())
+            request.setHeader(b"access-control-expose-headers", b"X-DR-Channels")
+            request.setHeader(b"content-length", str(len(png)).encode())
+            finish(request, png)
+
+        d = deferToThreadPool(reactor, reactor.getThreadPool(), make)
+        d.addCallback(made)
+        d.addErrback(self._failed, request)
+        return d
 
     def _auto_preview(self, request: Any, product: Product, none: ProtocolError) -> Any:
         """The PNG DR makes of a FITS image or cube (made in a worker thread)."""

@@ -28,6 +28,7 @@ from typing import Any
 from markupsafe import Markup
 from twisted.web.server import NOT_DONE_YET
 
+from engine.datalink.recipe import recipe_of
 from engine.db.identifiers import q, qualified
 from engine.db.rowsecurity import as_caller
 from engine.errors import ProtocolError
@@ -39,6 +40,7 @@ from engine.web import access, urls
 from engine.web.renderers.form import Form, datalink_documents
 from engine.web.resource import ServiceRenderer, failure_error
 from engine.web.respond import finish
+from rd.elements.service import DatalinkCore
 from rd.elements.table import Table
 from rd.references import split_reference
 from rd.tablemeta import ResultColumn
@@ -58,6 +60,7 @@ class Related:
     rows: list[tuple]
     files: bool
     html: Markup = Markup("")
+    spectra: list[tuple[str, str]] = field(default_factory=list)  # title, CSV URL
 
 
 @dataclass
@@ -160,6 +163,8 @@ class QP(ServiceRenderer):
             related = [r for r in related if r is not None]
             with conn.cursor() as cur:
                 self._link_files(cur, related)
+            for item in related:
+                item.spectra = self._spectra(item)
             name = _name_column(table, key)
             title = _text(row.get(name.name)) if name is not None else value
             return Explored(title or value, [
@@ -209,6 +214,25 @@ class QP(ServiceRenderer):
             return None
         files = any("type=product" in c.display_hint.split(",") for c, _ in shown)
         return Related(source, shown, rows, files)
+
+    def _spectra(self, item: Related) -> list[tuple[str, str]]:
+        """For the rows of an SSA table some SDM DataLink service serves: the URL of
+        each spectrum as CSV (the page plots them), at most ten."""
+        names = [c.name.lower() for c, _ in item.shown]
+        if "ssa_pubdid" not in names:
+            return []
+        service = next((b for b in self.app.state.services.values()
+                        if isinstance(b.core, DatalinkCore) and "dlget" in b.service.allowed
+                        and (recipe := recipe_of(b.core)).sdm is not None
+                        and recipe.sdm.table is item.table), None)
+        if service is None:
+            return []
+        pubdid = names.index("ssa_pubdid")
+        title = names.index("ssa_dstitle") if "ssa_dstitle" in names else pubdid
+        url = urls.service(service.rd.rd_id, service.id, "dlget")
+        return [(_text(row[title]), urls.with_params(url, [("ID", row[pubdid]),
+                                                            ("FORMAT", "text/csv")]))
+                for row in item.rows[:10] if row[pubdid]]
 
     def _link_files(self, cur, related: list[Related]) -> None:
         """Write each related table's HTML, with previews and DataLink links of the
