@@ -4,7 +4,7 @@ This is DR's one HTML table writer; the form renderer embeds its fragment in
 the results page.  A header cell carries the column's label (its name unless
 the form gives a ``tablehead``), its unit in brackets and the description as
 a tooltip, and the column's name, UCD, unit and whether it is a number as
-``data-`` attributes (for the page's plots; a hinted value's cell keeps the
+``data-`` attributes with its xtype (for the page's plots; a hinted value's cell keeps the
 number in ``data-v``); the form adds a sort link and marker (``headers``).  Values are
 spelled as in :mod:`engine.formats.cells` and HTML-escaped, except that a
 float column's display hint (``sf=3``, ``type=hms``, ``type=dms``; option
@@ -48,7 +48,8 @@ _NUMBERS = frozenset({"short", "int", "long", "float", "double", "unsignedByte"}
 
 def _header(column: ColumnLike, header: Header | None) -> str:
     title = f' title="{html.escape(column.description)}"' if column.description else ""
-    facts = {"name": column.name, "ucd": column.ucd, "unit": column.unit}
+    facts = {"name": column.name, "ucd": column.ucd, "unit": column.unit,
+             "xtype": column.xtype}
     if layout(column) == "scalar" and column.datatype in _NUMBERS:
         facts["numeric"] = "1"
     title += "".join(f' data-{key}="{html.escape(value)}"'

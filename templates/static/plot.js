@@ -1,5 +1,7 @@
 // DR's plots of a results table (DR's own code, a canvas, no library): a scatter
-// plot of two numeric columns or a histogram of one, over the rows of the page.
+// plot of two numeric columns or a histogram of one, over the rows of the page,
+// or a sky view (RA growing to the left, Dec up) of the rows' positions and
+// footprints (a column of DALI polygons).
 // Dragging a rectangle (a range, for a histogram) brushes rows: they are
 // highlighted in the table and their tick boxes ticked, so the brushed
 // sub-sample is what the download buttons fetch.  window.drPlot.attach(table,
@@ -56,6 +58,16 @@
       ySelect.add(new Option(label(th), th.cellIndex));
     });
     ySelect.add(new Option("histogram of x (count)", "count"));
+    const byUcd = (prefix) => {
+      const found = numeric.filter((th) => (th.dataset.ucd || "").startsWith(prefix));
+      return found.find((th) => (th.dataset.ucd || "").includes("meta.main")) || found[0];
+    };
+    const ra = byUcd("pos.eq.ra");
+    const dec = byUcd("pos.eq.dec");
+    const footprint = headers.find((th) => th.dataset.xtype === "polygon");
+    if (ra && dec) {
+      xSelect.add(new Option("sky: RA and Dec" + (footprint ? ", footprints" : ""), "sky"));
+    }
     if (numeric.length > 1) { ySelect.selectedIndex = 1; } else { ySelect.value = "count"; }
     panel.hidden = false;
 
@@ -77,11 +89,27 @@
       return [lo - pad, hi + pad];
     }
 
+    function polygons() {
+      if (!footprint) { return []; }
+      return rows.map((row) => {
+        const numbers = (row.cells[footprint.cellIndex].textContent.match(/-?[\d.]+(?:e-?\d+)?/g) || [])
+          .map(Number);
+        const corners = [];
+        for (let i = 0; i + 1 < numbers.length; i += 2) { corners.push([numbers[i], numbers[i + 1]]); }
+        return corners;
+      });
+    }
+
     function setup() {
-      const xs = values(Number(xSelect.value));
-      const histogram = ySelect.value === "count";
-      const ys = histogram ? null : values(Number(ySelect.value));
-      const [x0, x1] = range(xs);
+      const sky = xSelect.value === "sky";
+      ySelect.disabled = sky;
+      const xs = values(sky ? ra.cellIndex : Number(xSelect.value));
+      const histogram = !sky && ySelect.value === "count";
+      const ys = histogram ? null : values(sky ? dec.cellIndex : Number(ySelect.value));
+      const shapes = sky ? polygons() : [];
+      const allX = xs.concat(...shapes.map((c) => c.map((p) => p[0])));
+      let [x0, x1] = range(allX);
+      if (sky) { [x0, x1] = [x1, x0]; } // RA grows to the left
       let y0 = 0;
       let y1 = 1;
       let counts = null;
@@ -94,12 +122,12 @@
         });
         y1 = Math.max(...counts) * 1.1 || 1;
       } else {
-        [y0, y1] = range(ys);
+        [y0, y1] = range(ys.concat(...shapes.map((c) => c.map((p) => p[1]))));
       }
       const w = canvas.width - MARGIN.left - MARGIN.right;
       const h = canvas.height - MARGIN.top - MARGIN.bottom;
       scale = {
-        xs, ys, counts, histogram, x0, x1, y0, y1,
+        xs, ys, counts, histogram, x0, x1, y0, y1, shapes,
         px: (x) => MARGIN.left + (x - x0) / (x1 - x0) * w,
         py: (y) => MARGIN.top + h - (y - y0) / (y1 - y0) * h,
         dx: (p) => x0 + (p - MARGIN.left) / w * (x1 - x0),
@@ -116,19 +144,31 @@
       ctx.strokeRect(MARGIN.left, MARGIN.top, canvas.width - MARGIN.left - MARGIN.right,
         canvas.height - MARGIN.top - MARGIN.bottom);
       ctx.textAlign = "center";
-      ticks(s.x0, s.x1).forEach((t) => {
+      ticks(Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)).forEach((t) => {
         ctx.fillText(String(t), s.px(t), canvas.height - MARGIN.bottom + 16);
       });
-      ctx.fillText(xSelect.selectedOptions[0].text, (canvas.width + MARGIN.left) / 2,
-        canvas.height - 8);
+      const sky = xSelect.value === "sky";
+      ctx.fillText(sky ? label(ra) : xSelect.selectedOptions[0].text,
+        (canvas.width + MARGIN.left) / 2, canvas.height - 8);
       ctx.textAlign = "right";
       ticks(s.y0, s.y1).forEach((t) => ctx.fillText(String(t), MARGIN.left - 6, s.py(t) + 4));
       ctx.save();
       ctx.translate(14, (canvas.height - MARGIN.bottom) / 2);
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = "center";
-      ctx.fillText(ySelect.selectedOptions[0].text, 0, 0);
+      ctx.fillText(sky ? label(dec) : ySelect.selectedOptions[0].text, 0, 0);
       ctx.restore();
+      ctx.strokeStyle = "#6a8fbf";
+      s.shapes.forEach((corners, n) => {
+        if (corners.length < 3) { return; }
+        ctx.strokeStyle = rows[n].classList.contains("dr-brushed") ? "#c0392b" : "#6a8fbf";
+        ctx.beginPath();
+        corners.forEach((c, i) => (i ? ctx.lineTo(s.px(c[0]), s.py(c[1]))
+          : ctx.moveTo(s.px(c[0]), s.py(c[1]))));
+        ctx.closePath();
+        ctx.stroke();
+      });
+      canvas.dataset.footprints = String(s.shapes.filter((c) => c.length >= 3).length);
       if (s.histogram) {
         const width = (s.x1 - s.x0) / BINS;
         s.counts.forEach((n, i) => {

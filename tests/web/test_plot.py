@@ -110,3 +110,25 @@ def test_a_range_on_a_histogram_brushes_the_rows_in_it(page):
     wanted = [n for n, e in enumerate(exposure) if low <= e <= high]
     assert wanted and len(wanted) < len(exposure)
     assert brushed(page) == wanted
+
+
+def test_the_sky_view_shows_positions_and_footprints_and_brushes(page):
+    page.select_option("#plot-x", label="sky: RA and Dec, footprints")
+    footprints = page.get_attribute("#plot canvas", "data-footprints")
+    rows = page.locator("#results table.results tbody tr").count()
+    assert int(footprints) == rows
+    names = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#results table.results thead th')).filter(th => (th.dataset.ucd || '')
+        .startsWith('pos.eq.')).map(th => [th.dataset.name, th.dataset.ucd])""")
+    ra_name = next(n for n, u in names if u.startswith("pos.eq.ra"))
+    dec_name = next(n for n, u in names if u.startswith("pos.eq.dec"))
+    ras, decs = column(page, ra_name), column(page, dec_name)
+    field = (ras[0], decs[0])  # the first row's field: its images share the centre
+    drag(page, (field[0] + 5, field[1] + 5), (field[0] - 5, field[1] - 5))
+    done = page.evaluate("() => window.drPlot.current.lastBrush()")
+    low, high = done["x"]
+    south, north = done["y"]
+    wanted = [n for n, (r, d) in enumerate(zip(ras, decs))
+              if low <= r <= high and south <= d <= north]
+    assert 0 < len(wanted) < rows
+    assert brushed(page) == wanted
