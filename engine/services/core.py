@@ -8,7 +8,7 @@ writers need, and the row limit (one more row than wanted, to tell overflow).
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -264,8 +264,10 @@ class BoundService:
 
     def build_query(self, params: Params, renderer: str, ctx: Context, *, limit: int,
                     offset: int = 0, verb: int | None = None,
-                    sort: str | None = None, descending: bool = False) -> QueryPlan:
-        """The SQL for a request (runs in a worker thread: name look-ups use ctx)."""
+                    sort: str | None = None, descending: bool = False,
+                    products: Sequence[str] = ()) -> QueryPlan:
+        """The SQL for a request (runs in a worker thread: name look-ups use ctx);
+        ``products`` (accrefs), if given, keeps only the rows of those files."""
         outputs = self.outputs_for(renderer, verb)
         if isinstance(self.core, FixedQueryCore):
             selects = ", ".join(s.select for s in outputs)
@@ -288,6 +290,9 @@ class BoundService:
                     continue
             conditions.append(cond.sql)
             values.update(cond.values)
+        if products:
+            conditions.append(f"{q(self._product_column())} = ANY(%(_dr_products)s)")
+            values["_dr_products"] = list(products)
         selects = [f"{s.select} AS {q(s.column.name)}" for s in outputs]
         columns = [s.column for s in outputs]
         order = ""
@@ -315,6 +320,15 @@ class BoundService:
                f"{qualified(self.table.schema, self.table.id)}{where}{order} "
                f"LIMIT {limit + 1} OFFSET {offset}")
         return QueryPlan(sql, values, columns, limit, offset, outputs)
+
+
+    def _product_column(self) -> str:
+        """The SQL name of the table's product key (its column hinted type=product)."""
+        for column in self.table.columns if self.table is not None else ():
+            if "type=product" in column.display_hint.split(","):
+                return column.sql_name
+        raise ProtocolError("the rows of this service have no files to choose by",
+                            param="_ACCREF")
 
 
 def _computed_column(col: Column) -> ResultColumn:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import collections
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg2
@@ -372,8 +372,10 @@ def display_hints(plan: QueryPlan) -> list[str]:
 
 
 def stream_service(app: App, request: Any, bound: BoundService, params: Params, *,
-                   renderer: str, fmt: str, errors: str, verb: int | None = None) -> Any:
-    """Answer ``request`` with the service's result in ``fmt`` (reactor thread)."""
+                   renderer: str, fmt: str, errors: str, verb: int | None = None,
+                   products: Sequence[str] = ()) -> Any:
+    """Answer ``request`` with the service's result in ``fmt`` (reactor thread);
+    ``products`` keeps only the rows of those files (the form's ticked rows)."""
     web = app.config.web
     try:
         maxrec = params.integer("MAXREC", web.maxrec, minimum=0)
@@ -388,7 +390,8 @@ def stream_service(app: App, request: Any, bound: BoundService, params: Params, 
     def plan(conn) -> QueryPlan:
         with conn.cursor() as cur:
             ctx = Context(cur, app.state.name_sources)
-            built = bound.build_query(params, renderer, ctx, limit=maxrec, verb=verb)
+            built = bound.build_query(params, renderer, ctx, limit=maxrec, verb=verb,
+                                      products=products)
         built.writer_options.setdefault("hints", display_hints(built))
         return built
 

@@ -3,7 +3,7 @@
 // DS9) — XML-RPC over HTTP to the hub on the user's own machine.  Buttons with
 // data-samp="table" send data-url as table.load.votable; data-samp="ticked"
 // sends the ticked products (image.load.fits for FITS images, else
-// table.load.votable); a page may name another hub in window.DR_SAMP_HUB.
+// table.load.votable), data-samp="ticked-rows" the ticked rows' VOTable; a page may name another hub in window.DR_SAMP_HUB.
 (function () {
   "use strict";
   const HUB = () => window.DR_SAMP_HUB || "http://localhost:21012/";
@@ -113,6 +113,18 @@
     const status = document.getElementById(button.dataset.status || "samp-status");
     if (button.dataset.samp === "table") {
       send([tableMessage(button.dataset.url, document.title)], status);
+    } else if (button.dataset.samp === "ticked-rows") {
+      // the ticked rows as a VOTable: the same query, kept to their files
+      const ticked = JSON.parse(sessionStorage.getItem("dr-ticks:" +
+        (document.getElementById("dr-selection") || {}).dataset?.query) || "[]");
+      if (!ticked.length) {
+        status.textContent = "Tick the rows you want to send.";
+        return;
+      }
+      const url = new URL(button.dataset.url, location.href);
+      url.searchParams.set("_TICKED", "1");
+      ticked.forEach((accref) => url.searchParams.append("_ACCREF", accref));
+      send([tableMessage(url.href, document.title + " (ticked rows)")], status);
     } else {
       const ticked = Array.from(document.querySelectorAll("input.dr-pick:checked"));
       if (!ticked.length) {

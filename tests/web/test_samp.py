@@ -132,3 +132,16 @@ def test_without_a_hub_the_page_says_so(server):
         page.click("#samp-table")
         page.wait_for_selector("text=No SAMP hub answered")
         browser.close()
+
+
+def test_the_ticked_rows_reach_the_hub_as_a_votable(server, hub, page):
+    page.goto(server.url + FORM)
+    boxes = page.locator("input.dr-pick")
+    boxes.nth(0).check()
+    boxes.nth(4).check()
+    wanted = {boxes.nth(n).get_attribute("value") for n in (0, 4)}
+    page.click("#samp-rows")
+    ((mtype, params),) = messages(hub, 1)
+    assert mtype == "table.load.votable"
+    table = parse_single_table(io.BytesIO(requests.get(params["url"], timeout=60).content))
+    assert set(table.array["accref"]) == wanted

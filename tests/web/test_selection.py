@@ -14,6 +14,7 @@ import urllib.parse
 import psycopg2
 import pytest
 import requests
+from astropy.io.votable import parse_single_table
 
 from engine import accounts
 from tests.web.test_browser import CHROMIUM, FLAGS
@@ -168,3 +169,25 @@ def test_ticks_survive_paging_and_make_the_script_in_a_browser(site, tmp_path):
     out.mkdir()
     run_script(script.read_bytes(), out)
     assert fetched(out) == {a: product(site, a) for a in [*first, third]}
+
+
+def test_the_ticked_rows_themselves_as_csv_votable_or_json(site):
+    chosen = accrefs_of(site, IMAGES)[2:5]
+    data = [("_TICKED", "1"), ("RESPONSEFORMAT", "csv"), ("filter", "")] + [
+        ("_ACCREF", a) for a in chosen]
+    response = requests.post(site.url + IMAGES, data=data, timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    lines = response.text.strip().splitlines()
+    assert len(lines) == 1 + len(chosen)
+    assert all(any(a in line for line in lines[1:]) for a in chosen)
+    table = parse_single_table(io.BytesIO(requests.post(
+        site.url + IMAGES, timeout=60, data=[("_TICKED", "1"),
+                                             ("RESPONSEFORMAT", "votable")]
+        + [("_ACCREF", a) for a in chosen]).content))
+    assert sorted(table.array["accref"]) == sorted(chosen)
+    everything = requests.post(site.url + IMAGES, timeout=60, data=[
+        ("_TICKED", "1"), ("_ALLROWS", "1"), ("RESPONSEFORMAT", "csv")])
+    assert len(everything.text.strip().splitlines()) - 1 == len(accrefs_of(site, IMAGES))
+    none = requests.post(site.url + IMAGES, timeout=60, data=[
+        ("_TICKED", "1"), ("RESPONSEFORMAT", "csv")])
+    assert none.status_code == 400 and "No rows are ticked" in none.text

@@ -11,7 +11,8 @@ Rows with a product have a tick box; the page's selection form posts the
 ticked accrefs (``_ACCREF``) — or, with ``_ALLROWS``, the query itself, every
 matching row's — with ``_SELECTION`` wget, curl or tar, answered by
 engine/web/selection.py with a download script or a tar of the files the
-caller may have.
+caller may have; or with ``RESPONSEFORMAT`` and ``_TICKED``, the ticked rows
+themselves as VOTable, CSV or JSON.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ MAX_PAGE_SIZE = 5000
 PAGING = ("MAXREC", "_OFFSET", "_SORT", "_DIR", "RESPONSEFORMAT")
 RUN = "_run"  # sent by the form's button: run the query even with no field filled
 # The selection form's: which download, the ticked rows' accrefs, or every row.
-PICKING = ("_SELECTION", "_ACCREF", "_ALLROWS")
+PICKING = ("_SELECTION", "_ACCREF", "_ALLROWS", "_TICKED")
 HTML = lookup("html")
 
 
@@ -151,8 +152,14 @@ class Form(ServiceRenderer):
             return self.answer_selection(request, params)
         fmt = params.get("RESPONSEFORMAT")
         if fmt and fmt.lower() not in ("html", "text/html"):
+            products: list[str] = []
+            if params.get("_TICKED") and not params.get("_ALLROWS"):
+                products = params.all("_ACCREF")  # the ticked rows only
+                if not products:
+                    raise ProtocolError("No rows are ticked: tick the rows you want, or "
+                                        "ask for every matching row.", param="_ACCREF")
             return streaming.stream_service(app, request, bound, params, renderer="form",
-                                            fmt=fmt, errors="html")
+                                            fmt=fmt, errors="html", products=products)
         action = urls.service(bound.rd.rd_id, bound.id, "form")
         page = {"title": bound.title, "action": action, "fields": bound.fields("form"),
                 "description": bound.service.meta.get("description"),
