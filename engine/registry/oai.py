@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -300,6 +301,15 @@ HANDLERS = {"Identify": Repository.identify,
             "ListRecords": Repository.list_records}
 
 
+# What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/FFFF).
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` as XML can hold it: a character it cannot, as its code (U+001F)."""
+    return _NOT_XML.sub(lambda m: f"U+{ord(m.group(0)):04X}", text)
+
+
 def answer(repository: Repository, pairs: Sequence[tuple[str, str]]) -> bytes:
     """The OAI-PMH response to a request with the arguments ``pairs``."""
     # A prefix, not the default namespace: VOResource's unqualified elements must
@@ -311,13 +321,13 @@ def answer(repository: Repository, pairs: Sequence[tuple[str, str]]) -> bytes:
     try:
         verb, args = _arguments(pairs)
         for name, value in (("verb", verb), *args.items()):
-            request.set(name, value)
+            request.set(name, _xml_text(value))
         body = etree.Element(f"{{{OAI}}}{verb}")
         HANDLERS[verb](repository, body, args)
         root.append(body)
     except OAIError as exc:
         if exc.code in ("badVerb", "badArgument"):
             request.attrib.clear()  # the protocol: echo no arguments then
-        error = _add(root, "error", exc.message)
+        error = _add(root, "error", _xml_text(exc.message))
         error.set("code", exc.code)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")

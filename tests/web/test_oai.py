@@ -480,3 +480,13 @@ def test_any_arguments_get_a_valid_oai_pmh_answer(site, shared):
     check()
     response = requests.get(site.url + "/oai.xml?verb=%FF", timeout=60)
     assert response.status_code == 400 and "UTF-8" in response.text
+
+
+@pytest.mark.parametrize("query", [
+    "%1F=&%1F=", "verb=%1F", "verb=GetRecord&metadataPrefix=ivo_vor&identifier=ivo://x/%1F"])
+def test_control_characters_in_arguments_get_an_oai_error_not_a_500(site, query):
+    response = requests.get(f"{site.url}/oai.xml?{query}", timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    assert "<oai:error" in response.text
+    assert "U+001F" in response.text or "\\x1f" in response.text
+    assert_valid(response.content, *SCHEMATA)
