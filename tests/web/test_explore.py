@@ -80,7 +80,7 @@ def test_every_galaxy_is_listed_with_a_link_to_its_page(site):  # noqa: F811
 
 
 @pytest.mark.parametrize("path, status", [
-    ("999999999", 404), ("not-a-number", 404)])
+    ("999999999", 404), ("not-a-number", 404), ("%00", 404), ("1%002", 404)])
 def test_an_unknown_object_is_a_404_page(site, path, status):  # noqa: F811
     response = requests.get(site.url + GALAXY + path, timeout=60)
     assert response.status_code == status and "Traceback" not in response.text

@@ -128,5 +128,14 @@ def test_the_tabs_work_with_the_keyboard_and_the_root_page_links_here(server, br
     page.close()
 
 
+def test_a_nul_in_a_name_is_a_400_and_in_a_list_ignored(server):
+    response = requests.get(server.url + SEARCH, params={"_FIND": "NGC\x005947"},
+                            timeout=60)
+    assert response.status_code == 400 and "NUL" in response.text
+    response = requests.post(server.url + SEARCH, data={"_LIST": "NGC 59\x0047"},
+                             timeout=60)
+    assert response.status_code == 200 and "1 of 1 lines matched" in response.text
+
+
 def test_unknown_resources_are_404(server):
     assert requests.get(server.url + "/search/no/such", timeout=60).status_code == 404

@@ -129,6 +129,9 @@ def test_restricted_files_ask_for_a_password_or_are_left_out(site):
 
 @pytest.mark.parametrize("data, message", [
     ([("_SELECTION", "wget")], "No rows are ticked"),
+    ([("_SELECTION", "wget"), ("_ACCREF", "a\x00b")], "No rows are ticked"),
+    ([("_TICKED", "1"), ("RESPONSEFORMAT", "csv"), ("_ACCREF", "\x00")],
+     "No rows are ticked"),
     ([("_SELECTION", "zip"), ("_ACCREF", "x")], "_SELECTION must be one of"),
 ])
 def test_a_bad_selection_is_a_400_in_words(site, data, message):

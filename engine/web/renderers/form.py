@@ -154,7 +154,8 @@ class Form(ServiceRenderer):
         if fmt and fmt.lower() not in ("html", "text/html"):
             products: list[str] = []
             if params.get("_TICKED") and not params.get("_ALLROWS"):
-                products = params.all("_ACCREF")  # the ticked rows only
+                # the ticked rows only (an accref never holds a NUL)
+                products = [a for a in params.all("_ACCREF") if "\x00" not in a]
                 if not products:
                     raise ProtocolError("No rows are ticked: tick the rows you want, or "
                                         "ask for every matching row.", param="_ACCREF")
@@ -221,7 +222,7 @@ class Form(ServiceRenderer):
             raise ProtocolError(f"_SELECTION must be one of {', '.join(selection.KINDS)}",
                                 param="_SELECTION")
         every_row = bool(params.get("_ALLROWS"))
-        asked = [] if every_row else params.all("_ACCREF")
+        asked = [] if every_row else [a for a in params.all("_ACCREF") if "\x00" not in a]
         if not every_row and not asked:
             raise ProtocolError("No rows are ticked: tick the rows whose files you want, "
                                 "or ask for every matching row.", param="_ACCREF")

@@ -25,6 +25,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg2
 from markupsafe import Markup
 from twisted.web.server import NOT_DONE_YET
 
@@ -124,6 +125,9 @@ class QP(ServiceRenderer):
                 for s in request.postpath if s]
         if not rest:
             return self._listing(request, table, key)
+        if any("\x00" in part for part in rest):  # no value in the database has one
+            raise ProtocolError(f"No row of {table.qualified_name} has such a {key}.",
+                                status=404)
         return self._explore(request, table, key, "/".join(rest))
 
     def render_POST(self, request: Any) -> Any:
@@ -146,12 +150,17 @@ class QP(ServiceRenderer):
             is None]
 
         def run(conn) -> Any:
+            column = table.column(key)
             with conn.cursor() as cur:
                 as_caller(cur, context.groups)
                 names = ", ".join(q(c.sql_name) for c, _ in shown)
-                cur.execute(f"SELECT {names} FROM {qualified(table.schema, table.id)} "
-                            f"WHERE {q(table.column(key).sql_name)}::text = %s LIMIT 1001",
-                            (value,))
+                try:  # the value as the column's type, so its index serves
+                    cur.execute(f"SELECT {names} FROM {qualified(table.schema, table.id)} "
+                                f"WHERE {q(column.sql_name)} = %s::{column.sql_type.sql} "
+                                "LIMIT 1001", (value,))
+                except psycopg2.errors.DataError:  # not a value of that type: no row
+                    conn.rollback()
+                    return []
                 rows = cur.fetchall()
                 if len(rows) != 1:
                     conn.rollback()

@@ -138,6 +138,9 @@ class SearchPage(Endpoint):
     def render_GET(self, request: Any) -> Any:
         found = self._resource(request)
         params = Params.from_twisted(request.args)
+        if "\x00" in (params.get("_FIND") or ""):
+            raise ProtocolError("A name or position holds no NUL character.",
+                                param="_FIND")
         if params.get("_FIND"):
             return self._find(request, found, params)
         return self._page(request, found)
@@ -152,6 +155,7 @@ class SearchPage(Endpoint):
         if not text.strip():
             raise ProtocolError("Give names or positions, one per line, or a file.",
                                 param="_LIST")
+        text = text.replace("\x00", "")  # no name holds one
         return self._match(request, found, read_lines(text), _radius(params))
 
     def _page(self, request: Any, found: Resource, **extra: Any) -> bytes:
