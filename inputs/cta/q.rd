@@ -262,6 +262,16 @@
     </dbCore>
   </service>
 
+  <service id="run" allowed="qp">
+    <meta name="shortName">CTA-like run pages</meta>
+    <meta name="title">CTA-like DL3 runs: a page for each</meta>
+    <meta name="description">Everything about one observation run: its
+      pointing, times and energies, its event list and its IRF files, with
+      their DataLink documents.  /cta/q/run/qp/ lists every run.</meta>
+    <property name="queryField">obs_id</property>
+    <dbCore queriedTable="events"/>
+  </service>
+
   <service id="dl" allowed="dlget,dlmeta">
     <meta name="title">CTA-like event lists: DataLink</meta>
     <meta name="description">The links of each event list: the file and the

@@ -13,6 +13,7 @@ import re
 import urllib.parse
 
 import numpy as np
+import psycopg2
 import pytest
 import pyvo
 import requests
@@ -168,3 +169,16 @@ def test_the_form_finds_the_crab_runs_by_target_and_position(site):
     _, _, body = site.get("/cta/q/form/form?" + urllib.parse.urlencode(
         {"hscs_pos": "{} {}".format(*CRAB), "hscs_sr": "40", "_run": "1"}))
     assert sorted(_products(body)) == expected
+
+
+def test_a_runs_page_has_its_event_list_and_irf_files(site):
+    with psycopg2.connect(site.dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT obs_id, accref FROM cta.events ORDER BY obs_id LIMIT 1")
+        obs_id, events = cur.fetchone()
+        cur.execute("SELECT accref FROM cta.irfs WHERE obs_id = %s", (obs_id,))
+        irfs = {row[0] for row in cur.fetchall()}
+    page = requests.get(f"{site.url}/cta/q/run/qp/{obs_id}", timeout=60).text
+    assert "<h1>" in page and events in page
+    assert irfs and all(irf in page for irf in irfs)
+    listing = requests.get(f"{site.url}/cta/q/run/qp/", timeout=60).text
+    assert listing.count('class="object"') == 8
