@@ -139,3 +139,16 @@ def test_a_nul_in_a_name_is_a_400_and_in_a_list_ignored(server):
 
 def test_unknown_resources_are_404(server):
     assert requests.get(server.url + "/search/no/such", timeout=60).status_code == 404
+
+
+def test_every_search_page_on_the_root_page_answers(server):
+    root = requests.get(server.url + "/", timeout=60).text
+    pages = re.findall(r'class="search" href="([^"]+)"', root)
+    assert SEARCH in pages and len(pages) > 1
+    for path in pages:
+        assert requests.get(server.url + path, timeout=60).status_code == 200, path
+        found = requests.get(server.url + path, params={"_FIND": "10 20", "_RADIUS": "60"},
+                             timeout=60)
+        assert found.status_code in (200, 404), (path, found.text[:300])
+        listed = requests.post(server.url + path, data={"_LIST": "10 20\nM 1"}, timeout=60)
+        assert listed.status_code == 200, (path, listed.text[:300])
