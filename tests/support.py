@@ -4,6 +4,7 @@ STILTS votlint on a document."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,3 +47,10 @@ def votlint(body: bytes, path: Path) -> subprocess.CompletedProcess:
     path.write_bytes(body)
     return subprocess.run(["stilts", "votlint", f"votable={path}"],
                           capture_output=True, text=True, timeout=120)
+
+
+# Headless Chromium as the browser tests drive it (Debian's package, through
+# Playwright; tests/web/conftest.py's ``browser`` fixture).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.servers import DEMO_RDS, INPUTS, Server, free_port, start_server, stop_server
+from tests.support import CHROMIUM, FLAGS
 
 __all__ = ["INPUTS", "Server", "free_port", "server"]
 
@@ -23,3 +24,14 @@ def server(pg_cluster, tmp_path_factory) -> Server:
         pytest.fail(str(exc))
     yield srv
     stop_server(srv, pg_cluster.dsn, "web_demo")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()

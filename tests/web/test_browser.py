@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
+from tests.support import CHROMIUM, FLAGS
 
-import pytest
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
+__all__ = ["CHROMIUM", "FLAGS"]  # the other browser tests take them from here
 
 
 def test_a_user_searches_by_galaxy_name_and_pages_through(server, browser):

@@ -15,8 +15,6 @@ import pytest
 import requests
 from astropy.table import Table
 
-from tests.web.test_browser import CHROMIUM, FLAGS
-
 SEARCH = "/search/califa/q"
 
 
@@ -25,16 +23,6 @@ def sample(server, count: int = 20) -> list[tuple[str, float, float]]:
         cur.execute("SELECT name, ra, dec FROM califa.main ORDER BY califaid "
                     "LIMIT %s", (count,))
         return cur.fetchall()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_galaxy_name_lands_on_its_explore_page(server, browser, tmp_path):

@@ -208,7 +208,7 @@ class Form(ServiceRenderer):
             error_headers(request, exc)
             finish(request, _answer_error(app, request, page, exc))
 
-        app.pool.run_with_connection(run).addCallbacks(done, failed)
+        app.pool.run_with_connection(run).addCallback(done).addErrback(failed)
         return NOT_DONE_YET
 
     render_POST = render_GET

@@ -119,5 +119,5 @@ class Logout(Endpoint):
                                     status=500)
             finish(request, self.error(request, exc))
 
-        authenticator.logout(request).addCallbacks(done, failed)
+        authenticator.logout(request).addCallback(done).addErrback(failed)
         return NOT_DONE_YET

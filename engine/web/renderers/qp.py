@@ -201,7 +201,7 @@ class QP(ServiceRenderer):
         def failed(failure: Any) -> None:
             finish(request, self.error(request, failure_error(failure, request)))
 
-        app.pool.run_with_connection(run).addCallbacks(done, failed)
+        app.pool.run_with_connection(run).addCallback(done).addErrback(failed)
         return NOT_DONE_YET
 
     def _related(self, cur, source: Table, fk, target: Table, row: dict) -> Related | None:
@@ -314,5 +314,5 @@ class QP(ServiceRenderer):
         def failed(failure: Any) -> None:
             finish(request, self.error(request, failure_error(failure, request)))
 
-        app.pool.run_with_connection(run).addCallbacks(done, failed)
+        app.pool.run_with_connection(run).addCallback(done).addErrback(failed)
         return NOT_DONE_YET

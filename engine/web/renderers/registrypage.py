@@ -59,5 +59,5 @@ class RegistryPage(Endpoint):
         def failed(failure) -> None:
             finish(request, self.error(request, failure_error(failure, request)))
 
-        app.pool.run_with_connection(work).addCallbacks(done, failed)
+        app.pool.run_with_connection(work).addCallback(done).addErrback(failed)
         return NOT_DONE_YET

@@ -209,7 +209,7 @@ class SearchPage(Endpoint):
         def failed(failure: Any) -> None:
             finish(request, self.error(request, failure_error(failure, request)))
 
-        app.pool.run_with_connection(run).addCallbacks(done, failed)
+        app.pool.run_with_connection(run).addCallback(done).addErrback(failed)
         return NOT_DONE_YET
 
     # -- a list ----------------------------------------------------------------------
@@ -254,7 +254,7 @@ class SearchPage(Endpoint):
         def failed(failure: Any) -> None:
             finish(request, self.error(request, failure_error(failure, request)))
 
-        app.pool.run_with_connection(run).addCallbacks(done, failed)
+        app.pool.run_with_connection(run).addCallback(done).addErrback(failed)
         return NOT_DONE_YET
 
 
