@@ -140,3 +140,17 @@ def test_every_search_page_on_the_root_page_answers(server):
         assert found.status_code in (200, 404), (path, found.text[:300])
         listed = requests.post(server.url + path, data={"_LIST": "10 20\nM 1"}, timeout=60)
         assert listed.status_code == 200, (path, listed.text[:300])
+
+
+def test_an_uploaded_file_of_20_names_finds_20_galaxies_in_a_browser(server, browser,
+                                                                        tmp_path):
+    names = tmp_path / "names.txt"
+    names.write_text("\n".join(name for name, _, _ in sample(server)) + "\n")
+    page = browser.new_page()
+    page.goto(server.url + SEARCH + "#tab-list")
+    page.set_input_files("#f_listfile", str(names))
+    page.click("#match")
+    page.wait_for_selector("table.matches")
+    assert "20 of 20 lines matched" in page.title()
+    page.screenshot(path=str(tmp_path / "matches.png"), full_page=True)
+    page.close()
