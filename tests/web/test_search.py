@@ -105,6 +105,7 @@ def test_the_tabs_work_with_the_keyboard_and_the_root_page_links_here(server, br
     page = browser.new_page()
     page.goto(server.url + "/")
     page.click(f"a.search[href='{SEARCH}']")
+    page.wait_for_selector("#panel-list", state="hidden")  # once tabs.js has run
     assert page.is_visible("#panel-name") and not page.is_visible("#panel-list")
     page.focus("#tab-name")
     page.keyboard.press("ArrowRight")
