@@ -17,10 +17,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from rd import ssaview
+from rd import viewtables
 from rd.elements.script import Script
 from rd.errors import DRError
-from rd.macros import expand_at
 from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
 from rd.references import SYSTEM_DIR, SYSTEM_PREFIX, split_reference
 from rd.structure import Attr, Element, element, one_of, parse_bool, parse_int, parse_list
@@ -394,12 +393,7 @@ class Table(HasMeta, HasProperties):
             if index.kind == "position" and index in self.indexes:
                 self.position_columns(index)
         self._check_embargo_columns()
-        ssa_view = ssaview.view_mixin(self)
-        if ssa_view is not None:
-            self.view_statement = ssaview.build(self, ssa_view)
-            self._finish_view(expand=False)
-        elif self.view_statement:
-            self._finish_view()
+        viewtables.finish(self)
         if self.approval_group:
             if self.read_groups:
                 raise self.error("a table has readGroups or approvalGroup, not both",
@@ -423,22 +417,6 @@ class Table(HasMeta, HasProperties):
                         f"(its notes: {known})",
                         hint=f'add <meta name="note" tag="{col.note}">...</meta> to '
                              "the table")
-
-    def _finish_view(self, expand: bool = True) -> None:
-        """Macros of a view statement expand once the columns are all known; a view
-        shows the rows of the tables it reads as their restrictions allow, so it
-        takes no restrictions of its own (PostgreSQL could not enforce them)."""
-        self.on_disk = True
-        if expand:
-            self.view_statement = expand_at(self, self.view_statement)
-        for attr, value in (("readGroups", self.read_groups),
-                            ("approvalGroup", self.approval_group),
-                            ("embargoColumn", self.embargo_column)):
-            if value:
-                raise self.error(f"a view (viewStatement) cannot have {attr}: it shows "
-                                 "the rows of the tables it reads as their "
-                                 "restrictions allow",
-                                 hint=f"give {attr} to the tables the view reads")
 
     def _check_embargo_columns(self) -> None:
         if self.owner_column and not self.embargo_column:

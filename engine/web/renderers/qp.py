@@ -83,7 +83,8 @@ def _shown(table: Table) -> list:
     return found
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A database value as a page shows it in plain text."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -175,9 +176,9 @@ class QP(ServiceRenderer):
             for item in related:
                 item.spectra = self._spectra(item)
             name = _name_column(table, key)
-            title = _text(row.get(name.name)) if name is not None else value
+            title = cell_text(row.get(name.name)) if name is not None else value
             return Explored(title or value, [
-                (c.tablehead or c.name, _text(row[c.name]), c.unit, c.description)
+                (c.tablehead or c.name, cell_text(row[c.name]), c.unit, c.description)
                 for c, _ in shown], related)
 
         def done(found: Any) -> None:
@@ -239,7 +240,7 @@ class QP(ServiceRenderer):
         pubdid = names.index("ssa_pubdid")
         title = names.index("ssa_dstitle") if "ssa_dstitle" in names else pubdid
         url = urls.service(service.rd.rd_id, service.id, "dlget")
-        return [(_text(row[title]), urls.with_params(url, [("ID", row[pubdid]),
+        return [(cell_text(row[title]), urls.with_params(url, [("ID", row[pubdid]),
                                                             ("FORMAT", "text/csv")]))
                 for row in item.rows[:10] if row[pubdid]]
 
@@ -300,8 +301,8 @@ class QP(ServiceRenderer):
 
         def done(rows: list) -> None:
             more = len(rows) > LIST_PAGE
-            entries = [(base + "/" + urllib.parse.quote(_text(r[0]), safe=""),
-                        [_text(v) for v in r]) for r in rows[:LIST_PAGE]]
+            entries = [(base + "/" + urllib.parse.quote(cell_text(r[0]), safe=""),
+                        [cell_text(v) for v in r]) for r in rows[:LIST_PAGE]]
             request.setHeader(b"content-type", b"text/html; charset=utf-8")
             finish(request, app.render_page(
                 "objects.html", request, title=f"Every object of {table.qualified_name}",

@@ -36,6 +36,7 @@ from engine.services.params import Params
 from engine.services.position import parse_position
 from engine.services.resolver import resolve
 from engine.web import access, urls
+from engine.web.renderers.qp import cell_text
 from engine.web.resource import Collection, Endpoint, failure_error
 from engine.web.respond import finish
 from rd.elements.table import Table
@@ -245,7 +246,7 @@ class SearchPage(Endpoint):
                 "matches.html", request, title=f"{len(matched)} of {len(answers)} "
                 "lines matched", found=found, radius=radius,
                 headers=[c.tablehead or c.name for c in shown],
-                matched=[(n, line, [([_text(v) for v in row],
+                matched=[(n, line, [([cell_text(v) for v in row],
                                      object_url(found, row[key_index])
                                      if key_index is not None else None)
                                     for row in rows]) for n, line, rows in matched],
@@ -260,12 +261,6 @@ class SearchPage(Endpoint):
 
 def _radius(params: Params) -> float:
     return params.number("_RADIUS", DEFAULT_RADIUS, minimum=0, maximum=MAX_RADIUS)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return f"{value:.8g}" if isinstance(value, float) else str(value)
 
 
 def _adql(table: Table) -> str:
