@@ -1,8 +1,9 @@
 """Running a real ``dr serve`` for tests: its own database from the session template,
 the demo resources imported, extra configuration, a free loopback port.
 
-``tests/web`` and ``tests/security`` each start one per session; the server is
-a separate process, exactly as ``dr serve`` runs for users.
+tests/conftest.py starts the sites several folders share, the folders' conftest
+files and modules their own; the server is a separate process, exactly as
+``dr serve`` runs for users.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ import psycopg2
 from engine import accounts
 from engine.config import CHECKOUT_ROOT
 from engine.db.dsn import with_dbname
-from tests.conftest import TEMPLATE_DB
-from tests.support import run_dr
+from tests.support import TEMPLATE_DB, run_dr
 
 INPUTS = CHECKOUT_ROOT / "inputs"
 

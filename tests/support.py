@@ -11,6 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# The database of the session's cluster every test database is cloned from
+# (tests/conftest.py makes it).
+TEMPLATE_DB = "dr_template"
+
 
 def run_dr(*argv: str, config: Path | None = None, env: dict | None = None,
            timeout: float = 120) -> subprocess.CompletedProcess:

@@ -15,18 +15,16 @@ import pytest
 from astropy.io import fits
 from pyvo.dal.adhoc import DatalinkResults
 
-from tests.servers import INPUTS, start_server, stop_server
+from tests.servers import INPUTS
 
 AUTH = "dr.example.org"
 CUBE = "califa/data/cubes/NGC5947.V500.rscube.fits.gz"
 
 
 @pytest.fixture(scope="module")
-def demo(pg_cluster, tmp_path_factory):
-    server = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("dldemo"),
-                          "datalink_demo", imports=("califa", "califa/cubes", "jcmt"))
-    yield server
-    stop_server(server, pg_cluster.dsn, "datalink_demo")
+def demo(demo_server):
+    """The demo's site (tests/conftest.py), califa/cubes and jcmt among its RDs."""
+    return demo_server
 
 
 def links(server, rd_service: str, accref: str) -> DatalinkResults:

@@ -8,6 +8,7 @@ import math
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,14 @@ KNOWN_GALAXIES = {
 def run(script: Path, *args: str, cwd: Path) -> None:
     subprocess.run([sys.executable, str(script), *args], cwd=cwd, check=True,
                    capture_output=True, text=True)
+
+
+def run_together(*runs: tuple[Path, tuple[str, ...], Path]) -> None:
+    """``run`` each (script, args, cwd) at the same time: the runs a determinism check
+    compares are independent processes, so the second need not wait for the first."""
+    with ThreadPoolExecutor(len(runs)) as pool:
+        for done in [pool.submit(run, script, *args, cwd=cwd) for script, args, cwd in runs]:
+            done.result()
 
 
 def load_module(path: Path, name: str):
@@ -80,10 +89,17 @@ def separation_arcsec(ra1: float, dec1: float, ra2: float, dec2: float) -> float
 
 
 @pytest.fixture(scope="module")
-def califa(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("califa")
-    run(CALIFA_GENERATOR, "--out", str(out), cwd=tmp_path_factory.getbasetemp())
-    return out
+def califa_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """The CALIFA generator's output, and a second run's to compare it with."""
+    out, again = tmp_path_factory.mktemp("califa"), tmp_path_factory.mktemp("califa_again")
+    run_together((CALIFA_GENERATOR, ("--out", str(out)), tmp_path_factory.getbasetemp()),
+                 (CALIFA_GENERATOR, ("--out", str(again)), again))
+    return out, again
+
+
+@pytest.fixture(scope="module")
+def califa(califa_runs) -> Path:
+    return califa_runs[0]
 
 
 @pytest.fixture(scope="module")
@@ -106,11 +122,11 @@ def by_name(sample_rows: list[dict], name: str) -> dict:
     return found[0]
 
 
-def test_califa_generator_is_deterministic(califa, tmp_path):
-    run(CALIFA_GENERATOR, "--out", str(tmp_path), cwd=tmp_path)
+def test_califa_generator_is_deterministic(califa_runs):
+    califa, again = califa_runs
     for name in ("califa_sample.csv", "califa_sample.fits", "califa_ids.csv",
                  "califa_colours.csv", "califa_sample.txt"):
-        assert (tmp_path / name).read_bytes() == (califa / name).read_bytes(), name
+        assert (again / name).read_bytes() == (califa / name).read_bytes(), name
 
 
 def test_sample_has_the_real_openngc_count_numbered_by_ra(sample):
@@ -262,8 +278,8 @@ def jplus(tmp_path_factory) -> Path:
 
 
 def test_jplus_is_deterministic_and_prefix_stable(jplus, tmp_path):
-    run(JPLUS_GENERATOR, "--rows", "3000", "--out", str(tmp_path / "a"), cwd=tmp_path)
-    run(JPLUS_GENERATOR, "--rows", "1000", "--out", str(tmp_path / "b"), cwd=tmp_path)
+    run_together((JPLUS_GENERATOR, ("--rows", "3000", "--out", str(tmp_path / "a")), tmp_path),
+                 (JPLUS_GENERATOR, ("--rows", "1000", "--out", str(tmp_path / "b")), tmp_path))
     full = jplus.read_bytes()
     assert (tmp_path / "a" / "jplus.csv").read_bytes() == full
     assert full.startswith((tmp_path / "b" / "jplus.csv").read_bytes())
@@ -355,11 +371,18 @@ def footprint_holds(wcs, ra: float, dec: float) -> bool:
 
 
 @pytest.fixture(scope="module")
-def cubes(califa) -> Path:
-    out = califa / "products"
-    run(CUBES_GENERATOR, "--sample", str(califa / "califa_sample.fits"), "--out", str(out),
-        cwd=califa)
-    return out
+def cube_runs(califa, tmp_path_factory) -> tuple[Path, Path]:
+    """The cube generator's output for the CALIFA sample, and a second run's."""
+    out, again = califa / "products", tmp_path_factory.mktemp("cubes_again")
+    sample = str(califa / "califa_sample.fits")
+    run_together((CUBES_GENERATOR, ("--sample", sample, "--out", str(out)), califa),
+                 (CUBES_GENERATOR, ("--sample", sample, "--out", str(again)), again))
+    return out, again
+
+
+@pytest.fixture(scope="module")
+def cubes(cube_runs) -> Path:
+    return cube_runs[0]
 
 
 @pytest.fixture(scope="module")
@@ -367,10 +390,9 @@ def galaxies(sample) -> dict[int, dict]:
     return {int(r["califaid"]): r for r in sample[2]}
 
 
-def test_califa_cubes_are_deterministic(califa, cubes, tmp_path):
-    run(CUBES_GENERATOR, "--sample", str(califa / "califa_sample.fits"),
-        "--out", str(tmp_path), cwd=tmp_path)
-    assert checksums(tmp_path) == checksums(cubes)
+def test_califa_cubes_are_deterministic(cube_runs):
+    cubes, again = cube_runs
+    assert checksums(again) == checksums(cubes)
 
 
 def test_califa_cubes_are_few_and_small(cubes):
@@ -470,11 +492,21 @@ def test_ancillary_files_belong_to_their_galaxies(cubes, galaxies):
 
 
 @pytest.fixture(scope="module")
-def jplus_images(tmp_path_factory) -> Path:
+def jplus_image_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """The J-PLUS catalogue with the image generator's output beside it, and a second
+    run's images (in ``images`` of the second folder)."""
     out = tmp_path_factory.mktemp("jplus_images")
+    again = tmp_path_factory.mktemp("jplus_images_again")
     run(JPLUS_GENERATOR, "--out", str(out), cwd=out)
-    run(IMAGES_GENERATOR, "--catalogue", str(out / "jplus.csv"), "--out", str(out), cwd=out)
-    return out
+    catalogue = str(out / "jplus.csv")
+    run_together((IMAGES_GENERATOR, ("--catalogue", catalogue, "--out", str(out)), out),
+                 (IMAGES_GENERATOR, ("--catalogue", catalogue, "--out", str(again)), again))
+    return out, again
+
+
+@pytest.fixture(scope="module")
+def jplus_images(jplus_image_runs) -> Path:
+    return jplus_image_runs[0]
 
 
 @pytest.fixture(scope="module")
@@ -483,10 +515,9 @@ def jplus_catalogue(jplus_images) -> dict[int, dict]:
         return {int(r["id"]): r for r in csv.DictReader(f)}
 
 
-def test_jplus_images_are_deterministic_and_small(jplus_images, tmp_path):
-    run(IMAGES_GENERATOR, "--catalogue", str(jplus_images / "jplus.csv"),
-        "--out", str(tmp_path), cwd=tmp_path)
-    assert checksums(tmp_path / "images") == checksums(jplus_images / "images")
+def test_jplus_images_are_deterministic_and_small(jplus_image_runs):
+    jplus_images, again = jplus_image_runs
+    assert checksums(again / "images") == checksums(jplus_images / "images")
     images = sorted((jplus_images / "images").iterdir())
     assert len(images) == 3 * 12
     assert sum(p.stat().st_size for p in images) < 5e6
@@ -540,7 +571,16 @@ def jcmt_files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*.fits"))
 
 
-def test_jcmt_nights_are_deterministic_and_a_new_night_only_adds(tmp_path):
+@pytest.fixture(scope="module")
+def jcmt_three_nights(tmp_path_factory) -> Path:
+    """The JCMT generator's cubes of three nights."""
+    folder = tmp_path_factory.mktemp("jcmt")
+    run(JCMT_GENERATOR, "--nights", "3", "--out", str(folder / "three"), cwd=folder)
+    return folder / "three"
+
+
+def test_jcmt_nights_are_deterministic_and_a_new_night_only_adds(jcmt_three_nights,
+                                                                  tmp_path):
     run(JCMT_GENERATOR, "--nights", "2", "--out", str(tmp_path / "a"), cwd=tmp_path)
     before = checksums(tmp_path / "a")
     mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "a").rglob("*.fits")}
@@ -551,19 +591,17 @@ def test_jcmt_nights_are_deterministic_and_a_new_night_only_adds(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
     new = sorted(set(after) - set(before))
     assert len(new) == 2 and len({n.split("/")[0] for n in new}) == 1
-    run(JCMT_GENERATOR, "--nights", "3", "--out", str(tmp_path / "b"), cwd=tmp_path)
-    assert checksums(tmp_path / "b") == after
-    assert sum(p.stat().st_size for p in (tmp_path / "b").rglob("*.fits")) < 4e6
+    assert checksums(jcmt_three_nights) == after
+    assert sum(p.stat().st_size for p in jcmt_three_nights.rglob("*.fits")) < 4e6
 
 
-def test_jcmt_cubes_have_co32_at_the_source_velocity(tmp_path):
+def test_jcmt_cubes_have_co32_at_the_source_velocity(jcmt_three_nights):
     from astropy import units as u
     from astropy.wcs import WCS
 
     jcmt = load_module(JCMT_GENERATOR, "jcmt_generate_for_test")
     fields = {f.name: f for f in jcmt.FIELDS}
-    run(JCMT_GENERATOR, "--nights", "3", "--out", str(tmp_path), cwd=tmp_path)
-    for path in sorted(tmp_path.rglob("*.fits")):
+    for path in sorted(jcmt_three_nights.rglob("*.fits")):
         with fits.open(path) as hdus:
             header, data = hdus[0].header, hdus[0].data
         wcs = WCS(header)

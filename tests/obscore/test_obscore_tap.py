@@ -1,5 +1,6 @@
 """ivoa.obscore through a real dr serve: TAP with pyvo, STILTS reading s_region,
-the TAP capability's data model, and taplint's ObsCore checks."""
+the TAP capability's data model.  taplint's ObsCore checks of the same site are
+in tests/web/test_taplint.py, which runs taplint on it and on the demo at once."""
 
 from __future__ import annotations
 
@@ -9,32 +10,13 @@ import subprocess
 import pytest
 import pyvo
 
-from tests.obscore.obscoredata import (
-    TAPLINT_S_REGION_ERROR,
-    image_position,
-    spectrum_position,
-    write_images,
-    write_spectra,
-)
-from tests.servers import start_server, stop_server
-from tests.stiltsbugs import is_binary_polygon_misread
-
-NIMAGES, NSPECTRA = 200, 100
+from tests.obscore.obscoredata import image_position, spectrum_position
 
 
 @pytest.fixture(scope="module")
-def server(pg_cluster, tmp_path_factory):
-    home = tmp_path_factory.mktemp("obscore-web")
-    inputs = home / "inputs"
-    write_images(inputs, NIMAGES)
-    write_spectra(inputs, NSPECTRA)
-    try:
-        srv = start_server(pg_cluster.dsn, home, "obscore_web", inputs=inputs,
-                           imports=("ocimg", "ocspec"))
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield srv
-    stop_server(srv, pg_cluster.dsn, "obscore_web")
+def server(obscore_server):
+    """ocimg and ocspec publishing into ivoa.obscore (tests/conftest.py)."""
+    return obscore_server
 
 
 @pytest.fixture(scope="module")
@@ -93,18 +75,3 @@ def test_stilts_reads_the_s_region_polygons_in_binary2(server, tmp_path):
     expected = [ra - .05, dec - .05, ra + .05, dec - .05, ra + .05, dec + .05,
                 ra - .05, dec + .05]
     assert numbers == pytest.approx(expected, abs=1e-6)
-
-
-@pytest.mark.skipif(shutil.which("stilts") is None, reason="needs STILTS (Debian stilts)")
-def test_taplint_checks_obscore_and_reports_no_errors(server):
-    result = subprocess.run(
-        ["stilts", "taplint", f"tapurl={server.url}/tap", "report=EWIS"],
-        capture_output=True, text=True, timeout=900)
-    lines = result.stdout.splitlines()
-    # taplint's ObsTap stage ran on ivoa.obscore (it runs only when the capability
-    # declares the model and the table exists) and found it ObsCore 1.1.
-    assert any("I-OBS-DMID" in line and "1.1" in line for line in lines), result.stdout
-    errors = [line for line in lines if line.startswith("E-")
-              and line != TAPLINT_S_REGION_ERROR and not is_binary_polygon_misread(line)]
-    assert not errors, "\n".join(errors)
-    assert "S-OBS-COLS-1 ivoa.ObsCore columns: 30/30 required" in result.stdout

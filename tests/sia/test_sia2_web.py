@@ -12,12 +12,8 @@ from astropy.time import Time
 from pyvo.dal import DALQueryError
 from pyvo.dal.sia2 import SIA2Service
 
-from tests.ingest.resources import write_resource
-from tests.obscore.obscoredata import write_images, write_spectra
-from tests.servers import start_server, stop_server
 from tests.support import votlint
 
-NIMAGES, NSPECTRA = 200, 100
 SERVICE = "/__system__/siap2/sitewide"
 IMAGES = [f"ocimg/data/img{i:05d}.fits" for i in range(1, 11)]  # footprints near (150, 2)
 SPECTRA = [f"ocspec/data/spec{i:05d}.fits" for i in range(1, 6)]  # points near (151, 2)
@@ -25,26 +21,10 @@ BOTH = (150.5, 2.0, 0.6)  # a circle holding those images and spectra, nothing e
 
 
 @pytest.fixture(scope="module")
-def sia2_server(pg_cluster, tmp_path_factory):
-    home = tmp_path_factory.mktemp("sia2-web")
-    inputs = home / "inputs"
-    write_images(inputs, NIMAGES)
-    write_spectra(inputs, NSPECTRA)
-    # A SIA 2 service of an RD, declared as in DaCHS.
-    write_resource(inputs, "mysia", """
-      <service id="s2" allowed="siap2.xml">
-        <meta name="title">My SIA 2</meta>
-        <dbCore queriedTable="//obscore#ObsCore">
-          <FEED source="//siap2#parameters"/>
-        </dbCore>
-      </service>""")
-    try:
-        srv = start_server(pg_cluster.dsn, home, "sia2_web", inputs=inputs,
-                           imports=("ocimg", "ocspec"))
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield srv
-    stop_server(srv, pg_cluster.dsn, "sia2_web")
+def sia2_server(obscore_server):
+    """ivoa.obscore filled by ocimg and ocspec, and mysia's own SIA 2 service over it
+    (tests/conftest.py)."""
+    return obscore_server
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import psycopg2
@@ -24,7 +22,7 @@ from astropy.io.votable import parse_single_table
 from astropy.table import Table
 from lxml import etree
 
-from tests.servers import INPUTS, add_accounts, ensure_demo_data, start_server, stop_server
+from tests.ssa.conftest import JCMT_PI as PI
 from tests.support import votlint
 
 SSA = "/califa/spectra/ssa/ssap.xml"
@@ -32,28 +30,14 @@ DLGET = "/califa/spectra/sdl/dlget"
 NGC5947 = (232.6525, 42.71713889)
 JCMT_SSA = "/jcmt/spectra/ssa/ssap.xml"
 JCMT_DLGET = "/jcmt/spectra/sdl/dlget"
-PI = ("pi", "jcmt-demo")
 
 
 @pytest.fixture(scope="module")
-def jcmt(pg_cluster, tmp_path_factory):
+def jcmt(jcmt_site):
     """jcmt/spectra alone, its spectra made from a copy of the demo's cubes, served
-    with the account of the DR21 project (as tests/ssa/test_jcmt_spectra.py's)."""
-    ensure_demo_data()
-    home = tmp_path_factory.mktemp("getdata_jcmt")
-    data = home / "inputs" / "jcmt" / "data"
-    for path in (INPUTS / "jcmt" / "data").glob("*/*_reduced.fits"):
-        (data / path.parent.name).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, data / path.parent.name)
-    shutil.copy(INPUTS / "jcmt" / "spectra.rd", data.parent)
-    subprocess.run([sys.executable, str(INPUTS / "jcmt" / "generate_spectra.py"),
-                    "--cubes", str(data), "--out", str(data / "spectra")],
-                   check=True, capture_output=True)
-    server = start_server(pg_cluster.dsn, home, "ssa_getdata_jcmt",
-                          inputs=home / "inputs", imports=("jcmt/spectra",))
-    add_accounts(server, {PI[0]: PI[1]}, {PI[0]: "m15bp042"})
-    yield server
-    stop_server(server, pg_cluster.dsn, "ssa_getdata_jcmt")
+    with the account of the DR21 project (conftest.py's, shared with
+    test_jcmt_spectra.py)."""
+    return jcmt_site
 
 
 def pubdid(site, table: str, target: str) -> str:

@@ -11,9 +11,6 @@ its project's."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import sys
 
 import numpy as np
 import psycopg2
@@ -26,36 +23,20 @@ from astropy.io.votable import parse_single_table
 from astropy.wcs import WCS
 from lxml import etree
 
-from tests.servers import INPUTS, add_accounts, ensure_demo_data, start_server, stop_server
+from tests.servers import INPUTS
+from tests.ssa.conftest import JCMT_PI as PI
 
 SERVICE = "/jcmt/spectra/ssa"
 OPHA = (246.6146, -24.3989)  # observed on nights 1, 2 and 3
 C = 299792458.0  # m/s
 CO32 = 345.7959899e9  # Hz
 COLLECTION = "JCMT-like CO(3-2) spectra"
-PI = ("pi", "jcmt-demo")
 
 
 @pytest.fixture(scope="module")
-def site(pg_cluster, tmp_path_factory):
-    """jcmt/spectra alone, imported from spectra made from a copy of the demo's
-    cubes, served with the demo's account of the DR21 project."""
-    ensure_demo_data()
-    home = tmp_path_factory.mktemp("jcmt_spectra")
-    jcmt = home / "inputs" / "jcmt"
-    for path in (INPUTS / "jcmt" / "data").glob("*/*_reduced.fits"):
-        (jcmt / "data" / path.parent.name).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, jcmt / "data" / path.parent.name)
-    shutil.copy(INPUTS / "jcmt" / "spectra.rd", jcmt)
-    subprocess.run([sys.executable, str(INPUTS / "jcmt" / "generate_spectra.py"),
-                    "--cubes", str(jcmt / "data"), "--out", str(jcmt / "data" / "spectra")],
-                   check=True, capture_output=True)
-    server = start_server(pg_cluster.dsn, home, "ssa_jcmt", inputs=home / "inputs",
-                          imports=("jcmt/spectra",))
-    add_accounts(server, {PI[0]: PI[1]}, {PI[0]: "m15bp042"})
-    server.spectra = sorted((jcmt / "data" / "spectra").glob("*_spec.fits"))
-    yield server
-    stop_server(server, pg_cluster.dsn, "ssa_jcmt")
+def site(jcmt_site):
+    """jcmt/spectra alone, with the DR21 project's account (see conftest.py)."""
+    return jcmt_site
 
 
 def headers(site) -> dict[str, fits.Header]:

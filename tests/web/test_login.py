@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -21,9 +19,8 @@ import requests
 from engine import accounts
 from engine.accounts import sessions
 from engine.errors import AccountError
-from tests.servers import Server, add_accounts, start_server, stop_server
+from tests.servers import Server, add_accounts
 
-INPUTS = Path(__file__).parent / "restricted_inputs"
 PASSWORDS = {"alice": "alice-pässword", "bob": "bob-password"}
 SECRET_TABLE = "/tableinfo/secret.objects"
 SECRET_MARKER = "SECRET-TABLE-DESCRIPTION"
@@ -34,12 +31,10 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 
 @pytest.fixture(scope="module")
-def site(pg_cluster, tmp_path_factory) -> Iterator[Server]:
-    srv = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("login"), "web_login",
-                       imports=("archive/open", "secret"), inputs=INPUTS)
-    add_accounts(srv, PASSWORDS, {"alice": "staff"})
-    yield srv
-    stop_server(srv, pg_cluster.dsn, "web_login")
+def site(restricted_site) -> Server:
+    """The site of tests/web/restricted_inputs (see conftest.py), with alice and bob."""
+    add_accounts(restricted_site, PASSWORDS, {"alice": "staff"})
+    return restricted_site
 
 
 def login(site: Server, user: str, password: str | None = None,

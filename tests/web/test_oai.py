@@ -189,6 +189,12 @@ def datestamps(site: Server) -> dict[str, tuple[str, str | None]]:
         args = {"verb": "ListIdentifiers", "resumptionToken": token}
 
 
+def wait_for_the_next_second() -> None:
+    """Sleep until the clock has passed a whole second: datestamps have seconds, so
+    whatever is stamped after this is stamped later than anything before."""
+    time.sleep(1.01 - time.time() % 1)
+
+
 def test_a_reload_keeps_datestamps_and_withdrawal_is_harvested_as_deleted(site, shared):
     before = datestamps(site)
     log = site.state / "log" / "error.log"
@@ -196,7 +202,7 @@ def test_a_reload_keeps_datestamps_and_withdrawal_is_harvested_as_deleted(site, 
     assert run_dr("serve", "reload", config=site.config).returncode == 0
     assert wait_until(lambda: log.read_text().count("loaded ") > loads)
     assert datestamps(site) == before  # nothing changed: nothing new to harvest
-    time.sleep(1.1)  # datestamps have seconds
+    wait_for_the_next_second()
     since = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     ivoid = f"ivo://{AUTHORITY}/jplus/q/cone"
     try:
@@ -330,7 +336,7 @@ def test_dr_limits_gives_the_records_their_coverage_and_the_form_its_hints(site,
 
     reload(site)  # the digests of what dr pub registered are noted at a load
     before = datestamps(site)
-    time.sleep(1.1)  # datestamps have seconds
+    wait_for_the_next_second()
     result = run_dr("limits", "califa/q", config=site.config)
     assert result.returncode == 0, result.stderr
     assert "califa.main: 2,981 rows, MOC of order 6" in result.stdout

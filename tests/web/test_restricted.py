@@ -9,24 +9,17 @@ The RDs are in tests/web/restricted_inputs (not the public demo).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import requests
 
-from tests.servers import start_server, stop_server
-
-INPUTS = Path(__file__).parent / "restricted_inputs"
 VOTABLE = "application/x-votable+xml"
 CONE = "RA=150&DEC=2&SR=1"
 
 
 @pytest.fixture(scope="module")
-def restricted(pg_cluster, tmp_path_factory):
-    srv = start_server(pg_cluster.dsn, tmp_path_factory.mktemp("restricted"),
-                       "web_restricted", imports=("archive/open", "secret"), inputs=INPUTS)
-    yield srv
-    stop_server(srv, pg_cluster.dsn, "web_restricted")
+def restricted(restricted_site):
+    """The site of tests/web/restricted_inputs (see conftest.py)."""
+    return restricted_site
 
 
 @pytest.mark.parametrize("path, content_type, words", [
