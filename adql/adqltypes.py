@@ -100,6 +100,7 @@ class ADQLType:
         return VOType(vo.datatype, vo.arraysize, self.xtype or vo.xtype)
 
 
+@functools.lru_cache(maxsize=8192)  # columns are frozen; each query checks them anew
 def of_column(column: ColumnMeta) -> ADQLType:
     """The type of a table column, with all its VO annotation."""
     try:

@@ -26,8 +26,8 @@ from adql.checking import Checker
 from adql.errors import ADQLError
 from adql.generator import Generator
 from adql.nodes_query import Select
-from adql.parser import parse
 from adql.resolved import Output
+from adql.shapes import parse_reusing_shapes
 from rd.tablemeta import ResultColumn, TableMeta
 
 
@@ -46,8 +46,9 @@ def translate(query: str, tables: Mapping[str, TableMeta], *,
     """
     if maxrec is not None and maxrec < 0:
         raise ValueError("maxrec must not be negative")
-    tree = parse(query)
     try:
+        # Inside the try: copying a remembered shape recurses as deep as the tree.
+        tree = parse_reusing_shapes(query)
         outputs = Checker(tables).check_statement(tree)
         sql = Generator(maxrec).sql(tree)
     except ADQLError as exc:

@@ -12,6 +12,7 @@ column is described with, so that every client reads its values back exactly.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -126,6 +127,7 @@ def as_unicode(text: str) -> str:
     return f"unicode{length}{dims}"
 
 
+@functools.lru_cache(maxsize=2048)  # a pure function of a few hundred distinct texts
 def parse_type(text: str) -> SQLType:
     """Parse an RD column type such as ``real[]``, ``char(4)`` or ``double precision``."""
     match = _TYPE_RE.match(text.lower())
