@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import pyparsing as pp
 
@@ -18,6 +19,9 @@ from adql.errors import ADQLError, abbreviated
 from adql.reserved import FUNCTION_WORDS, RESERVED
 
 _WORD_END = r"(?![A-Za-z0-9_])"
+# Parsing is given up after this long: deeply nested parentheses make the grammar
+# backtrack (polynomially, but a second per group), and a query may hold many.
+MAX_PARSE_SECONDS = 2.0
 _COMMENT_OR_QUOTED = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|--[^\n]*")
 
 
@@ -38,16 +42,22 @@ class Diagnostics(threading.local):
 
     def __init__(self) -> None:
         self.reset()
+        self.deadline = float("inf")  # until parse() resets it (not while warming up)
 
     def reset(self) -> None:
         self.furthest = -1
         self.expected: set[str] = set()
+        self.deadline = time.monotonic() + MAX_PARSE_SECONDS
 
 
 DIAGNOSTICS = Diagnostics()
 
 
 def _record(text: str, loc: int, element: pp.ParserElement, error: Exception) -> None:
+    if time.monotonic() > DIAGNOSTICS.deadline:
+        raise ADQLError(f"the query is too complex: parsing it took more than "
+                        f"{MAX_PARSE_SECONDS:g} s", offset=loc,
+                        hint="nest fewer parentheses")
     if loc > DIAGNOSTICS.furthest:
         DIAGNOSTICS.furthest, DIAGNOSTICS.expected = loc, {element.name}
     elif loc == DIAGNOSTICS.furthest:

@@ -30,6 +30,10 @@ from rd.site import Site
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z_0-9]+")
 
+# Longer expansions are refused: macDefs expanding each other ten times over
+# would otherwise grow like the "billion laughs" (ten levels, 10^10 characters).
+MAX_EXPANSION = 1_000_000
+
 
 class MacroFailure(Exception):
     """A known macro cannot expand here (bad arguments, missing meta...)."""
@@ -48,6 +52,7 @@ def expand(text: str, lookup: Lookup) -> str:
 
 def _expand(text: str, i: int, lookup: Lookup, in_argument: bool) -> tuple[str, int]:
     out: list[str] = []
+    size = 0  # of the expansions in ``out``
     n = len(text)
     while i < n:
         j = text.find("\\", i)
@@ -85,6 +90,10 @@ def _expand(text: str, i: int, lookup: Lookup, in_argument: bool) -> tuple[str, 
                 args.append(arg)
             expansion = lookup(match.group(), args)
             out.append(text[j:k] if expansion is None else expansion)
+            size += len(out[-1])
+            if size > MAX_EXPANSION:
+                raise MacroFailure(f"macros expand to more than {MAX_EXPANSION:,} "
+                                   "characters")
             i = k
     if in_argument:
         raise MacroFailure("a macro argument lacks its closing }")

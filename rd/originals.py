@@ -38,6 +38,8 @@ class Originals:
         """``xml`` laid over a copy of what ``original`` (``ref``, expanded) names."""
         base = self.resolve(ref, pos, xml.tag)
         merged = copy.deepcopy(base)
+        for node in merged.iter():  # errors in the copy point at the original= element
+            node.sourceline = xml.sourceline
         merged.tag = xml.tag  # <inputKey original="col"> copies a column
         merged.attrib.pop("id", None)
         merged.attrib.pop(MIXIN_MARK, None)

@@ -180,7 +180,10 @@ class Resource(HasMeta, HasProperties):
     def resolve_table(self, ref: str, at: Element) -> Table:
         """The table ``ref`` names: an id of this RD, or ``otherrd#id`` of another."""
         if "#" in ref and self.other_table is not None:
-            return self.other_table(ref, at)
+            rd_part, _, local = ref.strip().partition("#")
+            if rd_part:
+                return self.other_table(ref, at)
+            ref = local  # "#id": an id of this RD
         found = self.by_id(ref)
         if not isinstance(found, Table):
             known = ", ".join(t.id for t in self.tables) or "none"

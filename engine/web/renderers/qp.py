@@ -49,6 +49,7 @@ from rd.tablemeta import ResultColumn
 HTML = lookup("html")
 RELATED_ROWS = 500  # rows shown of each related table
 LIST_PAGE = 1000
+MAX_OFFSET = 2**62  # of the object list: more is no page, and not a bigint
 _PLAIN = ("scalar", "text", "timestamp")
 
 
@@ -121,6 +122,9 @@ class QP(ServiceRenderer):
         if not key or table is None or table.column(key) is None:
             raise ProtocolError(f"The service {bound.rd.rd_id}/{bound.id} names no "
                                 "queryField column of its table (property queryField).",
+                                status=404)
+        if table.qualified_name.lower() not in self.app.state.imported:
+            raise ProtocolError(f"The table {table.qualified_name} is not imported yet.",
                                 status=404)
         rest = [urllib.parse.unquote(s.decode("utf-8", "replace"))
                 for s in request.postpath if s]
@@ -280,6 +284,8 @@ class QP(ServiceRenderer):
             offset = max(0, int((request.args.get(b"_OFFSET") or [b"0"])[0]))
         except ValueError:
             raise ProtocolError("_OFFSET must be a whole number", param="_OFFSET") from None
+        if offset > MAX_OFFSET:  # PostgreSQL's OFFSET is a bigint
+            raise ProtocolError(f"_OFFSET must be at most {MAX_OFFSET}", param="_OFFSET")
         key_column = table.column(key)
         name = _name_column(table, key)
         principal = [c for c in table.columns if not c.hidden and c.verb_level <= 10
