@@ -7,7 +7,7 @@ no ``--`` can arise from adjacent minus signs); ADQL's ``^`` is PostgreSQL's
 
 from __future__ import annotations
 
-from adql import functions
+from adql import functions, healpix_prune
 from adql import nodes as n
 from adql.gen_geometry import predicate, within
 from adql.generator import SQL, Generator
@@ -207,7 +207,7 @@ def comparison(gen: Generator, node: n.Comparison) -> str:
     form = node.index_form
     if isinstance(form, n.RegionTest):
         sql = predicate(gen, form.predicate)
-        return sql if form.positive else f"(NOT {sql})"
+        return healpix_prune.narrowed(gen, form, sql) if form.positive else f"(NOT {sql})"
     if isinstance(form, n.DistanceTest):
-        return within(gen, form)
+        return healpix_prune.narrowed(gen, form, within(gen, form))
     return f"({gen.sql(node.left)} {node.op} {gen.sql(node.right)})"

@@ -57,6 +57,32 @@ class PositionIndex:
     dec: str
 
 
+def partition_key_expression(order: int, point_sql: str) -> str:
+    """The SQL of a HEALPix-partitioned table's partition key, over the SQL of a point.
+
+    The DDL partitions on it and the translators constrain it: PostgreSQL prunes
+    partitions only for conditions on exactly this expression.
+    """
+    return f"healpix_nest({order}, {point_sql})"
+
+
+@dataclass(frozen=True)
+class HealpixPartitions:
+    """A table split into ``count`` partitions, contiguous ranges of the nested
+    HEALPix index at ``order`` of its main position (``//scs#healpix-partitions``)."""
+
+    order: int
+    count: int
+
+    @property
+    def cells(self) -> int:
+        return 12 * 4 ** self.order
+
+    def bounds(self) -> list[int]:
+        """The first cell of each partition, and the number of cells at the end."""
+        return [k * self.cells // self.count for k in range(self.count + 1)]
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     columns: tuple[str, ...]
@@ -77,6 +103,8 @@ class TableMeta:
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     position: PositionIndex | None = None
+    # Set when the table is partitioned by the HEALPix index of ``position``.
+    partitions: HealpixPartitions | None = None
     # Groups allowed to read the table; empty means public.
     read_groups: frozenset[str] = frozenset()
     # Meta such as the CALIFA provenance keys (AUTHOR, VERSION, ...).

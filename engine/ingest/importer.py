@@ -35,7 +35,7 @@ import psycopg2
 from engine import obscore
 from engine.db import metadata, rowsecurity
 from engine.db.identifiers import q, qualified
-from engine.ingest import ddl, views
+from engine.ingest import ddl, parallel, partitions, views
 from engine.ingest.dependents import drop_relation, restore, views_over
 from engine.ingest.load import LoadJob, load_source
 from engine.ingest.order import select_data
@@ -152,6 +152,7 @@ def import_rd(conn, rd: Resource, data_ids: Sequence[str] = (),
         conn.commit()
     except BaseException:
         conn.rollback()
+        parallel.discard(conn, rd)
         raise
     return report
 
@@ -169,6 +170,7 @@ class _ImportRun:
         self.made: list[tuple[Make, Table]] = []  # for afterMeta scripts
         self.unicode_columns: dict[str, list[str]] = {}
         self.updated: set[str] = set()  # tables of updating data (lower-case names)
+        self.preloaded: dict = {}  # (target, source): LoadResult, engine/ingest/parallel.py
 
     # -- helpers -------------------------------------------------------------
 
@@ -209,7 +211,9 @@ class _ImportRun:
              header: dict[str, str]) -> tuple[int, int]:
         """Copy one source into one table and count it; (rows in, rows rejected)."""
         self.progress.begin(f"{table.qualified_name} ← {src.relpath}")
-        result = load_source(self.cur, grammar, src.path, str(src.path), job, self.progress)
+        result = (self.preloaded.pop((job.target, src.relpath), None)
+                  or load_source(self.cur, grammar, src.path, str(src.path), job,
+                                 self.progress))
         self.progress.end()
         rep = self.report.tables.setdefault(table.qualified_name,
                                             TableReport(table.qualified_name))
@@ -281,6 +285,7 @@ class _ImportRun:
         products = ProductImport(self.cur, self.rd, [b.table for b in built], False,
                                  data.grammar)
         grammar = products.wrap(grammar)
+        self.preloaded = parallel.preload(self, built, grammar, sources, products.active)
         for src in sources:
             for b in built:
                 run_scripts(self.cur, b.scripts, "newSource", b.table, b.target,
@@ -328,7 +333,7 @@ class _ImportRun:
         else:
             self.cur.execute(f"DROP TABLE IF EXISTS {target}")
         run_scripts(self.cur, scripts, "preCreation", table, target)
-        self.cur.execute(ddl.create_table(table, name))
+        partitions.create(self.cur, table, name)
         run_scripts(self.cur, scripts, "preImport", table, target)
         job = (LoadJob(target, self.rowmaker_for(data, make), role=make.role)
                if with_rows else None)
@@ -370,6 +375,8 @@ class _ImportRun:
                         qualified(table.schema, table.id))
 
     def build_indexes(self, table: Table, on_name: str, suffix: str) -> None:
+        if partitions.build_indexes(self.cur, table, on_name, suffix):
+            return
         pk = ddl.primary_key_statement(table, on_name, suffix)
         if pk:
             self.cur.execute(pk[1])
@@ -383,6 +390,8 @@ class _ImportRun:
         """Replace live tables by their staged versions (the only exclusive lock)."""
         staged, self.staged = self.staged, []
         for table in staged:
+            if partitions.swap_in(self.cur, table, STAGING_SUFFIX):
+                continue
             live = qualified(table.schema, table.id)
             kept = views_over(self.cur, live)
             drop_relation(self.cur, live)
@@ -444,7 +453,7 @@ class _ImportRun:
             if not self.exists(table):
                 changed = True
                 run_scripts(self.cur, make.all_scripts, "preCreation", table, live)
-                self.cur.execute(ddl.create_table(table, source_column=True))
+                partitions.create(self.cur, table, source_column=True)
                 self.build_indexes(table, table.id.lower(), "")
                 run_scripts(self.cur, make.all_scripts, "postCreation", table, live)
             else:

@@ -144,13 +144,14 @@ def _moc(cur, source: str, table: Table, order: int) -> Moc | None:
 
 
 def _sampled(cur, table: Table, rows: int, sample_rows: int) -> str:
-    """The FROM clause for the percentiles: a sample of a large plain table."""
+    """The FROM clause for the percentiles: a sample of a large table (plain or
+    partitioned; not a view)."""
     source = qualified(table.schema, table.id)
     if rows <= sample_rows:
         return source
     cur.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", (source,))
     kind = cur.fetchone()
-    if kind is None or kind[0] != "r":
+    if kind is None or kind[0] not in ("r", "p"):  # p: partitioned, sampled per partition
         return source
     percent = max(0.01, min(100.0, 100.0 * sample_rows / rows))
     return f"{source} TABLESAMPLE SYSTEM ({percent:.4f}) REPEATABLE (0)"

@@ -18,6 +18,7 @@ from engine.errors import ProtocolError
 from engine.limits.store import ColumnStats
 from engine.services import siap, ssa
 from engine.services.params import Params
+from engine.services.partitioned import pruned_cone
 from engine.services.position import parse_position
 from engine.services.resolver import NameSource, resolve
 from engine.services.vizier import (
@@ -181,9 +182,9 @@ def cone_condition(table: Table, ra: float, dec: float, sr: float) -> Condition:
         return Condition(
             f"NOT ({expr} <@ scircle(spoint(radians(%(_cone_anti_ra)s), "
             "radians(%(_cone_anti_dec)s)), radians(%(_cone_anti_sr)s)))", values)
-    return Condition(
-        f"{expr} <@ scircle(spoint(radians(%(_cone_ra)s), radians(%(_cone_dec)s)), "
-        "radians(%(_cone_sr)s))", values)
+    cone = (f"{expr} <@ scircle(spoint(radians(%(_cone_ra)s), radians(%(_cone_dec)s)), "
+            "radians(%(_cone_sr)s))")
+    return Condition(pruned_cone(table, expr, cone, ra, dec, sr), values)
 
 
 class SCSCondDesc(ConeCondDesc):

@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from rd import viewtables
+from rd import partitioning, viewtables
 from rd.elements.script import Script
 from rd.errors import DRError
 from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
@@ -394,6 +394,7 @@ class Table(HasMeta, HasProperties):
                 self.position_columns(index)
         self._check_embargo_columns()
         viewtables.finish(self)
+        partitioning.finish(self)
         if self.approval_group:
             if self.read_groups:
                 raise self.error("a table has readGroups or approvalGroup, not both",
@@ -549,6 +550,7 @@ class Table(HasMeta, HasProperties):
             primary_key=self.sql_names(self.primary),
             foreign_keys=tuple(self._foreign_key(fk) for fk in self.foreign_keys),
             position=self.position_index,
+            partitions=partitioning.of(self),
             read_groups=frozenset(self.read_groups),
             meta=self.meta.as_dict(),
         )

@@ -12,6 +12,25 @@
     </events>
   </mixinDef>
 
+  <mixinDef id="healpix-partitions">
+    <!-- DR's own (no DaCHS RD names it): the table becomes a PostgreSQL table
+         partitioned by ranges of healpix_nest(order, spoint(ra, dec)) over its
+         main position columns, each partition with the position index; ADQL
+         and cone searches on it scan only the partitions their region
+         touches (rd/partitioning.py, engine/ingest/partitions.py). -->
+    <mixinPar name="order" description="HEALPix order of the partition key
+      (nested scheme; 6 means cells of about 0.9 degrees)">6</mixinPar>
+    <mixinPar name="partitions" description="Number of partitions, each a
+      contiguous range of nested cells (a power of 2, or 12 times one, makes
+      each a union of coarser cells)">16</mixinPar>
+    <mixinPar name="writers" description="Connections dr imp loads the source
+      files and builds the partitions' indexes with, in parallel, before
+      swapping them in within its one transaction (1: load within it)"
+      >2</mixinPar>
+    <events>
+    </events>
+  </mixinDef>
+
   <!-- The Simple Cone Search parameters (SCS 1.03), for machines. -->
   <condDesc id="protoInput" kind="cone" required="True">
     <property name="onlyForRenderer">scs.xml, api</property>
