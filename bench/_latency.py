@@ -37,9 +37,10 @@ class Site:
 
 @contextlib.contextmanager
 def served(resdir: str, rd: str, write_data: Callable[[Path], None], dsn: str,
-           what: str) -> Iterator[Site]:
+           what: str, web_config: str = "") -> Iterator[Site]:
     """``inputs/<resdir>/q.rd`` (text ``rd``, data written by ``write_data(dir)``),
-    imported with ``dr imp`` and served by ``dr serve``; dropped and removed after."""
+    imported with ``dr imp`` and served by ``dr serve`` (with ``web_config`` lines
+    added to its [web] section); dropped and removed after."""
     work = Path(tempfile.mkdtemp(prefix=f"dr-bench-{resdir}-"))
     inputs = work / "inputs"
     (inputs / resdir).mkdir(parents=True)
@@ -48,7 +49,7 @@ def served(resdir: str, rd: str, write_data: Callable[[Path], None], dsn: str,
     port = free_port()
     config = work / "gavo.conf"
     config.write_text(f"[general]\nstateDir = {work / 'state'}\ninputsDir = {inputs}\n"
-                      f"[db]\ndsn = {dsn}\n[web]\nserverPort = {port}\n")
+                      f"[db]\ndsn = {dsn}\n[web]\nserverPort = {port}\n{web_config}")
     env = dict(os.environ, DR_CONFIG=str(config))
     dr = [sys.executable, "-m", "engine.cli"]
     server = None

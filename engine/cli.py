@@ -6,11 +6,11 @@ import argparse
 import sys
 import traceback
 
-from engine.commands import admincmd, dbcmd, rdcmd, servecmd
+from engine.commands import admincmd, dbcmd, nginxcmd, rdcmd, servecmd
 from engine.config import load_config
 from rd.errors import DRError
 
-COMMAND_MODULES = [dbcmd, rdcmd, servecmd, admincmd]
+COMMAND_MODULES = [dbcmd, rdcmd, servecmd, nginxcmd, admincmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,6 +38,11 @@ class DBSection:
     dsn: str = _key("dsn", "", "libpq DSN of an existing server; empty: embedded")
     pg_bin_dir: str = _key("pgBinDir", "", "PostgreSQL binaries; empty: newest found")
     cluster_user: str = _key("clusterUser", "postgres", "runs the cluster as root")
+    replica_dsn: str = _key("replicaDsn", "", "libpq DSN of a streaming-replication "
+                            "standby for read-only user queries; empty: the embedded "
+                            "one if dr db replica made it, else none")
+    max_replica_lag: int = _key("maxReplicaLag", 30, "seconds the standby may lag "
+                                "before reads go to the primary")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class WebSection:
     server_port: int = _key("serverPort", 8080, "TCP port of dr serve")
     processes: int = _key("processes", 1, "server processes sharing the port")
     server_url: str = _key("serverURL", "http://localhost:8080", "public base URL")
+    trusted_proxies: str = _key("trustedProxies", "",
+                                "proxies whose X-Forwarded-For DR believes")
     maxrec: int = _key("maxrec", 10000, "default row limit of results")
     hard_maxrec: int = _key("hardMaxrec", 16000000, "largest MAXREC accepted")
     upload_limit: int = _key("uploadLimit", 100000000, "largest upload in bytes")

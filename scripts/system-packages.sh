@@ -22,8 +22,10 @@ fi
 
 want python3 python3-venv postgresql postgresql-client util-linux
 if [ "$purpose" = test ]; then
-    # Real clients the tests drive: STILTS (votlint, taplint) and a browser.
-    want stilts chromium
+    # Real clients the tests drive: STILTS (votlint, taplint) and a browser;
+    # nginx in front of several dr serve (tests/frontends runs its own, in the
+    # foreground on a free port).
+    want stilts chromium nginx
 fi
 major=$(pg_major)
 if [ -n "$major" ]; then

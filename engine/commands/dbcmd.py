@@ -1,4 +1,8 @@
-"""``dr init`` and ``dr db start|stop|status|dsn|psql``: the database DR works on."""
+"""``dr init`` and ``dr db start|stop|status|dsn|psql|replica``: the database DR works on.
+
+The embedded read replica (``dr db replica``, engine/db/standby.py) starts,
+stops and reports with the embedded cluster.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import os
 import shutil
 
 from engine.config import Config
-from engine.db.connect import open_database
+from engine.db.connect import embedded_cluster, embedded_standby, open_database
 from engine.db.extensions import ensure_extensions
+from engine.db.standby import Standby, prepare_primary, replication_report
 from engine.errors import DatabaseError
 
 
@@ -37,6 +42,9 @@ def cmd_start(cfg: Config, args: argparse.Namespace) -> int:
         return 0
     started = db.cluster.start()
     print("started" if started else "already running")
+    standby = embedded_standby(cfg)
+    if standby is not None:
+        print("replica " + ("started" if standby.start() else "already running"))
     return 0
 
 
@@ -45,6 +53,9 @@ def cmd_stop(cfg: Config, args: argparse.Namespace) -> int:
     if db.cluster is None:
         print("a DSN is configured; DR does not manage that server")
         return 0
+    standby = embedded_standby(cfg)
+    if standby is not None:
+        print("replica " + ("stopped" if standby.stop() else "not running"))
     print("stopped" if db.cluster.stop() else "not running")
     return 0
 
@@ -61,6 +72,7 @@ def cmd_status(cfg: Config, args: argparse.Namespace) -> int:
             print(f"  PostgreSQL:  {st.major}")
             print(f"  running:     {f'yes, pid {st.pid}' if st.running else 'no'}")
             print(f"  socket dir:  {st.socket_dir}")
+        _print_replica_status(cfg)
         if not st.running:
             return 3
     print(f"dsn: {db.dsn}")
@@ -77,6 +89,34 @@ def cmd_status(cfg: Config, args: argparse.Namespace) -> int:
     conn.close()
     print(f"server: PostgreSQL {server}; pg_sphere "
           + (row[0] if row else "not installed (dr init installs it)"))
+    return 0
+
+
+def _print_replica_status(cfg: Config) -> None:
+    standby = embedded_standby(cfg)
+    if standby is None:
+        return
+    st = standby.status()
+    print(f"replica: {st.data_dir}")
+    print(f"  running:     {f'yes, pid {st.pid}' if st.running else 'no'}")
+    print(f"  socket dir:  {st.socket_dir}")
+    if st.running and standby.primary.is_running():
+        print("\n".join(replication_report(standby.primary, standby)))
+
+
+def cmd_replica(cfg: Config, args: argparse.Namespace) -> int:
+    """Make (or start) the embedded read replica, a hot standby of the cluster."""
+    if cfg.db.dsn:
+        raise DatabaseError("a DSN is configured; DR makes a replica only of its "
+                            "embedded cluster",
+                            hint="set [db] replicaDsn to a standby of that server")
+    primary = embedded_cluster(cfg, replicated=True)
+    if prepare_primary(primary):
+        print("restarted the cluster with WAL for replication (wal_level = replica)")
+    standby = Standby(primary, pg_bin_dir=cfg.db.pg_bin_dir, user=cfg.db.cluster_user)
+    created = standby.init()
+    print(("created" if created else "found") + f" the read replica in {standby.data_dir}")
+    print(f"replica dsn: {standby.dsn}")
     return 0
 
 
@@ -100,7 +140,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_init)
 
     db = sub.add_parser("db", help="manage the database").add_subparsers(
-        dest="db_command", required=True, metavar="start|stop|status|dsn|psql")
+        dest="db_command", required=True, metavar="start|stop|status|dsn|psql|replica")
     db.add_parser("start", help="start the embedded cluster").set_defaults(
         func=cmd_start)
     db.add_parser("stop", help="stop the embedded cluster").set_defaults(func=cmd_stop)
@@ -108,6 +148,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         func=cmd_status)
     db.add_parser("dsn", help="print the libpq connection string").set_defaults(
         func=cmd_dsn)
+    db.add_parser("replica", help="make a streaming-replication standby of the "
+                  "embedded cluster for read-only queries").set_defaults(func=cmd_replica)
     p = db.add_parser("psql", help="open psql on DR's database (further arguments "
                       "go to psql)")
     p.set_defaults(func=cmd_psql, passes_extra=True)

@@ -41,6 +41,7 @@ exception they are.
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import threading
 from collections.abc import Iterator, Sequence
@@ -72,7 +73,7 @@ class FetchCancelled(DatabaseError):
 def fetch_batches(conn: psycopg2.extensions.connection, sql: str,
                   params: Sequence[Any] | dict[str, Any] | None,
                   columns: Sequence[ColumnLike], *, batch_rows: int = 10_000,
-                  method: str = "auto") -> BatchStream:
+                  method: str = "auto", oids: Sequence[int] | None = None) -> BatchStream:
     """Batches of the result of ``sql`` (psycopg2 ``%s`` parameters), one entry per column.
 
     ``columns`` are the result's VOTable metadata, one per selected column in
@@ -81,7 +82,8 @@ def fetch_batches(conn: psycopg2.extensions.connection, sql: str,
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    oids = describe(conn, sql, params)
+    if oids is None:
+        oids = describe(conn, sql, params)
     if len(oids) != len(columns):
         raise ValueError(f"the query returns {len(oids)} columns, "
                          f"{len(columns)} are described")
@@ -95,8 +97,16 @@ def fetch_batches(conn: psycopg2.extensions.connection, sql: str,
 def describe(conn: psycopg2.extensions.connection, sql: str, params: Any) -> list[int]:
     """The type OIDs of the columns ``sql`` returns, from a LIMIT 0 run of it."""
     with conn.cursor() as cur:
-        cur.execute(f"SELECT * FROM ({sql.strip().rstrip(';')}) AS q LIMIT 0", params)
+        cur.execute(describing(conn, sql, params))
         return [d.type_code for d in cur.description]
+
+
+def describing(conn: psycopg2.extensions.connection, sql: str, params: Any) -> bytes:
+    """The statement :func:`describe` runs, its parameters filled in: to send along
+    with other statements in one round trip (the type OIDs are then the
+    ``type_code`` of the cursor's ``description``)."""
+    with conn.cursor() as cur:
+        return cur.mogrify(f"SELECT * FROM ({sql.strip().rstrip(';')}) AS q LIMIT 0", params)
 
 
 def choose_method(oids: Sequence[int], columns: Sequence[ColumnLike]) -> str:
@@ -152,6 +162,8 @@ def _cursor_batches(conn: psycopg2.extensions.connection, sql: str, params: Any,
             by_column = zip(*rows)
             yield Batch([canonical(list(values), col, time_unit=unit)
                          for values, col, unit in zip(by_column, columns, units)], len(rows))
+            if len(rows) < batch_rows:  # that was all: no FETCH to learn it
+                return
     finally:
         if conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_INERROR:
             cur.close()
@@ -175,8 +187,10 @@ def _copy_batches(conn: psycopg2.extensions.connection, sql: str, params: Any,
         while True:
             item = pump.handed.get()
             if item is _END:
+                pump.join()
                 return
             if isinstance(item, BaseException):
+                pump.join()
                 raise item
             rows = _rows_of(item, first)
             first = False
@@ -213,8 +227,51 @@ def _rows_of(messages: list[bytes], first: bool) -> list[bytes]:
     return messages
 
 
-class _CopyPump(threading.Thread):
-    """Runs the COPY in its own thread and hands the rows over in lists of ``batch_rows``.
+class _PumpThreads:
+    """Daemon threads that run the COPYs, reused from one query to the next (starting
+    a thread costs about as much as a small query).  A COPY holds its thread
+    until it ends; a new thread starts when none is idle, so there are as many
+    as COPYs ever ran at once, each waiting for the next when idle."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # threads do not survive fork
+
+    def _reset(self) -> None:
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._idle = 0
+        self._lock = threading.Lock()
+
+    def run(self, fn: Any) -> threading.Event:
+        """Run ``fn()`` in one of the threads; the event is set when it returned."""
+        done = threading.Event()
+        with self._lock:
+            spawn = self._idle == 0
+            if not spawn:
+                self._idle -= 1
+        self._tasks.put((fn, done))
+        if spawn:
+            threading.Thread(target=self._serve, name="dr-copy-pump", daemon=True).start()
+        return done
+
+    def _serve(self) -> None:
+        tasks = self._tasks
+        while True:
+            fn, done = tasks.get()
+            try:
+                fn()
+            finally:
+                done.set()
+                with self._lock:
+                    self._idle += 1
+
+
+_PUMP_THREADS = _PumpThreads()
+
+
+class _CopyPump:
+    """Runs the COPY in a thread of its own and hands the rows over in lists of
+    ``batch_rows``.
 
     psycopg2 calls :meth:`write` once per CopyData message, that is once per
     row; the first one also holds the file header, and the last one is the
@@ -224,11 +281,21 @@ class _CopyPump(threading.Thread):
 
     def __init__(self, conn: psycopg2.extensions.connection, copy_sql: str,
                  batch_rows: int) -> None:
-        super().__init__(name="dr-copy-pump", daemon=True)
         self.handed: queue.Queue = queue.Queue(maxsize=2)
+        self._done: threading.Event | None = None
         self._conn, self._sql, self._batch_rows = conn, copy_sql, batch_rows
         self._rows: list[bytes] = []
         self._stopping = threading.Event()
+
+    def start(self) -> None:
+        self._done = _PUMP_THREADS.run(self.run)
+
+    def is_alive(self) -> bool:
+        return self._done is not None and not self._done.is_set()
+
+    def join(self) -> None:
+        if self._done is not None:
+            self._done.wait()
 
     def run(self) -> None:
         try:

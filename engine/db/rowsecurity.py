@@ -86,6 +86,25 @@ def as_caller(cur, groups: Iterable[str]) -> None:
                 (",".join(sorted(groups)),))
 
 
+def begin_as_caller(conn, groups: Iterable[str], then: bytes = b"") -> list[int]:
+    """Commit what ``conn`` did so far and open a read-only transaction run as the
+    query role for a caller in ``groups`` — in one round trip, where psycopg2
+    would first send a BEGIN of its own: the connection is left in autocommit
+    and the server is told BEGIN with the rest.  Whoever ends the transaction
+    sends ROLLBACK itself (engine.web.dbpool.reset_connection does).
+
+    ``then``, a statement with its parameters filled in (engine.db.fetch.describing),
+    runs in the same round trip; the type OIDs of its result columns are returned."""
+    conn.commit()
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        begin = cur.mogrify(f"BEGIN READ ONLY; SET LOCAL ROLE {QUERY_ROLE}; "
+                            f"SELECT set_config('{GROUPS_SETTING}', %s, true)",
+                            (",".join(sorted(groups)),))
+        cur.execute(begin + b"; " + then if then else begin)
+        return [d.type_code for d in cur.description] if then else []
+
+
 def grant_temporary(cur, sql_name: str) -> None:
     """Let the query role read a temporary table DR made (a TAP upload)."""
     cur.execute(f"GRANT SELECT ON {sql_name} TO {QUERY_ROLE}")

@@ -18,11 +18,18 @@ from engine.uws.model import Job, Result
 KIND = "tap"
 RUN = "engine.tap.job:run"
 VALIDATE = "engine.tap.job:validate"
+READS_ONLY = "engine.tap.job:reads_only"
 
 
 def validate(job: Job) -> None:
     """Check the parameters at run time, as TAP wants (worker process)."""
     TapQuery.from_params(job.params(), load_config())
+
+
+def reads_only(job: Job) -> bool:
+    """A query without uploads only reads: it may run on the read replica (uploads
+    become temporary tables, which a hot standby cannot make) (worker process)."""
+    return not any(v.strip() for v in job.params().all("UPLOAD"))
 
 
 def run(job: Job, conn, workdir: Path) -> list[Result]:

@@ -18,6 +18,10 @@ The contract of a kind's functions, both called in the worker process:
     existing and empty) and returns them as Results with paths relative to
     ``workdir``.  A DRError's message reaches the user; any other exception
     is logged with its traceback and the user reads a generic message.
+``reads_only(job: Job) -> bool``
+    optional; whether this job only reads (and makes no temporary tables),
+    so that it may run on the read replica while the server sends reads
+    there.  Without it, jobs of the kind run on the primary.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class Kind:
     name: str
     run: str                    # "module:function"
     validate: str | None = None
+    reads_only: str | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -48,12 +53,15 @@ def _check_target(target: str, what: str) -> None:
         raise ValueError(f"{what} must be 'module:function', not {target!r}")
 
 
-def register_kind(name: str, run: str, *, validate: str | None = None) -> Kind:
+def register_kind(name: str, run: str, *, validate: str | None = None,
+                  reads_only: str | None = None) -> Kind:
     """Declare the job kind ``name``, run by ``run`` ("module:function")."""
     _check_target(run, "run")
     if validate is not None:
         _check_target(validate, "validate")
-    kind = Kind(name, run, validate)
+    if reads_only is not None:
+        _check_target(reads_only, "reads_only")
+    kind = Kind(name, run, validate, reads_only)
     _KINDS[name] = kind
     return kind
 
@@ -68,14 +76,15 @@ def get_kind(name: str) -> Kind | None:
 
 def to_env() -> str:
     """The registry as the value of DR_UWS_KINDS for a worker process."""
-    return json.dumps({k.name: [k.run, k.validate] for k in _KINDS.values()})
+    return json.dumps({k.name: [k.run, k.validate, k.reads_only]
+                       for k in _KINDS.values()})
 
 
 def from_env(env: Mapping[str, str] | None = None) -> None:
     """Register the kinds a worker's environment names (worker process)."""
     env = os.environ if env is None else env
-    for name, (run, validate) in json.loads(env.get(ENV_VAR) or "{}").items():
-        register_kind(name, run, validate=validate)
+    for name, (run, validate, *rest) in json.loads(env.get(ENV_VAR) or "{}").items():
+        register_kind(name, run, validate=validate, reads_only=rest[0] if rest else None)
 
 
 def load(target: str) -> Callable[..., Any]:

@@ -2,14 +2,15 @@
 
 Wake-up is by polling: a tick every second (and at once when this server
 queues or aborts a job) does, in one DB-pool thread call, the heartbeat, the
-orphan check (jobs of servers that are gone become ERROR), the phases of our
-own workers' jobs and of jobs WAIT requests are parked on, the destruction
-sweep (every ``sweep_interval``) and the claim of up to ``[async] workers``
-minus the running QUEUED jobs (``FOR UPDATE SKIP LOCKED``).  Back on the
-reactor it starts workers with ``reactor.spawnProcess``, stops workers whose
-job was aborted or destroyed (by any server) or ran out of time, and wakes
-WAITing requests.  Polling keeps other servers' changes at most a second
-away without a dedicated LISTEN connection.
+orphan check (jobs of servers that are gone become ERROR, their half-written
+results are deleted), the phases of our own workers' jobs and of jobs WAIT
+requests are parked on, the destruction sweep (every ``sweep_interval``) and
+the claim of up to ``[async] workers`` minus the running QUEUED jobs
+(``FOR UPDATE SKIP LOCKED``).  Back on the reactor it starts workers with
+``reactor.spawnProcess``, stops workers whose job was aborted or destroyed (by
+any server) or ran out of time, and wakes WAITing requests.  Polling keeps
+other servers' changes at most a second away without a dedicated LISTEN
+connection.
 
 The server calls :func:`start_runner` once the reactor runs; the runner stops
 itself before the reactor shuts down (its running jobs then end as ERROR).
@@ -31,6 +32,7 @@ from twisted.internet import error, protocol
 from twisted.internet import reactor as default_reactor
 from twisted.internet.defer import Deferred, succeed
 
+from engine.db.replication import READ_DSN_VAR
 from engine.uws import kinds, model, scheduling, store
 from engine.uws.waits import Waits
 
@@ -84,6 +86,7 @@ class Runner:
 
     def __init__(self, app: Any, reactor: Any = None) -> None:
         self.config, self.pool = app.config, app.pool
+        self.worker_dsn = app.worker_dsn  # the read replica a reading job may use now
         self.reactor = reactor or default_reactor
         self.host, self.pid = socket.gethostname(), os.getpid()
         self.children: dict[str, Child] = {}
@@ -152,6 +155,7 @@ class Runner:
             out.orphaned = scheduling.fail_jobs_of_servers(conn, gone)
             log.warning("uws: servers %s are gone; their jobs %s are now ERROR",
                         gone, out.orphaned)
+            self.remove_dirs(out.orphaned)  # half-written results, never served
         out.phases = scheduling.phases(conn, watched)
         if sweep:
             out.destroyed = store.destroy_expired(conn,
@@ -192,6 +196,7 @@ class Runner:
     def _spawn(self, claim: scheduling.Claim) -> None:
         env = dict(os.environ)
         env[kinds.ENV_VAR] = kinds.to_env()
+        env[READ_DSN_VAR] = self.worker_dsn()
         argv = [sys.executable, "-m", "engine.uws.worker", claim.job_id]
         try:
             process = self.reactor.spawnProcess(WorkerProtocol(self, claim.job_id),

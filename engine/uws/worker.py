@@ -7,12 +7,18 @@ kind on a connection whose ``statement_timeout`` is the execution duration,
 and records COMPLETED with the results or ERROR with a message a user can
 read.  Tracebacks go to stderr, which the runner copies into the server's
 error log.  The worker dies with the server (PR_SET_PDEATHSIG on Linux).
+
+A job whose kind says it only reads runs on the read replica when the
+runner names one (DR_READ_DSN: the server sent reads there when it started
+the job), else, or when the replica cannot be reached, on the primary.  The
+job's state is always written to the primary.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import logging
 import os
 import shutil
@@ -24,13 +30,18 @@ from pathlib import Path
 import psycopg2
 
 from engine.config import load_config
-from engine.db.connect import open_database
+from engine.db.connect import Database, open_database
+from engine.db.replication import READ_DSN_VAR
+from engine.errors import DatabaseError
 from engine.uws import kinds, model, scheduling, store
 from engine.uws.model import Job, Result
 from rd.errors import DRError
 
 log = logging.getLogger("dr.uws.worker")
 GENERIC_FAILURE = "the job failed on the server; the error has been logged"
+NO_SPACE_MESSAGE = ("the job's result did not fit: the server has no space left on device "
+                    "for job results; please try again later, or ask for a smaller result")
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -69,6 +80,32 @@ def open_work_connection(db, job: Job):
     return conn
 
 
+def reads_only(job: Job) -> bool:
+    """Whether the job's kind says it only reads (a broken answer: it may write)."""
+    kind = kinds.get_kind(job.kind)
+    if kind is None or kind.reads_only is None:
+        return False
+    try:
+        return bool(kinds.load(kind.reads_only)(job))
+    except Exception:
+        log.warning("job %s: deciding where it runs failed; it runs on the primary\n%s",
+                    job.job_id, traceback.format_exc())
+        return False
+
+
+def connect_for(db, job: Job):
+    """The kind's connection: on the read replica for a job that only reads while
+    the server sends reads there (DR_READ_DSN), else on the primary."""
+    read_dsn = os.environ.get(READ_DSN_VAR, "")
+    if read_dsn and reads_only(job):
+        try:
+            return open_work_connection(Database(read_dsn), job)
+        except (DatabaseError, psycopg2.Error) as exc:
+            log.warning("job %s: the read replica is not reachable (%s); it runs on "
+                        "the primary", job.job_id, exc)
+    return open_work_connection(db, job)
+
+
 def execute(job: Job, conn, workdir: Path) -> list[Result]:
     """Validate and run the job with its kind (this process)."""
     kind = kinds.get_kind(job.kind)
@@ -81,6 +118,15 @@ def execute(job: Job, conn, workdir: Path) -> list[Result]:
     return checked_results(list(results), workdir)
 
 
+def os_failure_message(job: Job, exc: OSError) -> str:
+    """What the user reads when the job failed on the file system (and what is logged)."""
+    if exc.errno in _NO_SPACE:
+        log.error("job %s (%s): its results do not fit: %s", job.job_id, job.kind, exc)
+        return NO_SPACE_MESSAGE
+    log.error("job %s (%s) failed:\n%s", job.job_id, job.kind, traceback.format_exc())
+    return GENERIC_FAILURE
+
+
 def run_job(job_id: str) -> int:
     """Run one claimed job to its end; the exit status is 0 once the outcome is stored."""
     cfg = load_config()
@@ -91,11 +137,11 @@ def run_job(job_id: str) -> int:
         return 0
     workdir = model.job_dir(cfg, job_id)
     shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    conn = open_work_connection(db, job)
+    conn = connect_for(db, job)
     if not scheduling.record_worker(admin, job_id, os.getpid(), conn.get_backend_pid()):
         return 0
     try:
+        workdir.mkdir(parents=True)  # may find the disk full too (OSError below)
         results = execute(job, conn, workdir)
     except DRError as exc:
         scheduling.fail_jobs(admin, [job_id], str(exc))
@@ -103,6 +149,10 @@ def run_job(job_id: str) -> int:
         # Either our statement_timeout, or an abort (then the job is ABORTED already
         # and fail_jobs changes nothing).
         scheduling.fail_jobs(admin, [job_id], model.timeout_message(job.execution_duration))
+    except OSError as exc:
+        # A result that did not fit is never served: free its space for other jobs.
+        shutil.rmtree(workdir, ignore_errors=True)
+        scheduling.fail_jobs(admin, [job_id], os_failure_message(job, exc))
     except Exception:
         log.error("job %s (%s) failed:\n%s", job_id, job.kind, traceback.format_exc())
         scheduling.fail_jobs(admin, [job_id], GENERIC_FAILURE)

@@ -16,6 +16,7 @@ from engine.config import Config
 from engine.web import registry, urls
 from engine.web.access import HONOURS_ACCOUNTS, plain_http_warning, withheld
 from engine.web.dbpool import DBPool
+from engine.web.readpool import read_replica
 from engine.web.respond import login_url
 from engine.web.state import SiteState, load_state
 from engine.web.templates import make_environment, render
@@ -33,6 +34,8 @@ class App:
         web = config.web
         self.pool = DBPool(dsn, connections=web.db_connections, wait=web.db_wait,
                            reactor=reactor, statement_timeout=web.sync_timeout)
+        # The read replica, if any: where read-only user queries go (readpool.py).
+        self.replica = read_replica(config, self.pool, reactor)
         self.templates = make_environment()
         self.site_name = config.web.server_url.split("://")[-1].rstrip("/") or "DR"
         self.state = SiteState(config)
@@ -40,7 +43,20 @@ class App:
     def start(self) -> Deferred:
         """Start the pool and load the RDs; fires when the site is ready."""
         self.pool.start()
+        if self.replica is not None:
+            self.replica.start()
         return self.reload()
+
+    def reads(self) -> Any:
+        """Where a read-only user query takes its connection: the standby's pool
+        while it is fresh enough, else the primary's (reactor thread).  Anything
+        that writes, temporary tables included, uses ``self.pool``."""
+        return self.replica.route() if self.replica is not None else self.pool
+
+    def worker_dsn(self) -> str:
+        """The standby's DSN for a UWS worker whose job only reads, while reads go
+        there; '' otherwise (reactor thread)."""
+        return self.replica.worker_dsn() if self.replica is not None else ""
 
     def reload(self) -> Deferred:
         """Re-read every RD (in a worker thread) and swap the new state in."""

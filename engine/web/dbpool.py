@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import psycopg2
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from twisted.internet import defer
 from twisted.internet import reactor as default_reactor
 from twisted.internet.defer import Deferred
@@ -166,6 +167,11 @@ class DBPool:
         d.addCallbacks(self._returned, lambda _f: self._returned(None))
         return d
 
+    def give_back(self, conn: Any) -> None:
+        """Take back a connection its borrower already cleaned with
+        :func:`reset_connection` (None: it was closed) (reactor thread)."""
+        self._returned(conn)
+
     # -- running work ------------------------------------------------------------------
 
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Deferred:
@@ -207,7 +213,13 @@ def reset_connection(conn: Any, discard: bool) -> Any:
     if conn.closed:
         return None
     try:
-        conn.rollback()
+        if conn.autocommit:  # the server was told BEGIN itself (begin_as_caller)
+            if conn.info.transaction_status != TRANSACTION_STATUS_IDLE:
+                with conn.cursor() as cur:
+                    cur.execute("ROLLBACK")
+            conn.autocommit = False
+        else:
+            conn.rollback()
         conn.readonly = False
         if discard:
             conn.autocommit = True

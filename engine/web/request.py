@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from twisted.web import http, server
 
 from engine.errors import ProtocolError
-from engine.web import limits
+from engine.web import limits, proxy
 from engine.web.context import ANONYMOUS, RequestContext
 from engine.web.formdata import check_utf8, form_args
 
@@ -171,6 +171,14 @@ class Request(server.Request):
     def connectionLost(self, reason: Failure) -> None:
         self.gone = True
         super().connectionLost(reason)
+
+    def getClientAddress(self) -> Any:
+        """The peer, or the client a trusted proxy forwards for (engine.web.proxy)."""
+        site = getattr(self.channel, "site", None)
+        return proxy.client_address(
+            super().getClientAddress(),
+            self.requestHeaders.getRawHeaders(b"x-forwarded-for") or [],
+            getattr(site, "trusted_proxies", ()))
 
     # -- parameters ------------------------------------------------------------------
 

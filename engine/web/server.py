@@ -7,6 +7,11 @@ with its own reactor,
 database pool and job runner — the frontends are stateless, so this uses
 every core for Python's share of the work.  SIGHUP to the first process
 (``dr serve reload``) reloads them all; stopping it stops them all.
+
+Several front-ends (``dr serve --port N`` each, e.g. behind nginx from ``dr
+nginx-conf``) may share one configuration and state directory: each records
+its pid per port (engine.web.pidfiles) and ``dr serve reload`` signals every
+one of them.
 """
 
 from __future__ import annotations
@@ -19,15 +24,18 @@ import sys
 from pathlib import Path
 
 from engine.config import Config
-from engine.db.connect import open_database
+from engine.db.connect import embedded_standby, open_database
 from engine.errors import DatabaseError
 from engine.install import install_system_schema
+from engine.web import pidfiles, proxy
+from rd.errors import DRError
 
 log = logging.getLogger("dr.web")
 
 
 def pid_file(cfg: Config) -> Path:
-    return cfg.state_dir / "dr-serve.pid"
+    """Where this front-end (its port) records its pid."""
+    return pidfiles.pid_file(cfg.state_dir, cfg.web.server_port)
 
 
 def _setup_logging(cfg: Config) -> Path:
@@ -41,6 +49,21 @@ def _setup_logging(cfg: Config) -> Path:
     root.handlers[:] = [handler, logging.StreamHandler(sys.stderr)]
     root.setLevel(cfg.general.log_level.upper())
     return log_dir
+
+
+def _start_standby(cfg: Config) -> None:
+    """Start the embedded standby (if ``dr db replica`` made one) with the server;
+    one that will not start is logged, and reads go to the primary.  (Here, not
+    in engine.web.readpool, which imports Twisted's reactor: nothing may before
+    the fork.)"""
+    standby = embedded_standby(cfg)
+    if standby is None:
+        return
+    try:
+        standby.start()
+    except DRError as exc:
+        log.warning("the read replica did not start; reads go to the primary: %s",
+                    exc.message)
 
 
 def _listen(cfg: Config) -> socket.socket:
@@ -61,8 +84,15 @@ def _listen(cfg: Config) -> socket.socket:
 
 def serve(cfg: Config) -> int:
     """Run the server until interrupted (blocks)."""
+    proxy.parse_networks(cfg.web.trusted_proxies)  # a bad value stops us here
+    running = pidfiles.live_pid(pid_file(cfg))
+    if running is not None:
+        raise DRError(f"dr serve (pid {running}) already serves port "
+                      f"{cfg.web.server_port} of this state directory",
+                      hint="give each front-end its own port: dr serve --port N")
     log_dir = _setup_logging(cfg)
     db = open_database(cfg)
+    _start_standby(cfg)
     conn = db.connect()
     install_system_schema(conn)
     conn.close()
@@ -80,7 +110,7 @@ def serve(cfg: Config) -> int:
                 os._exit(0)
         children.append(pid)
     pid_path = pid_file(cfg)
-    pid_path.write_text(f"{os.getpid()}\n")
+    pidfiles.record(pid_path)
     try:
         _run(cfg, db.dsn, sock, log_dir, children, main=True)
     finally:
@@ -90,8 +120,7 @@ def serve(cfg: Config) -> int:
                 os.waitpid(pid, 0)
             except OSError:
                 pass
-        if pid_path.exists() and pid_path.read_text().strip() == str(os.getpid()):
-            pid_path.unlink()
+        pidfiles.forget(pid_path)
     return 0
 
 
@@ -108,7 +137,8 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
     from engine.web.routes import SERVICE_RENDERERS, Root
     from engine.web.site import Site
 
-    register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE)
+    register_kind(tap_job.KIND, tap_job.RUN, validate=tap_job.VALIDATE,
+                  reads_only=tap_job.READS_ONLY)
     app = App(cfg, dsn, renderers=SERVICE_RENDERERS)
     access_log = open(log_dir / "access.log", "a", encoding="utf-8")
     secure = cfg.web.server_url.lower().startswith("https://")
@@ -144,13 +174,26 @@ def _run(cfg: Config, dsn: str, sock: socket.socket, log_dir: Path,
         access_log.close()
 
 
-def reload_server(cfg: Config) -> int:
-    """Ask the running server of this state directory to re-read its RDs."""
-    path = pid_file(cfg)
-    try:
-        pid = int(path.read_text().strip())
-        os.kill(pid, signal.SIGHUP)
-    except (OSError, ValueError):
-        raise DatabaseError(f"no running dr serve found (no live pid in {path})") from None
-    print(f"asked dr serve (pid {pid}) to reload its RDs")
+def reload_server(cfg: Config, port: int | None = None) -> int:
+    """Ask the running servers of this state directory (every front-end, or the one
+    on ``port``) to re-read their RDs."""
+    recorded = pidfiles.servers(cfg.state_dir)
+    if port is not None:
+        recorded = {port: pidfiles.pid_file(cfg.state_dir, port)}
+    reached = []
+    for served, path in sorted(recorded.items()):
+        pid = pidfiles.live_pid(path)
+        if pid is None:
+            print(f"port {served}: no dr serve runs (stale {path.name})", file=sys.stderr)
+            continue
+        try:
+            os.kill(pid, signal.SIGHUP)
+        except OSError:
+            continue
+        reached.append(served)
+        print(f"asked dr serve on port {served} (pid {pid}) to reload its RDs")
+    if not reached:
+        where = (pidfiles.pid_file(cfg.state_dir, port) if port is not None
+                 else cfg.state_dir / f"{pidfiles.PREFIX}*{pidfiles.SUFFIX}")
+        raise DRError(f"no running dr serve found (no live pid in {where})")
     return 0

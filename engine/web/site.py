@@ -21,6 +21,7 @@ from twisted.internet.defer import Deferred
 from twisted.web import resource, server
 
 from engine.config import Config
+from engine.web import proxy
 from engine.web.context import Authenticate, anonymous
 from engine.web.request import Channel, Request
 from engine.web.resource import Failing
@@ -54,6 +55,7 @@ class Site(server.Site):
         self.config = config
         self.access_log = access_log
         self.authenticate = authenticate
+        self.trusted_proxies = proxy.parse_networks(config.web.trusted_proxies)
         self.displayTracebacks = False
         # Request.process parses POST bodies; Twisted's parser refuses some clients'.
         self._parsePOSTFormSubmission = False
@@ -65,6 +67,7 @@ class Site(server.Site):
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "pid": os.getpid(),
+            "port": self.config.web.server_port,  # which front-end, when several log here
             "client": request.getClientAddress().host
             if hasattr(request.getClientAddress(), "host") else "",
             "method": request.method.decode("ascii", "replace"),

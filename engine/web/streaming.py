@@ -11,10 +11,14 @@ The connection comes from the capped pool (a 503 when none is free in
 time).  Encoded batches go to the transport in slices; a client that takes
 nothing for ``[web] writeTimeout`` seconds — the transport never asks for
 more — is disconnected, its query cancelled and its connection returned, so
-clients that never read cannot pin the database connections.
+clients that never read cannot pin the database connections.  The connection
+goes back as soon as the last row is read, before the client has it all; and
+a stream still reading rows ``[web] syncTimeout`` seconds after it got its
+connection (a slow reader of a big result) stops there: the connection goes
+back and the result ends with an error saying so.
 
 The query itself runs under the database's query role with the caller's
-groups (:func:`engine.db.rowsecurity.as_caller`), so PostgreSQL's row-level
+groups (:func:`engine.db.rowsecurity.begin_as_caller`), so PostgreSQL's row-level
 security decides which rows of restricted and embargoed tables it returns;
 building the plan (uploads, name resolution) runs before, as DR.
 """
@@ -22,18 +26,21 @@ building the plan (uploads, name resolution) runs before, as DR.
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg2
 from twisted.internet.interfaces import IPushProducer
+from twisted.python.failure import Failure
 from twisted.web.server import NOT_DONE_YET
 from zope.interface import implementer
 
-from engine.db.fetch import FetchCancelled, fetch_batches
-from engine.db.rowsecurity import as_caller
+from engine.db.fetch import FetchCancelled, describing, fetch_batches
+from engine.db.rowsecurity import begin_as_caller
 from engine.errors import ProtocolError
 from engine.formats import Format, Status, lookup
 from engine.formats.limit import Limited
@@ -41,7 +48,12 @@ from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
 from engine.web.app import App
-from engine.web.dbpool import database_down, is_connection_failure
+from engine.web.dbpool import (
+    ServiceUnavailable,
+    database_down,
+    is_connection_failure,
+    reset_connection,
+)
 from engine.web.respond import error_headers, finish, html_error, votable_error
 
 log = logging.getLogger("dr.web")
@@ -62,6 +74,10 @@ def user_error(exc: BaseException, timeout: int | None = None) -> ProtocolError:
     if is_connection_failure(exc):
         log.error("database connection failed: %s", str(exc).strip())
         return database_down()
+    if isinstance(exc, psycopg2.errors.SerializationFailure):
+        # On a read replica: replaying the primary's changes (an import) cancelled it.
+        return ServiceUnavailable("the query was interrupted by an update of the data; "
+                                  "please try again")
     if isinstance(exc, psycopg2.errors.DataError | psycopg2.errors.CardinalityViolation
                   | psycopg2.errors.InternalError_):
         # The data defeated a valid query (division by zero, a log of a negative
@@ -81,13 +97,23 @@ def user_error(exc: BaseException, timeout: int | None = None) -> ProtocolError:
                          status=500)
 
 
+@dataclass(frozen=True)
+class _Cleaned:
+    """The last of a result, after which the worker cleaned the connection."""
+
+    result: tuple[bytes, bool]
+
+
 @implementer(IPushProducer)
 class QueryStream:
     """One request's result stream (created and driven on the reactor thread)."""
 
     def __init__(self, app: App, request: Any, plan: PlanFunction, *, fmt: Format,
-                 errors: str) -> None:
+                 errors: str, pool: Any = None) -> None:
         self.app, self.request, self.plan_fn = app, request, plan
+        # Where the connection comes from: app.reads() for a query that cannot
+        # write (the read replica, if any), app.pool for one that may.
+        self.pool = pool if pool is not None else app.pool
         context = getattr(request, "context", None)
         # The caller's groups, for the database's row-level security.
         self.groups = context.groups if context is not None else frozenset()
@@ -104,7 +130,13 @@ class QueryStream:
         self.done = False
         self.released = False
         self.discard = False
+        # The worker closed the fetch and cleaned the connection after the last
+        # row; ``cleaned`` holds it (or None: it was closed) (_trip).
+        self.handing_back = False
+        self.cleaned: tuple[Any] | None = None
         self.stall_timer: Any = None
+        self.deadline: Any = None  # syncTimeout after the connection came (_overtime)
+        self.overtime = False
         self.outbox: collections.deque = collections.deque()  # encoded, not yet written
         self.last = False  # the outbox ends the result
 
@@ -113,7 +145,7 @@ class QueryStream:
     def start(self) -> Any:
         self.request.notifyFinish().addErrback(self._client_gone)
         self.busy = True
-        self.app.pool.acquire().addCallbacks(self._lent, self._open_failed)
+        self.pool.acquire().addCallbacks(self._lent, self._open_failed)
         return NOT_DONE_YET
 
     def _lent(self, conn: Any) -> None:
@@ -123,7 +155,11 @@ class QueryStream:
             self.busy = False
             self._release_later()
             return
-        d = self.app.pool.run(self._open).addCallbacks(self._opened, self._open_failed)
+        timeout = self.app.config.web.sync_timeout
+        if timeout > 0:
+            self.deadline = self.pool.reactor.callLater(timeout, self._overtime)
+        d = self.pool.run(self._trip, self._open)
+        d.addCallbacks(self._after_trip, self._open_failed, callbackArgs=(self._opened,))
         d.addErrback(self._crashed)
 
     def _opened(self, result: tuple[bytes, bool]) -> None:
@@ -154,9 +190,28 @@ class QueryStream:
     def _next(self) -> None:
         if self.paused or self.busy or self.done:
             return
+        if self.overtime:
+            self._failed(Failure(FetchCancelled("the result outlived syncTimeout")))
+            return
         self.busy = True
-        d = self.app.pool.run(self._produce).addCallbacks(self._produced, self._failed)
+        d = self.pool.run(self._trip, self._produce)
+        d.addCallbacks(self._after_trip, self._failed, callbackArgs=(self._produced,))
         d.addErrback(self._crashed)
+
+    def _after_trip(self, result: Any, step: Callable[[Any], None]) -> None:
+        """A worker's trip is over: its result goes to ``step``; a result the worker
+        already cleaned the connection after (_trip) is followed by giving the
+        connection back."""
+        if not isinstance(result, _Cleaned):
+            step(result)
+            return
+        try:
+            step(result.result)
+        finally:
+            if self.deadline is not None and self.deadline.active():
+                self.deadline.cancel()
+            self.released = True
+            self.pool.give_back(self.cleaned[0])
 
     def _produced(self, result: tuple[bytes, bool]) -> None:
         self.busy = False
@@ -164,6 +219,9 @@ class QueryStream:
             self._release_later()
             return
         data, self.last = result
+        if self.last or self.spool_chunks is not None:
+            # All read from the database: the connection need not wait for the client.
+            self._release_later()
         if len(data) <= WRITE_SLICE:
             self.outbox.append(data)
         else:
@@ -198,6 +256,7 @@ class QueryStream:
             self.request.unregisterProducer()
             self.request.loseConnection()
             return
+        self._release_later()
         self.outbox.append(self.writer.tail(Status.error(exc.message)))
         self.last = True
         self._pump()
@@ -243,20 +302,39 @@ class QueryStream:
                 self.conn.cancel()
             except psycopg2.Error:
                 pass
-        self.app.pool.reactor.callLater(0.5, self._cancel)
+        self.pool.reactor.callLater(0.5, self._cancel)
 
     def _release_later(self) -> None:
         """Close the fetch (in a worker thread) and give the connection back, once."""
-        if self.released:
+        if self.deadline is not None and self.deadline.active():
+            self.deadline.cancel()
+        if self.released or self.handing_back:  # (the worker cleaned it: _trip)
             return
         self.released = True
         conn, self.conn = self.conn, None
         if conn is None:
             return
-        d = self.app.pool.run(self._close_batches)
+        d = self.pool.run(self._close_batches)
         d.addErrback(lambda f: log.warning("closing a result stream: %s",
                                            f.getErrorMessage()))
-        d.addCallback(lambda _: self.app.pool.release(conn, discard=self.discard))
+        d.addCallback(lambda _: self.pool.release(conn, discard=self.discard))
+
+    def _overtime(self) -> None:
+        """The stream has held its connection for syncTimeout seconds — a slow reader
+        of a big result: stop the query, give the connection back and end the
+        result with an error once what is encoded is written."""
+        self.deadline = None
+        if self.done or self.released:
+            return
+        log.info("result still streaming after %d s; stopping %s",
+                 self.app.config.web.sync_timeout,
+                 self.request.uri.decode("utf-8", "replace"))
+        self.overtime = True
+        if self.batches is not None:
+            self.batches.cancel()
+        if not self.busy:  # else the worker's batch comes back first
+            self._release_later()
+            self._pump()
 
     def _stalled(self) -> None:
         """The client read nothing for writeTimeout seconds: drop it and free its
@@ -281,7 +359,7 @@ class QueryStream:
     def pauseProducing(self) -> None:
         self.paused = True
         if self.stall_timer is None and not self.done:
-            self.stall_timer = self.app.pool.reactor.callLater(
+            self.stall_timer = self.pool.reactor.callLater(
                 self.app.config.web.write_timeout, self._stalled)
 
     def resumeProducing(self) -> None:
@@ -299,15 +377,14 @@ class QueryStream:
         (worker thread)."""
         plan = self.plan_fn(self.conn)
         self.discard = bool(getattr(plan, "temporary_tables", False))
-        # Uploads were made above; the user's query itself runs read-only
-        # (psycopg2 then opens the transaction with BEGIN READ ONLY).
-        self.conn.commit()
-        self.conn.readonly = True
-        with self.conn.cursor() as cur:  # the query runs as the caller (rowsecurity)
-            as_caller(cur, self.groups)
+        # Uploads were made above; the user's query itself runs read-only, as
+        # the caller (rowsecurity).
+        oids = begin_as_caller(self.conn, self.groups,
+                               describing(self.conn, plan.sql, plan.values))
         if self.done:
             raise FetchCancelled("the client left")
-        self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns)
+        self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns,
+                                     oids=oids)
         if self.done:  # a cancel that came before the stream existed missed the COPY
             self.batches.cancel()
             raise FetchCancelled("the client left")
@@ -324,10 +401,34 @@ class QueryStream:
         data, last = self._produce()
         return head + data, last
 
+    def _trip(self, work: Callable[[], tuple[bytes, bool]]) -> Any:
+        """One trip to a worker thread: ``work``'s result.  When that ends a streamed
+        result, the fetch is closed and the connection rolled back in this same
+        trip (the result is then marked, see _after_trip), so that giving the
+        connection back needs no trip of its own — measured cheaper than handing
+        the result over first and cleaning after (worker thread)."""
+        result = work()
+        if not result[1] or self.format.spooled:
+            return result
+        self.handing_back = True
+        try:
+            self._close_batches()
+            self.cleaned = (reset_connection(self.conn, self.discard),)
+        except Exception:  # the result is whole; the connection is not to be trusted
+            log.warning("cleaning a connection after a result failed:\n%s",
+                        Failure().getTraceback())
+            with contextlib.suppress(psycopg2.Error):
+                self.conn.close()
+            self.cleaned = (None,)
+        return _Cleaned(result)
+
     def _produce(self) -> tuple[bytes, bool]:
         """Encode the next batch; (bytes, is_last) (worker thread)."""
         if self.format.spooled:
             return self._produce_spooled()
+        return self._encode_next()
+
+    def _encode_next(self) -> tuple[bytes, bool]:
         batch = self.pending if self.pending is not None else next(self.rows, None)
         self.pending = None
         if batch is None:
@@ -395,7 +496,8 @@ def stream_service(app: App, request: Any, bound: BoundService, params: Params, 
         built.writer_options.setdefault("hints", display_hints(built))
         return built
 
-    return QueryStream(app, request, plan, fmt=format_, errors=errors).start()
+    return QueryStream(app, request, plan, fmt=format_, errors=errors,
+                       pool=app.reads()).start()
 
 
 def stream_dal_query(app: App, request: Any, build: Callable[[Context], QueryPlan],
@@ -413,4 +515,5 @@ def stream_dal_query(app: App, request: Any, build: Callable[[Context], QueryPla
         built.writer_options.setdefault("hints", display_hints(built))
         return built
 
-    return QueryStream(app, request, plan, fmt=lookup(fmt), errors="dali").start()
+    return QueryStream(app, request, plan, fmt=lookup(fmt), errors="dali",
+                       pool=app.reads()).start()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+import time
 import tracemalloc
 
 import numpy as np
 import psycopg2
 import pytest
 
-from engine.db.fetch import FetchCancelled, fetch_batches
+from engine.db.fetch import FetchCancelled, describing, fetch_batches
 from engine.formats.batch import Batch
 from engine.formats.votable import VOTableWriter
 from engine.formats.writer import Status
@@ -168,7 +170,9 @@ def test_empty_result_yields_no_batch(conn):
 
 @pytest.mark.parametrize("method", ["copy", "cursor"])
 def test_cancel_from_another_thread_raises_fetch_cancelled(conn, method):
-    stream = fetch_batches(conn, "SELECT g::bigint FROM generate_series(1, 50000000) g",
+    # The set function in the select list streams its rows; in FROM, PostgreSQL would
+    # first make all 50 million before the first batch.
+    stream = fetch_batches(conn, "SELECT generate_series(1, 50000000)::bigint AS g",
                            None, [ResultColumn("g", "long")], batch_rows=1000, method=method)
     next(stream)
     threading.Timer(0.2, stream.cancel).start()
@@ -239,3 +243,50 @@ def test_generators_of_batches_can_be_abandoned_in_a_with_block(conn):
         assert next(stream).length == 500
     conn.rollback()
     assert_connection_works(conn)
+
+
+def pump_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "dr-copy-pump"]
+
+
+def test_copies_reuse_their_threads_one_after_another(conn):
+    for _ in range(3):
+        all_batches(conn, "copy")
+    before = pump_threads()
+    for _ in range(20):
+        all_batches(conn, "copy")
+    assert pump_threads() == before and len(before) >= 1
+
+
+def test_a_forked_process_copies_with_threads_of_its_own(conn, module_db):
+    all_batches(conn, "copy")  # an idle pump thread in this process, none in the child
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh connection, a COPY, then out without cleanup
+        ok = False
+        try:
+            child = psycopg2.connect(module_db)
+            ok = len(all_batches(child, "copy")) == 2
+        finally:
+            os._exit(0 if ok else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked process's COPY never ran")
+
+
+def test_a_result_described_beforehand_is_read_without_describing_again(conn):
+    with conn.cursor() as cur:
+        cur.execute(describing(conn, "SELECT * FROM numbers WHERE id < %s", (4,)))
+        oids = [d.type_code for d in cur.description]
+    stream = fetch_batches(conn, "SELECT * FROM numbers WHERE id < %s", (4,),
+                           NUMBER_COLUMNS, method="copy", oids=oids)
+    batches = list(stream)
+    assert [int(v) for v in batches[0].columns[0]] == [1, 2, 3]
+    with pytest.raises(ValueError, match="returns 4 columns, 3 are described"):
+        fetch_batches(conn, "SELECT * FROM numbers", None, NUMBER_COLUMNS[:3], oids=oids)

@@ -53,3 +53,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_nothing_before_the_fork_installs_the_reactor():
+    # Processes forked after it would share its epoll instance, and each other's events.
+    check = ("import sys, engine.commands.servecmd, engine.web.server; "
+             "assert 'twisted.internet.reactor' not in sys.modules, 'reactor imported'")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -208,7 +208,8 @@ class Form(ServiceRenderer):
             error_headers(request, exc)
             finish(request, _answer_error(app, request, page, exc))
 
-        app.pool.run_with_connection(run).addCallback(done).addErrback(failed)
+        # Only reads: the read replica's, if any (engine/web/readpool.py).
+        app.reads().run_with_connection(run).addCallback(done).addErrback(failed)
         return NOT_DONE_YET
 
     render_POST = render_GET
@@ -284,7 +285,7 @@ class Form(ServiceRenderer):
             request.setHeader(b"content-type", b"text/plain; charset=utf-8")
             finish(request, (exc.message + "\n").encode("utf-8"))
 
-        d = app.pool.run_with_connection(run)
+        d = app.reads().run_with_connection(run)
         d.addCallback(done)
         d.addErrback(failed)
         return NOT_DONE_YET

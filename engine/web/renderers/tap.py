@@ -119,7 +119,10 @@ class Sync(Endpoint):
                 return query.plan(conn, tables, part, app.config.web.upload_limit,
                                   challenge=challenge)
 
-            return QueryStream(app, request, plan, fmt=query.format, errors="dali").start()
+            # Uploads become temporary tables, which only the primary can make.
+            pool = app.pool if query.uploads else app.reads()
+            return QueryStream(app, request, plan, fmt=query.format, errors="dali",
+                               pool=pool).start()
 
         if not query.remote_uploads:
             return stream(query)
