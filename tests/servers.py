@@ -89,6 +89,22 @@ def ensure_demo_data() -> None:
             subprocess.run([sys.executable, str(INPUTS / script)], check=True)
 
 
+def write_config(home: Path, dsn: str, inputs: Path, *, port: int | None = None,
+                 web: str = "", more: str = "") -> Path:
+    """``home``/gavo.conf for a server or an import on ``dsn`` on ``port`` (default: a
+    free loopback one); ``web`` adds lines to the [web] section, ``more`` whole
+    sections."""
+    home.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    config = home / "gavo.conf"
+    config.write_text(
+        f"[general]\nstateDir = {home / 'state'}\ninputsDir = {inputs}\n"
+        f"[db]\ndsn = {dsn}\n"
+        f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{port}\n"
+        f"maxrec = 1000\n{web}\n{more}")
+    return config
+
+
 def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
                  more: str = "", imports: tuple[str, ...] = ("califa", "jplus"),
                  inputs: Path = INPUTS) -> Server:
@@ -106,12 +122,7 @@ def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
     admin.close()
     dsn = with_dbname(cluster_dsn, dbname)
     port = free_port()
-    config = home / "gavo.conf"
-    config.write_text(
-        f"[general]\nstateDir = {home / 'state'}\ninputsDir = {inputs}\n"
-        f"[db]\ndsn = {dsn}\n"
-        f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{port}\n"
-        f"maxrec = 1000\n{web}\n{more}")
+    config = write_config(home, dsn, inputs, port=port, web=web, more=more)
     for rd in imports:
         result = run_dr("imp", rd, config=config)
         assert result.returncode == 0, result.stderr

@@ -78,12 +78,15 @@ _TAP_SCHEMA_POLICIES = (
 )
 
 
+# The rest of the transaction as the query role, for the groups given as parameter.
+_AS_CALLER = (f"SET LOCAL ROLE {QUERY_ROLE}; "
+              f"SELECT set_config('{GROUPS_SETTING}', %s, true)")
+
+
 def as_caller(cur, groups: Iterable[str]) -> None:
     """Run the rest of this transaction as the query role for a caller in ``groups``
     (none: anonymous).  Call inside the transaction that runs the caller's query."""
-    cur.execute(f"SET LOCAL ROLE {QUERY_ROLE}; "
-                f"SELECT set_config('{GROUPS_SETTING}', %s, true)",
-                (",".join(sorted(groups)),))
+    cur.execute(_AS_CALLER, (",".join(sorted(groups)),))
 
 
 def begin_as_caller(conn, groups: Iterable[str], then: bytes = b"") -> list[int]:
@@ -98,9 +101,7 @@ def begin_as_caller(conn, groups: Iterable[str], then: bytes = b"") -> list[int]
     conn.commit()
     conn.autocommit = True
     with conn.cursor() as cur:
-        begin = cur.mogrify(f"BEGIN READ ONLY; SET LOCAL ROLE {QUERY_ROLE}; "
-                            f"SELECT set_config('{GROUPS_SETTING}', %s, true)",
-                            (",".join(sorted(groups)),))
+        begin = cur.mogrify("BEGIN READ ONLY; " + _AS_CALLER, (",".join(sorted(groups)),))
         cur.execute(begin + b"; " + then if then else begin)
         return [d.type_code for d in cur.description] if then else []
 

@@ -12,33 +12,15 @@ import os
 import psycopg2
 import pytest
 
-from adql import UDF_SQL
-from engine.db.dsn import with_dbname
-from tests.adql.schema import TABLES, fixture_sql
-
-TEMPLATE_DB = "dr_template"
+from tests.adql.fixturedb import fixture_database
+from tests.adql.schema import TABLES
 
 
 @pytest.fixture(scope="session")
 def adql_db(pg_cluster):
     """A connection to a database holding the ADQL fixture schema and DR's UDFs."""
-    name = f"adql_{os.getpid()}"
-    admin = psycopg2.connect(with_dbname(pg_cluster.dsn, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB} STRATEGY FILE_COPY")
-    conn = psycopg2.connect(with_dbname(pg_cluster.dsn, name))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("CREATE SCHEMA IF NOT EXISTS dc")
-        cur.execute(UDF_SQL)
-        cur.execute(fixture_sql())
-        cur.execute("SET statement_timeout = '10s'")
-    yield conn
-    conn.close()
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
+    with fixture_database(pg_cluster.dsn, f"adql_{os.getpid()}") as conn:
+        yield conn
 
 
 @pytest.fixture(scope="session")

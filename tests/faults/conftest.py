@@ -38,7 +38,7 @@ from engine.ingest.importer import import_rd
 from engine.install import install_system_schema
 from rd.loader import load_rd
 from tests.ingest.resources import write_resource
-from tests.servers import Server, free_port
+from tests.servers import Server, write_config
 
 ROWS = 20_000
 FAULTS_RD = """
@@ -103,20 +103,6 @@ def admin_run(cluster_dsn: str, *statements: str) -> None:
         with adm.cursor() as cur:
             for statement in statements:
                 cur.execute(statement)
-
-
-def write_config(home: Path, dsn: str, inputs: Path, *, web: str = "",
-                 more: str = "") -> Path:
-    """gavo.conf for a server or import in ``home`` on a free loopback port."""
-    home.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    config = home / "gavo.conf"
-    config.write_text(
-        f"[general]\nstateDir = {home / 'state'}\ninputsDir = {inputs}\n"
-        f"[db]\ndsn = {dsn}\n"
-        f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{port}\n"
-        f"maxrec = 1000\n{web}\n{more}")
-    return config
 
 
 def import_faults(dsn: str, inputs: Path) -> None:

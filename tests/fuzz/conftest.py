@@ -8,35 +8,15 @@ template and dropped at the end.
 
 from __future__ import annotations
 
-import contextlib
 import os
 
-import psycopg2
 import pytest
 
-from adql import UDF_SQL
-from engine.db.dsn import with_dbname
-from tests.adql.schema import fixture_sql
-from tests.support import TEMPLATE_DB
+from tests.adql.fixturedb import fixture_database
 
 
 @pytest.fixture(scope="session")
 def fuzz_adql_db(pg_cluster):
     """An autocommit connection (10 s statement timeout) to the ADQL fixture schema."""
-    name = f"fuzz_adql_{os.getpid()}"
-    admin_dsn = with_dbname(pg_cluster.dsn, "postgres")
-    with contextlib.closing(psycopg2.connect(admin_dsn)) as admin:
-        admin.autocommit = True
-        with admin.cursor() as cur:
-            cur.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB} STRATEGY FILE_COPY")
-        conn = psycopg2.connect(with_dbname(pg_cluster.dsn, name))
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("CREATE SCHEMA IF NOT EXISTS dc")
-            cur.execute(UDF_SQL)
-            cur.execute(fixture_sql())
-            cur.execute("SET statement_timeout = '10s'")
+    with fixture_database(pg_cluster.dsn, f"fuzz_adql_{os.getpid()}") as conn:
         yield conn
-        conn.close()
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -35,7 +35,7 @@ from engine.products.store import Product
 from engine.services.conddescs import Context
 from engine.services.core import BoundService, QueryPlan
 from engine.services.params import Params
-from engine.web import selection, streaming, urls
+from engine.web import queryerrors, selection, streaming, urls
 from engine.web.app import App
 from engine.web.resource import ServiceRenderer
 from engine.web.respond import error_headers, finish
@@ -204,7 +204,7 @@ class Form(ServiceRenderer):
             finish(request, app.render_page("form.html", request, **page))
 
         def failed(failure) -> None:
-            exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
+            exc = queryerrors.user_error(failure.value, app.config.web.sync_timeout)
             error_headers(request, exc)
             finish(request, _answer_error(app, request, page, exc))
 
@@ -279,7 +279,7 @@ class Form(ServiceRenderer):
                                  write_timeout=app.config.web.write_timeout)
 
         def failed(failure) -> None:
-            exc = streaming.user_error(failure.value, app.config.web.sync_timeout)
+            exc = queryerrors.user_error(failure.value, app.config.web.sync_timeout)
             error_headers(request, exc)
             request.setResponseCode(exc.status)
             request.setHeader(b"content-type", b"text/plain; charset=utf-8")
