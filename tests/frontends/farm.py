@@ -5,16 +5,23 @@ nginx (Debian's package; ``dev.sh test`` installs it) runs in the foreground
 with the whole configuration ``dr nginx-conf --full`` prints, its pid, logs
 and temporary files under the farm's own directory, on a free loopback port.
 Without nginx the tests are skipped, saying so (in CI they fail).
+
+The helpers at the end talk to a farm's front-ends and read its job table; the
+replica tests (tests/replica/test_three_frontends.py) build a farm on a site
+with a standby and use them too.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,12 +124,19 @@ def nginx_binary() -> str:
 
 def spawn_frontend(farm: Farm, port: int) -> Frontend:
     """``dr serve --port port`` on the farm's gavo.conf (see :func:`wait_listening`)."""
-    with open(farm.home / f"serve-{port}.stderr", "ab") as stderr:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DR_STATE_DIR", "DR_INPUTS_DIR", "DR_READ_DSN")}
+    env["DR_CONFIG"] = str(farm.config)
+    with open(log_of(farm, port), "ab") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "engine.cli", "serve", "--port", str(port)],
-            env=dict(os.environ, DR_CONFIG=str(farm.config)),
-            stdout=subprocess.PIPE, stderr=stderr, text=True)
+            env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
     return Frontend(port, process)
+
+
+def log_of(farm: Farm, port: int) -> Path:
+    """Where the front-end on ``port`` writes its standard error (its log)."""
+    return farm.home / f"serve-{port}.stderr"
 
 
 def wait_listening(farm: Farm, frontend: Frontend) -> Frontend:
@@ -130,7 +144,7 @@ def wait_listening(farm: Farm, frontend: Frontend) -> Frontend:
     line = frontend.process.stdout.readline()
     if "listening on" not in line:
         frontend.process.kill()
-        stderr = (farm.home / f"serve-{frontend.port}.stderr").read_text()
+        stderr = log_of(farm, frontend.port).read_text()
         raise RuntimeError(f"dr serve --port {frontend.port} did not start: {line}{stderr}")
     threading.Thread(target=frontend.process.stdout.read, daemon=True).start()
     return frontend
@@ -193,12 +207,71 @@ def drop_database(cluster_dsn: str) -> None:
 
 def stop(processes: list[subprocess.Popen | None]) -> None:
     """Terminate these processes together, killing those that linger."""
-    running = [p for p in processes if p is not None and p.poll() is None]
-    for process in running:
+    alive = [p for p in processes if p is not None and p.poll() is None]
+    for process in alive:
         process.terminate()
-    for process in running:
+    for process in alive:
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+# -- talking to the farm ----------------------------------------------------------
+
+def request(base: str, method: str, path: str, fields: dict | None = None,
+            headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """One HTTP request to ``base`` (no redirects followed); status, headers, body."""
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    body = urllib.parse.urlencode(fields) if fields is not None else None
+    sent = dict(headers or {})
+    if body is not None:
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body, sent)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, \
+            response.read()
+    finally:
+        conn.close()
+
+
+def sync_path(query: str) -> str:
+    return "/tap/sync?" + urllib.parse.urlencode(
+        {"LANG": "ADQL", "QUERY": query, "RESPONSEFORMAT": "csv"})
+
+
+def nginx_upstreams(farm, marker: str) -> list[str]:
+    """The front-ends nginx's log names for requests whose line holds ``marker``."""
+    lines = (farm.prefix / "access.log").read_text().splitlines()
+    return [line.rsplit("upstream=", 1)[1] for line in lines if marker in line]
+
+
+def phase_of(document: bytes) -> str:
+    return re.search(rb"<uws:phase>(\w+)</uws:phase>", document).group(1).decode()
+
+
+def create_job(base: str, query: str) -> str:
+    """A TAP job created and run through ``base``; its URL (the 303's Location)."""
+    status, headers, _ = request(base, "POST", "/tap/async", {
+        "REQUEST": "doQuery", "LANG": "ADQL", "QUERY": query, "PHASE": "RUN",
+        "RESPONSEFORMAT": "csv"})
+    assert status == 303
+    return headers["location"]
+
+
+def job_row(farm, job_id: str) -> dict:
+    rows = farm.query("SELECT phase, server_pid, worker_pid FROM uws.jobs"
+                      " WHERE job_id = %s", (job_id,))
+    return dict(zip(("phase", "server_pid", "worker_pid"), rows[0])) if rows else {}
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a process that has not ended (a zombie has)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

@@ -7,83 +7,33 @@ kills a front-end.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
 import signal
 import time
 import urllib.parse
-from pathlib import Path
 
-from tests.frontends.farm import FILE
+from tests.frontends.farm import (
+    FILE,
+    create_job,
+    job_row,
+    nginx_upstreams,
+    phase_of,
+    request,
+    running,
+    sync_path,
+)
 from tests.support import run_dr, wait_until
 
 QUICK = "SELECT TOP 3 name FROM farm.main ORDER BY name"
 ENDLESS = "SELECT COUNT(*) AS n FROM farm.main AS a, farm.main AS b, farm.main AS c"
 
 
-def request(base: str, method: str, path: str, fields: dict | None = None,
-            headers: dict | None = None) -> tuple[int, dict, bytes]:
-    """One HTTP request to ``base`` (no redirects followed); status, headers, body."""
-    url = urllib.parse.urlsplit(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-    body = urllib.parse.urlencode(fields) if fields is not None else None
-    sent = dict(headers or {})
-    if body is not None:
-        sent["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        conn.request(method, path, body, sent)
-        response = conn.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, \
-            response.read()
-    finally:
-        conn.close()
-
-
-def sync_path(query: str) -> str:
-    return "/tap/sync?" + urllib.parse.urlencode(
-        {"LANG": "ADQL", "QUERY": query, "RESPONSEFORMAT": "csv"})
-
-
-def nginx_upstreams(farm, marker: str) -> list[str]:
-    """The front-ends nginx's log names for requests whose line holds ``marker``."""
-    lines = (farm.prefix / "access.log").read_text().splitlines()
-    return [line.rsplit("upstream=", 1)[1] for line in lines if marker in line]
-
-
 def dr_access(farm, marker: str) -> list[dict]:
     """The front-ends' (shared) access log entries whose URI holds ``marker``."""
     lines = (farm.state / "log" / "access.log").read_text().splitlines()
     return [e for e in map(json.loads, lines) if marker in e["uri"]]
-
-
-def phase_of(document: bytes) -> str:
-    return re.search(rb"<uws:phase>(\w+)</uws:phase>", document).group(1).decode()
-
-
-def create_job(base: str, query: str) -> str:
-    """A TAP job created and run through ``base``; its URL (the 303's Location)."""
-    status, headers, _ = request(base, "POST", "/tap/async", {
-        "REQUEST": "doQuery", "LANG": "ADQL", "QUERY": query, "PHASE": "RUN",
-        "RESPONSEFORMAT": "csv"})
-    assert status == 303
-    return headers["location"]
-
-
-def job_row(farm, job_id: str) -> dict:
-    rows = farm.query("SELECT phase, server_pid, worker_pid FROM uws.jobs"
-                      " WHERE job_id = %s", (job_id,))
-    return dict(zip(("phase", "server_pid", "worker_pid"), rows[0])) if rows else {}
-
-
-def running(pid: int) -> bool:
-    """Whether ``pid`` is a process that has not ended (a zombie has)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
 
 
 # -- any front-end answers ----------------------------------------------------------

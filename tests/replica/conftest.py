@@ -1,7 +1,12 @@
 """A site with a read replica, made as a user makes one: ``dr init``, ``dr db replica``,
 ``dr imp``, ``dr serve`` — its own small embedded cluster and standby in a fresh
 state directory (the session cluster runs with wal_level minimal, which no
-standby can follow)."""
+standby can follow).
+
+Its gavo.conf is ready for nginx in front (serverURL names ``nginx_port``,
+trustedProxies holds loopback): test_three_frontends.py adds two front-ends
+and nginx to the one ``dr serve`` the other tests talk to directly.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from tests.support import make_world_traversable_tmpdir, run_dr, wait_until
 
 MAX_LAG = 2  # [db] maxReplicaLag of the site, seconds
 ROWS = 10    # rows the import makes
+FAR_AWAY = (200.0, 40.0)  # where no imported row lies: a cone there finds only new rows
 CONE_SERVICE = """
   <service id="cone" allowed="scs.xml,form">
     <scsCore queriedTable="main"><FEED source="//scs#coreDescs"/></scsCore>
@@ -47,7 +53,8 @@ _NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
 class ReplicaSite:
     home: Path
     config: Path
-    url: str
+    url: str          # the first front-end, directly
+    nginx_port: int   # where nginx listens once a test starts it (serverURL)
     primary_dsn: str
     standby_dsn: str
     process: subprocess.Popen
@@ -82,15 +89,41 @@ class ReplicaSite:
                 cur.execute(statement, params)
                 return cur.fetchall() if cur.description else []
 
-    def transitions(self) -> list[str]:
-        """Where the server's log says reads went, in order ("standby", "primary")."""
-        return [line.split("reads go to the ")[1][:7]
-                for line in self.log.read_text().splitlines() if "reads go to the " in line]
+    def transitions(self, log: Path | None = None) -> list[str]:
+        """Where a server's log (the first front-end's by default) says reads went,
+        in order ("standby", "primary")."""
+        return transitions(log or self.log)
 
     def wait_serving_from_standby(self, timeout: float = 15) -> None:
         """Until the standby has caught up and the server sends reads there."""
-        assert wait_until(lambda: self.transitions()[-1:] == ["standby"], timeout), \
-            self.log.read_text()[-2000:]
+        wait_serving_from_standby(self.log, timeout)
+
+
+def transitions(log: Path) -> list[str]:
+    """Where the ``dr serve`` writing ``log`` sent reads, in order ("standby", "primary")."""
+    return [line.split("reads go to the ")[1][:7]
+            for line in log.read_text().splitlines() if "reads go to the " in line]
+
+
+def wait_serving_from_standby(log: Path, timeout: float = 15) -> None:
+    """Until the ``dr serve`` writing ``log`` says it sends reads to the standby."""
+    assert wait_until(lambda: transitions(log)[-1:] == ["standby"], timeout), \
+        log.read_text()[-2000:]
+
+
+@contextlib.contextmanager
+def replay_paused(site: ReplicaSite):
+    """The standby receives WAL but applies none of it inside this block."""
+    site.sql("standby", "SELECT pg_wal_replay_pause()")
+    try:
+        yield
+    finally:
+        site.sql("standby", "SELECT pg_wal_replay_resume()")
+
+
+def insert_far_away(site: ReplicaSite, row_id: int) -> None:
+    site.sql("primary", "INSERT INTO rep.main (id, ra, dec, name) VALUES (%s, %s, %s, %s)",
+             (row_id, *FAR_AWAY, f"new {row_id}"))
 
 
 def _dr(config: Path, *argv: str) -> str:
@@ -128,15 +161,16 @@ def _start_serve(home: Path, config: Path) -> tuple[subprocess.Popen, Path]:
     return process, log
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def site() -> Iterator[ReplicaSite]:
     home = make_world_traversable_tmpdir("dr-test-replica-")
-    port = free_port()
+    port, nginx_port = free_port(), free_port()
     config = home / "gavo.conf"
     config.write_text(
         f"[general]\nstateDir = {home / 'state'}\ninputsDir = {home / 'inputs'}\n"
         f"[db]\nmaxReplicaLag = {MAX_LAG}\n"
-        f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{port}\n")
+        f"[web]\nserverPort = {port}\nserverURL = http://127.0.0.1:{nginx_port}\n"
+        "trustedProxies = 127.0.0.1\n")
     write_resource(home / "inputs", "rep", CATALOG_TABLE + CSV_DATA + CONE_SERVICE,
                    files={"data/a.csv": catalog_rows(ROWS)})
     process = None
@@ -146,8 +180,8 @@ def site() -> Iterator[ReplicaSite]:
         primary = outputs["init"].split("dsn: ")[1].strip()
         standby = outputs["replica"].split("replica dsn: ")[1].strip()
         process, log = _start_serve(home, config)
-        yield ReplicaSite(home, config, f"http://127.0.0.1:{port}", primary, standby,
-                          process, log)
+        yield ReplicaSite(home, config, f"http://127.0.0.1:{port}", nginx_port, primary,
+                          standby, process, log)
     finally:
         if process is not None:
             process.terminate()

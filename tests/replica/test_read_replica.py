@@ -15,25 +15,15 @@ from astropy.io.votable import parse_single_table
 from engine.db.cluster import Cluster
 from engine.db.rowsecurity import as_caller
 from engine.db.standby import Standby
-from tests.replica.conftest import MAX_LAG, ROWS, ReplicaSite
+from tests.replica.conftest import (
+    FAR_AWAY,
+    MAX_LAG,
+    ROWS,
+    ReplicaSite,
+    insert_far_away,
+    replay_paused,
+)
 from tests.support import run_dr, wait_until
-
-FAR_AWAY = (200.0, 40.0)  # where no imported row lies: a cone there finds only new rows
-
-
-@contextlib.contextmanager
-def replay_paused(site: ReplicaSite):
-    """The standby receives WAL but applies none of it inside this block."""
-    site.sql("standby", "SELECT pg_wal_replay_pause()")
-    try:
-        yield
-    finally:
-        site.sql("standby", "SELECT pg_wal_replay_resume()")
-
-
-def insert_far_away(site: ReplicaSite, row_id: int) -> None:
-    site.sql("primary", "INSERT INTO rep.main (id, ra, dec, name) VALUES (%s, %s, %s, %s)",
-             (row_id, *FAR_AWAY, f"new {row_id}"))
 
 
 def cone_rows(site: ReplicaSite) -> int:
