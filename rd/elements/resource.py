@@ -11,7 +11,7 @@ from rd.elements.data import Data
 from rd.elements.procs import MacDef, ProcDef
 from rd.elements.rowmaker import Rowmaker
 from rd.elements.service import CORES, CondDesc, OutputTable, Publish, Service
-from rd.elements.table import Table
+from rd.elements.table import MAX_NAME_BYTES, Table
 from rd.errors import RDError
 from rd.meta import Doc, HasMeta, HasProperties, Meta, Property
 from rd.structure import Attr, Element, element, parse_bool
@@ -127,6 +127,9 @@ class Resource(HasMeta, HasProperties):
         if not SCHEMA_RE.match(self.schema):
             raise self.error(f"schema {self.schema!r} is not an SQL name",
                              hint="use letters, digits and underscores")
+        if len(self.schema) > MAX_NAME_BYTES:
+            raise self.error(f"schema {self.schema!r} is longer than PostgreSQL's "
+                             f"{MAX_NAME_BYTES} bytes", hint="choose a shorter schema name")
         self.schema = self.schema.lower()  # as PostgreSQL reads it unquoted
         for data in self.data:
             for make in data.makes:

@@ -379,6 +379,9 @@ class Table(HasMeta, HasProperties):
             raise self.error("a table needs an id (its name in the database)")
         if not NAME_RE.match(self.id):
             raise self.error(f"{self.id!r} is not a valid table name")
+        if len(self.id) > MAX_NAME_BYTES:
+            raise self.error(f"table name {self.id!r} is longer than PostgreSQL's "
+                             f"{MAX_NAME_BYTES} bytes", hint="choose a shorter id")
         missing = [m for m in self.mixin if not dr_provides(m.strip())]
         if any(self.column(name) is None for name in self.primary):
             self.primary = self._known(self.primary, self, "primary key", missing)

@@ -39,6 +39,10 @@ EXPECTED = {
     "bad_column_type.rd": ("load", 3, "column", "unknown column type 'float128'"),
     "bad_column_name.rd": ("load", 3, "column", "'2mass' is not a valid column name"),
     "bad_table_name.rd": ("load", 2, "table", "'main table' is not a valid table name"),
+    "long_table_name.rd": ("load", 2, "table", f"table name '{'t' * 64}' is longer than "
+                                               "PostgreSQL's 63 bytes"),
+    "long_schema_name.rd": ("load", 1, "resource", f"schema '{'s' * 64}' is longer than "
+                                                   "PostgreSQL's 63 bytes"),
     "table_without_id.rd": ("load", 2, "table", "a table needs an id"),
     "column_without_name.rd": ("load", 3, "column", "lacks the required attribute 'name'"),
     "duplicate_column.rd": ("load", 4, "column", "column 'A' is defined twice"),

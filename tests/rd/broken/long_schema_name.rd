@@ -1,0 +1,3 @@
+<resource schema="ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss">
+  <table id="main" onDisk="True"/>
+</resource>
