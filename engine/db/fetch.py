@@ -8,7 +8,10 @@ It reads either
   :mod:`engine.formats.pgcopy`.  psycopg2's ``copy_expert`` only returns when
   the COPY is done, so it runs in a helper thread that hands rows over through
   a queue of two batches; when the consumer lags, the helper blocks, libpq
-  stops reading and the server waits — memory stays bounded; or
+  stops reading and the server waits — memory stays bounded.  A result the
+  caller knows fits one batch (``max_rows``) is COPYed whole in the calling
+  thread instead, no helper thread involved, which is what makes a small
+  request cheap; or
 * ``cursor``: a psycopg2 server-side (named) cursor and ``fetchmany``, the
   values converted by :func:`engine.formats.batch.canonical`.
 
@@ -73,12 +76,15 @@ class FetchCancelled(DatabaseError):
 def fetch_batches(conn: psycopg2.extensions.connection, sql: str,
                   params: Sequence[Any] | dict[str, Any] | None,
                   columns: Sequence[ColumnLike], *, batch_rows: int = 10_000,
-                  method: str = "auto", oids: Sequence[int] | None = None) -> BatchStream:
+                  method: str = "auto", oids: Sequence[int] | None = None,
+                  max_rows: int | None = None) -> BatchStream:
     """Batches of the result of ``sql`` (psycopg2 ``%s`` parameters), one entry per column.
 
     ``columns`` are the result's VOTable metadata, one per selected column in
     order; they decide each column's canonical form.  ``method`` forces
     ``copy`` or ``cursor``; ``auto`` chooses as the module docstring says.
+    ``max_rows``, when given, is a bound the caller's SQL already keeps (its
+    LIMIT); no more rows are read.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
@@ -91,7 +97,7 @@ def fetch_batches(conn: psycopg2.extensions.connection, sql: str,
         method = choose_method(oids, columns)
     elif method == "copy" and choose_method(oids, columns) != "copy":
         raise ValueError("the COPY decoder cannot read every column of this query")
-    return BatchStream(conn, sql, params, columns, oids, batch_rows, method)
+    return BatchStream(conn, sql, params, columns, oids, batch_rows, method, max_rows)
 
 
 def describe(conn: psycopg2.extensions.connection, sql: str, params: Any) -> list[int]:
@@ -121,12 +127,18 @@ class BatchStream(Iterator[Batch]):
 
     def __init__(self, conn: psycopg2.extensions.connection, sql: str, params: Any,
                  columns: Sequence[ColumnLike], oids: Sequence[int], batch_rows: int,
-                 method: str) -> None:
+                 method: str, max_rows: int | None = None) -> None:
         self.method = method
         self._conn = conn
         self._cancelled = threading.Event()
-        reader = _copy_batches if method == "copy" else _cursor_batches
-        self._batches = reader(conn, sql, params, columns, oids, batch_rows, self._cancelled)
+        if method == "cursor":
+            self._batches = _cursor_batches(conn, sql, params, columns, oids, batch_rows,
+                                            self._cancelled)
+        elif max_rows is not None and max_rows <= batch_rows:
+            self._batches = _copy_one_batch(conn, sql, params, columns, oids, max_rows)
+        else:
+            self._batches = _copy_batches(conn, sql, params, columns, oids, batch_rows,
+                                          self._cancelled)
 
     def __next__(self) -> Batch:
         if self._cancelled.is_set():
@@ -169,17 +181,49 @@ def _cursor_batches(conn: psycopg2.extensions.connection, sql: str, params: Any,
             cur.close()
 
 
+def _copy_statement(conn: psycopg2.extensions.connection, sql: str, params: Any,
+                    oids: Sequence[int], order: Sequence[int], max_rows: int | None) -> str:
+    """The COPY of ``sql``'s result, fields in ``order`` (see :func:`copy_order`)."""
+    encoding = psycopg2.extensions.encodings[conn.encoding]
+    with conn.cursor() as cur:
+        query = cur.mogrify(sql.strip().rstrip(";"), params).decode(encoding)
+    names = ", ".join(f"c{i}" for i in range(len(oids)))
+    fields = ", ".join(_copy_field(i, oids[i]) for i in order)
+    limit = "" if max_rows is None else f" LIMIT {int(max_rows)}"
+    return (f"COPY (SELECT {fields} FROM ({query}) AS q({names}){limit}) "
+            "TO STDOUT (FORMAT binary)")
+
+
+class _Collected:
+    """A COPY sink keeping every message: ``write`` is the list's own (C) append, so
+    psycopg2 runs no Python per row."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.write = self.messages.append
+
+
+def _copy_one_batch(conn: psycopg2.extensions.connection, sql: str, params: Any,
+                    columns: Sequence[ColumnLike], oids: Sequence[int],
+                    max_rows: int) -> Iterator[Batch]:
+    """The whole result of at most ``max_rows`` rows, COPYed in this thread: one batch
+    (none for an empty result).  A cancel interrupts the COPY itself."""
+    order = copy_order(oids, columns)
+    sink = _Collected()
+    with conn.cursor() as cur:
+        cur.copy_expert(_copy_statement(conn, sql, params, oids, order, max_rows), sink)
+    rows = _rows_of(sink.messages, True)
+    if rows:
+        yield decode_rows(rows, oids, columns, psycopg2.extensions.encodings[conn.encoding],
+                          order)
+
+
 def _copy_batches(conn: psycopg2.extensions.connection, sql: str, params: Any,
                   columns: Sequence[ColumnLike], oids: Sequence[int], batch_rows: int,
                   cancelled: threading.Event) -> Iterator[Batch]:
     encoding = psycopg2.extensions.encodings[conn.encoding]
-    with conn.cursor() as cur:
-        query = cur.mogrify(sql.strip().rstrip(";"), params).decode(encoding)
     order = copy_order(oids, columns)
-    names = ", ".join(f"c{i}" for i in range(len(oids)))
-    fields = ", ".join(_copy_field(i, oids[i]) for i in order)
-    copy_sql = (f"COPY (SELECT {fields} FROM ({query}) AS q({names})) "
-                "TO STDOUT (FORMAT binary)")
+    copy_sql = _copy_statement(conn, sql, params, oids, order, None)
     pump = _CopyPump(conn, copy_sql, batch_rows)
     pump.start()
     first = True

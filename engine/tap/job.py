@@ -49,7 +49,8 @@ def run(job: Job, conn, workdir: Path) -> list[Result]:
     name = f"result.{query.format.extension}"
     rows = 0
     try:
-        batches = fetch_batches(conn, plan.sql, plan.values, plan.columns)
+        batches = fetch_batches(conn, plan.sql, plan.values, plan.columns,
+                                max_rows=plan.limit + 1)
         writer = query.format.writer(plan.columns, spool_limit=config.web.spool_limit,
                                      site_url=config.web.server_url, **plan.writer_options)
         with open(workdir / name, "wb") as out:

@@ -344,8 +344,9 @@ class QueryStream:
                                describing(self.conn, plan.sql, plan.values))
         if self.done:
             raise FetchCancelled("the client left")
+        # The SQL asks for one row more than the limit (to tell an overflow).
         self.batches = fetch_batches(self.conn, plan.sql, plan.values, plan.columns,
-                                     oids=oids)
+                                     oids=oids, max_rows=plan.limit + 1)
         if self.done:  # a cancel that came before the stream existed missed the COPY
             self.batches.cancel()
             raise FetchCancelled("the client left")

@@ -260,24 +260,7 @@ def test_copies_reuse_their_threads_one_after_another(conn):
 
 def test_a_forked_process_copies_with_threads_of_its_own(conn, module_db):
     all_batches(conn, "copy")  # an idle pump thread in this process, none in the child
-    pid = os.fork()
-    if pid == 0:  # the child: a fresh connection, a COPY, then out without cleanup
-        ok = False
-        try:
-            child = psycopg2.connect(module_db)
-            ok = len(all_batches(child, "copy")) == 2
-        finally:
-            os._exit(0 if ok else 1)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            assert os.waitstatus_to_exitcode(status) == 0
-            return
-        time.sleep(0.05)
-    os.kill(pid, 9)
-    os.waitpid(pid, 0)
-    pytest.fail("the forked process's COPY never ran")
+    in_a_child(module_db, lambda child: len(all_batches(child, "copy")) == 2)
 
 
 def test_a_result_described_beforehand_is_read_without_describing_again(conn):
@@ -290,3 +273,63 @@ def test_a_result_described_beforehand_is_read_without_describing_again(conn):
     assert [int(v) for v in batches[0].columns[0]] == [1, 2, 3]
     with pytest.raises(ValueError, match="returns 4 columns, 3 are described"):
         fetch_batches(conn, "SELECT * FROM numbers", None, NUMBER_COLUMNS[:3], oids=oids)
+
+
+def in_a_child(module_db, check) -> None:
+    """Run ``check(connection)`` in a forked process (which has no pump threads); it
+    must return True."""
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh connection, then out without cleanup
+        ok = False
+        try:
+            ok = check(psycopg2.connect(module_db))
+        finally:
+            os._exit(0 if ok else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked process never ended")
+
+
+def test_a_result_bounded_to_one_batch_is_read_whole_without_a_pump(conn, module_db):
+    pumped = all_batches(conn, "copy", batch_rows=10)
+
+    def bounded_copy_starts_no_thread(child) -> bool:
+        (batch,) = fetch_batches(child, QUERY, None, COLUMNS, max_rows=4)
+        for a, b in zip(batch.columns, pumped[0].columns):
+            assert_same(a, b)
+        return batch.length == 4 and not pump_threads()
+
+    in_a_child(module_db, bounded_copy_starts_no_thread)
+
+
+def test_one_batch_reads_no_more_rows_than_its_bound(conn):
+    # A caller's bound is kept even where its SQL would give more.
+    (batch,) = fetch_batches(conn, "SELECT * FROM numbers ORDER BY id", None, NUMBER_COLUMNS,
+                             max_rows=7)
+    assert batch.columns[0].tolist() == list(range(1, 8))
+    assert list(fetch_batches(conn, "SELECT * FROM numbers WHERE id < 0", None,
+                              NUMBER_COLUMNS, max_rows=7)) == []
+    # Beyond one batch the pump reads, as without a bound.
+    sizes = [b.length for b in fetch_batches(conn, "SELECT * FROM numbers WHERE id <= 2500",
+                                             None, NUMBER_COLUMNS, batch_rows=1000,
+                                             max_rows=5000)]
+    assert sizes == [1000, 1000, 500]
+
+
+def test_cancelling_a_one_batch_copy_raises_fetch_cancelled(conn):
+    stream = fetch_batches(conn, "SELECT 1::bigint FROM pg_sleep(30)", None,
+                           [ResultColumn("one", "long")], method="copy", max_rows=1)
+    threading.Timer(0.3, stream.cancel).start()
+    started = time.monotonic()
+    with pytest.raises(FetchCancelled):
+        next(stream)
+    assert time.monotonic() - started < 10
+    conn.rollback()
+    assert_connection_works(conn)
