@@ -1,7 +1,8 @@
 """Reading a query's result as column batches with bounded memory, two ways behind one call.
 
 :func:`fetch_batches` yields :class:`engine.formats.batch.Batch` objects of at
-most ``batch_rows`` rows, in the canonical form the output formats consume.
+most ``batch_rows`` rows (one more for a result bounded to that, see
+``max_rows``), in the canonical form the output formats consume.
 It reads either
 
 * ``copy``: ``COPY (query) TO STDOUT (FORMAT binary)``, decoded with numpy by
@@ -84,7 +85,8 @@ def fetch_batches(conn: psycopg2.extensions.connection, sql: str,
     order; they decide each column's canonical form.  ``method`` forces
     ``copy`` or ``cursor``; ``auto`` chooses as the module docstring says.
     ``max_rows``, when given, is a bound the caller's SQL already keeps (its
-    LIMIT); no more rows are read.
+    LIMIT); no more rows are read, and a result of up to ``batch_rows`` + 1 rows
+    (a limit and the row that tells an overflow) comes as one batch.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
@@ -134,7 +136,7 @@ class BatchStream(Iterator[Batch]):
         if method == "cursor":
             self._batches = _cursor_batches(conn, sql, params, columns, oids, batch_rows,
                                             self._cancelled)
-        elif max_rows is not None and max_rows <= batch_rows:
+        elif max_rows is not None and max_rows <= batch_rows + 1:
             self._batches = _copy_one_batch(conn, sql, params, columns, oids, max_rows)
         else:
             self._batches = _copy_batches(conn, sql, params, columns, oids, batch_rows,

@@ -25,6 +25,7 @@ null`` is declared.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -34,6 +35,7 @@ from engine.formats.batch import Batch, ColumnLike, canonical
 from engine.formats.binary2 import Base64Lines, encode_rows, non_ascii_char_columns
 from engine.formats.cells import text_cells
 from engine.formats.writer import Status
+from rd.tablemeta import ResultColumn
 
 log = logging.getLogger("dr.formats")
 NAMESPACE = "http://www.ivoa.net/xml/VOTable/v1.3"
@@ -63,6 +65,19 @@ def _element(tag: str, attributes: str, column: ColumnLike) -> str:
         return f"<{tag} {attributes}/>"
     description = xmltext.text(column.description, f"description of {column.name}")
     return f"<{tag} {attributes}><DESCRIPTION>{description}</DESCRIPTION></{tag}>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_field(column: ColumnLike, id_: str) -> str:
+    return _element("FIELD", field_attributes(column, id_), column)
+
+
+def _field(column: ColumnLike, id_: str) -> str:
+    """The FIELD element of ``column``: the same columns come in request after request,
+    so a (frozen, compared by value) ResultColumn's is made once."""
+    if type(column) is ResultColumn:
+        return _cached_field(column, id_)
+    return _element("FIELD", field_attributes(column, id_), column)
 
 
 def _info(name: str, value: str, content: str = "") -> str:
@@ -125,8 +140,7 @@ class VOTableWriter:
             table += f' utype="{xmltext.attr(table_utype)}"'
         lines.append(table + ">")
         lines.extend(_param(column, value) for column, value in table_params)
-        lines.extend(_element("FIELD", field_attributes(column, id_), column)
-                     for column, id_ in zip(self.columns, self._ids))
+        lines.extend(_field(column, id_) for column, id_ in zip(self.columns, self._ids))
         lines.append('<DATA><BINARY2><STREAM encoding="base64">'
                      if self.serialization == "binary2" else "<DATA><TABLEDATA>")
         return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -50,6 +51,11 @@ def escape_cells(cells: list[str], where: str) -> list[str]:
 
 def unique_ids(names: Iterable[str]) -> list[str]:
     """XML IDs (NCNames) made from names, unique among themselves."""
+    return list(_unique_ids(tuple(names)))
+
+
+@functools.lru_cache(maxsize=1024)  # a service's results have the same columns each time
+def _unique_ids(names: tuple[str, ...]) -> tuple[str, ...]:
     ids: list[str] = []
     taken: set[str] = set()
     for name in names:
@@ -62,4 +68,4 @@ def unique_ids(names: Iterable[str]) -> list[str]:
             candidate = f"{base}_{n}"
         taken.add(candidate.lower())
         ids.append(candidate)
-    return ids
+    return tuple(ids)

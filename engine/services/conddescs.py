@@ -69,9 +69,13 @@ class BoundCondDesc:
 
     def __init__(self, desc: CondDesc, table: Table) -> None:
         self.desc, self.table = desc, table
+        self._applies: dict[str, bool] = {}
 
     def applies_to(self, renderer: str) -> bool:
-        return self.desc.applies_to(renderer)
+        known = self._applies.get(renderer)
+        if known is None:
+            known = self._applies[renderer] = self.desc.applies_to(renderer)
+        return known
 
     def fields(self) -> list[InputField]:
         raise NotImplementedError

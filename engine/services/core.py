@@ -124,6 +124,8 @@ class BoundService:
         if self.table is not None:
             self.cond_descs = [self._bind(d, options or {}) for d in self.core.cond_descs]
         self.outputs = self._outputs()
+        # outputs_for's answers: the RD does not change under a bound service.
+        self._outputs_by_renderer: dict[tuple[str, int | None], list[OutputSpec]] = {}
 
     def _bind(self, desc: CondDesc, options: dict[str, list[str]]) -> BoundCondDesc:
         """One condDesc bound to the queried table; subclasses add kinds of their own."""
@@ -210,6 +212,14 @@ class BoundService:
         return ResultColumn.from_column(served or col.metadata())
 
     def outputs_for(self, renderer: str, verb: int | None = None) -> list[OutputSpec]:
+        """The result columns ``renderer`` gives at ``verb`` (a list of the caller's)."""
+        known = self._outputs_by_renderer.get((renderer, verb))
+        if known is None:
+            known = self._outputs_by_renderer[(renderer, verb)] = \
+                self._select_outputs(renderer, verb)
+        return list(known)
+
+    def _select_outputs(self, renderer: str, verb: int | None) -> list[OutputSpec]:
         specs = list(self.outputs)
         if verb is not None:
             limit = VERB_LEVELS.get(verb, 30)

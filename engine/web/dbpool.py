@@ -220,7 +220,9 @@ def reset_connection(conn: Any, discard: bool) -> Any:
             conn.autocommit = False
         else:
             conn.rollback()
-        conn.readonly = False
+        # The server's default, not False: an explicit False would make psycopg2
+        # send a SET on every later switch out of autocommit (a round trip each).
+        conn.readonly = None
         if discard:
             conn.autocommit = True
             with conn.cursor() as cur:

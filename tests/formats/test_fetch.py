@@ -321,6 +321,11 @@ def test_one_batch_reads_no_more_rows_than_its_bound(conn):
                                              None, NUMBER_COLUMNS, batch_rows=1000,
                                              max_rows=5000)]
     assert sizes == [1000, 1000, 500]
+    # A limit and the row that tells an overflow still come as one batch.
+    sizes = [b.length for b in fetch_batches(conn, "SELECT * FROM numbers ORDER BY id "
+                                             "LIMIT 1001", None, NUMBER_COLUMNS,
+                                             batch_rows=1000, max_rows=1001)]
+    assert sizes == [1001]
 
 
 def test_cancelling_a_one_batch_copy_raises_fetch_cancelled(conn):

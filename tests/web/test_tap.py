@@ -164,3 +164,22 @@ def test_pooled_connections_forget_uploads_and_settings(server):
         cur.execute("SHOW statement_timeout")
         assert cur.fetchone() == ("0",)
     conn.close()
+
+
+def test_a_pooled_connection_given_back_is_read_write_as_the_server_default(server):
+    import psycopg2
+
+    from engine.web.dbpool import reset_connection
+
+    conn = psycopg2.connect(server.dsn)
+    conn.readonly = True   # as a job's or a core's connection is
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1")
+    assert reset_connection(conn, False) is conn
+    # The server's default again, not an explicit setting psycopg2 would send
+    # anew each time the pool switches the connection out of autocommit.
+    assert conn.readonly is None and not conn.autocommit
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE written (x integer)")
+    conn.rollback()
+    conn.close()
