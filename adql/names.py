@@ -9,7 +9,7 @@ and the engine's TAP_SCHEMA and VOSI writers (through engine.db.identifiers).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from adql.reserved import is_reserved
 
@@ -22,11 +22,12 @@ class Name:
 
     text: str
     delimited: bool = False
+    # The form used for comparisons (regular identifiers fold to lower case);
+    # names are compared far more often than made, so it is computed once.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """The form used for comparisons (regular identifiers fold to lower case)."""
-        return self.text if self.delimited else self.text.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.text if self.delimited else self.text.lower())
 
     def matches(self, declared: str) -> bool:
         """Does this name denote ``declared`` (a name from table metadata)?"""

@@ -20,6 +20,22 @@ from adql.names import Name  # at home in adql.names; rules write n.Name
 from adql.resolved import SourceColumn
 
 
+class _Child:
+    """How ``node.<child>`` reads ``node.args``: a descriptor on the class, which
+    Python finds at once (a ``__getattr__`` runs only after a failed lookup,
+    and checking and generating read children hundreds of times per query)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, node: Any, owner: Any = None) -> Any:
+        if node is None:
+            return self
+        return node.args.get(self.name)
+
+
 class Node:
     """Base of all syntax-tree nodes."""
 
@@ -31,8 +47,11 @@ class Node:
         # A child reads as node.<name>; an annotation of that name would hide it.
         annotated = {k for c in cls.__mro__ for k in vars(c).get("__annotations__", {})}
         for name in cls.arg_types:
+            if isinstance(getattr(cls, name, None), _Child):
+                continue  # a parent's child of the same name
             if hasattr(cls, name) or name in annotated:
                 raise TypeError(f"{cls.__name__}: child {name!r} hides an attribute")
+            setattr(cls, name, _Child(name))
 
     def __init__(self, pos: int = -1, **args: Any) -> None:
         for key in args:
@@ -43,11 +62,6 @@ class Node:
                 raise TypeError(f"{type(self).__name__} needs {key!r}")
         self.args = args
         self.pos = pos
-
-    def __getattr__(self, name: str) -> Any:
-        if name in type(self).arg_types:
-            return self.__dict__["args"].get(name)
-        raise AttributeError(name)
 
     def set(self, name: str, value: Any) -> None:
         if name not in self.arg_types:

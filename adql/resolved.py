@@ -29,8 +29,14 @@ class SourceColumn:
     exact: bool = False                 # a delimited name: only "exactly this" matches
     pg_typed: bool = True               # PostgreSQL gives it exactly ``type``
 
+    def __post_init__(self) -> None:
+        self._folded = self.name.lower()   # what a regular name is compared with
+
     def named(self, name: Name) -> bool:
-        return name_matches(name, self.name, self.exact)
+        """Does ``name`` denote this column (as :func:`adql.names.name_matches` says)?"""
+        if self.exact or name.delimited:
+            return name_matches(name, self.name, self.exact)
+        return name.key == self._folded
 
 
 @dataclass(eq=False)

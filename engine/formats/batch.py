@@ -81,8 +81,14 @@ def text_length(column: ColumnLike) -> int | None:
 class Batch:
     """Some consecutive rows of a result, one canonical column per result column."""
 
-    columns: list[Any]
+    columns: Sequence[Any]
     length: int
+
+    def binary2_ready(self, index: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Column ``index`` already as BINARY2 bytes — a (rows, width) uint8 matrix —
+        and its NULL flags, when the batch holds it so (see
+        :class:`engine.formats.pgcopy.CopyBatch`); None: encode ``columns[index]``."""
+        return None
 
     @classmethod
     def from_rows(cls, columns: Sequence[ColumnLike], rows: Iterable[Sequence[Any]]) -> Batch:

@@ -57,8 +57,13 @@ def encode_rows(batch: Batch, columns: list[ColumnLike]) -> bytes:
         return b""
     pieces: list[Any] = []
     nulls = []
-    for values, column in zip(batch.columns, columns):
-        column_pieces, column_nulls = CODECS[column.datatype](values, column)
+    for index, column in enumerate(columns):
+        ready = batch.binary2_ready(index)
+        if ready is not None:
+            pieces.append(ready[0])
+            nulls.append(ready[1])
+            continue
+        column_pieces, column_nulls = CODECS[column.datatype](batch.columns[index], column)
         pieces.extend(column_pieces)
         nulls.append(column_nulls)
     flags = np.packbits(np.column_stack(nulls), axis=1)
@@ -86,9 +91,9 @@ def encode_rows(batch: Batch, columns: list[ColumnLike]) -> bytes:
 def non_ascii_char_columns(batch: Batch, columns: list[ColumnLike]) -> list[str]:
     """Names of the char text columns of ``batch`` holding non-ASCII text."""
     found = []
-    for values, column in zip(batch.columns, columns):
+    for index, column in enumerate(columns):  # by index: only char columns are decoded
         if column.datatype == "char" and layout(column) == "text" and \
-                not _all_ascii(values):
+                not _all_ascii(batch.columns[index]):
             found.append(column.name)
     return found
 

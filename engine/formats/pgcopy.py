@@ -12,6 +12,10 @@ all rows at once, one column at a time, and reads fixed-width values with
 numpy gathers viewed as big-endian dtypes; only array values holding NULL
 elements or more than one dimension go through a per-row loop.  A check that
 every row's fields add up to its message length guards the whole scheme.
+
+The batch (:class:`CopyBatch`) decodes a column only when something asks for
+it; the BINARY2 writer asks only for the columns it cannot take as they came —
+big-endian numbers of its own width are already what BINARY2 wants.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ def decode_rows(rows: Sequence[bytes], oids: Sequence[int], columns: Sequence[Co
     table = _Rows(rows)
     if not (_ints(table.read(0, 2), ">i2") == len(columns)).all():
         raise CopyFormatError("a COPY row does not have the query's field count")
-    decoded: list[Any] = [None] * len(columns)
+    fields: list[Any] = [None] * len(columns)
     pos: int | np.ndarray = 2
     for index in order:
         sizes = _ints(table.read(pos, 4), ">i4")
@@ -105,11 +109,87 @@ def decode_rows(rows: Sequence[bytes], oids: Sequence[int], columns: Sequence[Co
             pos = data + steps
             if (pos > table.lengths).any():
                 raise CopyFormatError("a COPY field runs past the end of its row")
-        decoded[index] = _decode_column(table, data, sizes, oids[index], columns[index],
-                                        encoding)
+        fields[index] = (data, sizes)
     if not (pos == table.lengths).all():
         raise CopyFormatError("COPY rows are longer than their fields")
-    return Batch(decoded, n)
+    return CopyBatch(table, fields, oids, columns, encoding)
+
+
+class CopyBatch(Batch):
+    """A batch read from binary COPY rows.  Each column is decoded when first used
+    (``columns[i]``); a BINARY2 writer takes plain numeric columns — numbers and
+    fixed-size numeric arrays of its own datatype's width, without NULLs — as the
+    big-endian bytes that arrived (:meth:`binary2_ready`), decoding nothing."""
+
+    def __init__(self, table: _Rows, fields: list[tuple[int | np.ndarray, np.ndarray]],
+                 oids: Sequence[int], columns: Sequence[ColumnLike], encoding: str) -> None:
+        # The columns hold what decoding needs; the batch holds them (no cycle, so
+        # a batch is freed as soon as it is written).
+        super().__init__(_DecodedOnUse(table, fields, oids, columns, encoding),
+                         len(table.lengths))
+
+    def binary2_ready(self, index: int) -> tuple[np.ndarray, np.ndarray] | None:
+        held: _DecodedOnUse = self.columns  # type: ignore[assignment]
+        data, sizes = held.fields[index]
+        oid, column = held.oids[index], held.result_columns[index]
+        if not isinstance(data, int) or column.datatype not in DTYPES or \
+                column.datatype == "boolean":
+            return None
+        target = DTYPES[column.datatype].newbyteorder(">")
+        kind = layout(column)
+        if kind == "scalar" and NUMERIC_OIDS.get(oid) == target:
+            if not (sizes == target.itemsize).all():
+                return None
+            return held.table.read(data, target.itemsize), np.zeros(self.length, bool)
+        if kind != "fixed" or NUMERIC_OIDS.get(ARRAY_OIDS.get(oid, 0)) != target:
+            return None
+        return _array_bytes(held.table, data, sizes, target, element_count(column))
+
+
+def _array_bytes(table: _Rows, data: int, sizes: np.ndarray, element: np.dtype,
+                 k: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """A fixed array's elements without their length words, when in every row it is
+    1-D with k elements and no NULL element.  A row of NaN only is NULL, as decoded."""
+    stride = 4 + element.itemsize
+    if not (sizes == 20 + k * stride).all():
+        return None
+    head = _ints(table.read(data, 16), ">i4").reshape(-1, 4)
+    if not ((head[:, 0] == 1) & (head[:, 1] == 0) & (head[:, 3] == k)).all():
+        return None
+    pairs = table.read(data + 20, k * stride).reshape(-1, k, stride)
+    matrix = np.ascontiguousarray(pairs[:, :, 4:]).reshape(-1, k * element.itemsize)
+    if element.kind == "f":
+        nulls = np.isnan(matrix.view(element)).all(axis=1)
+    else:
+        nulls = np.zeros(len(matrix), bool)
+    return matrix, nulls
+
+
+class _DecodedOnUse(Sequence):
+    """A CopyBatch's columns, each decoded on its first use and kept."""
+
+    def __init__(self, table: _Rows, fields: list[tuple[int | np.ndarray, np.ndarray]],
+                 oids: Sequence[int], columns: Sequence[ColumnLike], encoding: str) -> None:
+        self.table, self.fields, self.oids = table, fields, oids
+        self.result_columns, self.encoding = columns, encoding
+        self._decoded: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.result_columns)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index not in self._decoded:
+            data, sizes = self.fields[index]
+            self._decoded[index] = _decode_column(
+                self.table, data, sizes, self.oids[index], self.result_columns[index],
+                self.encoding)
+        return self._decoded[index]
 
 
 class _Rows:

@@ -11,6 +11,7 @@ that failure (401, 400 or 503), so no resource ever runs for them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -40,6 +41,12 @@ def _version() -> str:
 server.version = f"DR/{_version()} TwistedWeb".encode()
 
 
+@functools.lru_cache(maxsize=4)
+def _local_time(second: int) -> str:
+    """The access log's time stamp of a second (many requests share one)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(second))
+
+
 class Site(server.Site):
     """A twisted Site with DR's bounded requests, writing one JSON line per request
     to the access log.  Idle connections (between requests, or sending headers and
@@ -64,12 +71,12 @@ class Site(server.Site):
         if self.access_log is None:
             return
         started = getattr(request, "started", None)
+        client = request.getClientAddress()
         entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "time": _local_time(int(time.time())),
             "pid": os.getpid(),
             "port": self.config.web.server_port,  # which front-end, when several log here
-            "client": request.getClientAddress().host
-            if hasattr(request.getClientAddress(), "host") else "",
+            "client": getattr(client, "host", ""),
             "method": request.method.decode("ascii", "replace"),
             "uri": request.uri.decode("utf-8", "replace"),
             "status": request.code,

@@ -14,6 +14,7 @@ import pytest
 
 from engine.db.fetch import FetchCancelled, describing, fetch_batches
 from engine.formats.batch import Batch
+from engine.formats.binary2 import encode_rows
 from engine.formats.votable import VOTableWriter
 from engine.formats.writer import Status
 from rd.tablemeta import ResultColumn
@@ -338,3 +339,42 @@ def test_cancelling_a_one_batch_copy_raises_fetch_cancelled(conn):
     assert time.monotonic() - started < 10
     conn.rollback()
     assert_connection_works(conn)
+
+
+def binary2_both_ways(conn, query: str, columns) -> tuple[bytes, bytes, list[bool]]:
+    """The BINARY2 rows of a one-batch result as written from the COPY bytes that
+    arrived, and as written from the decoded columns; which columns came ready."""
+    (batch,) = fetch_batches(conn, query, None, columns, method="copy")
+    ready = [batch.binary2_ready(i) is not None for i in range(len(columns))]
+    fast = encode_rows(batch, columns)
+    decoded = Batch([batch.columns[i] for i in range(len(columns))], batch.length)
+    return fast, encode_rows(decoded, columns), ready
+
+
+def test_plain_numeric_columns_go_to_binary2_as_they_arrived(conn):
+    fast, slow, ready = binary2_both_ways(
+        conn, "SELECT * FROM numbers WHERE id <= 1000 ORDER BY id", NUMBER_COLUMNS)
+    assert ready == [True, True, False, True] and fast == slow
+    # NaN elements, an array of NaN only (NULL, as decoded), widths as declared.
+    columns = [ResultColumn("id", "long"), ResultColumn("v", "float", "3"),
+               ResultColumn("n", "int", "2"), ResultColumn("s", "short"),
+               ResultColumn("x", "float")]
+    fast, slow, ready = binary2_both_ways(conn, """
+        SELECT * FROM (VALUES
+          (1::bigint, ARRAY['NaN', 'NaN', 'NaN']::real[], ARRAY[1, 2], 3::smallint,
+           'NaN'::real),
+          (2, ARRAY[1, 'NaN', 3]::real[], ARRAY[-1, 7], (-4)::smallint, 2.5))
+          AS t(id, v, n, s, x)
+        ORDER BY id""", columns)
+    assert ready == [True] * 5 and fast == slow
+    assert fast[0] == 0b01000000  # the first row's v is NULL
+
+
+def test_other_columns_are_decoded_for_binary2(conn):
+    # NULLs, another width than declared, a boolean, arrays of other shapes.
+    columns = [ResultColumn("id", "long"), ResultColumn("ra", "double"),
+               ResultColumn("count", "long"), ResultColumn("flag", "boolean"),
+               ResultColumn("flux", "float", "3"), ResultColumn("grid", "int", "3x2")]
+    fast, slow, ready = binary2_both_ways(
+        conn, "SELECT id, ra, count, flag, flux, grid FROM everything ORDER BY id", columns)
+    assert ready == [True, False, False, False, False, False] and fast == slow
