@@ -11,6 +11,7 @@ columns they name.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from adql import adqltypes as t
@@ -24,7 +25,7 @@ from adql.names import column_sql_name, name_matches, needs_delimiting
 from adql.resolved import Output, Source, SourceColumn
 from adql.scope import Scope
 from adql.sqltext import identifier
-from rd.tablemeta import TableMeta
+from rd.tablemeta import ColumnMeta, TableMeta
 
 FromResult = tuple[list[Source], list[SourceColumn]]
 
@@ -202,9 +203,15 @@ def _table_source(checker: Checker, node: q.TableRef) -> Source:
     source = Source(_qualifier(alias) if alias else _implicit_qualifier(meta.name),
                     alias, table=meta)
     for column in meta.columns:
-        source.add(column.name, column_sql_name(column.name, column.sql_name),
-                   t.of_column(column), needs_delimiting(column.name, column.sql_name))
+        source.add(column.name, *_column_facts(column))
     return source
+
+
+@functools.lru_cache(maxsize=8192)  # tables' columns, met in query after query
+def _column_facts(column: ColumnMeta) -> tuple[str, t.ADQLType, bool]:
+    """A table column's SQL name, ADQL type and whether only a delimited name reaches it."""
+    return (column_sql_name(column.name, column.sql_name), t.of_column(column),
+            needs_delimiting(column.name, column.sql_name))
 
 
 def _find_table(checker: Checker, node: q.TableRef) -> TableMeta:

@@ -60,7 +60,7 @@ class Source:
 
     def add(self, name: str, sql_name: str, adql_type: ADQLType, exact: bool = False,
             pg_typed: bool = True) -> None:
-        sql = f"{identifier(self.qualifier)}.{identifier(sql_name)}"
+        sql = identifier(self.qualifier) + "." + identifier(sql_name)
         self.columns.append(SourceColumn(name, sql, adql_type, self, sql_name, exact,
                                          pg_typed))
 

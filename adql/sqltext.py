@@ -9,6 +9,7 @@ the E'' form when they hold a backslash, which reads the same whatever
 
 from __future__ import annotations
 
+import functools
 import re
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -27,6 +28,7 @@ user using variadic verbose when where window with
 """.split())
 
 
+@functools.lru_cache(maxsize=8192)  # the same column names, query after query
 def identifier(name: str) -> str:
     """``name`` as a PostgreSQL identifier, quoted where needed."""
     if _PLAIN.match(name) and name not in _PG_RESERVED:
