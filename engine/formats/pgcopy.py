@@ -123,13 +123,13 @@ class CopyBatch(Batch):
 
     def __init__(self, table: _Rows, fields: list[tuple[int | np.ndarray, np.ndarray]],
                  oids: Sequence[int], columns: Sequence[ColumnLike], encoding: str) -> None:
-        # The columns hold what decoding needs; the batch holds them (no cycle, so
-        # a batch is freed as soon as it is written).
-        super().__init__(_DecodedOnUse(table, fields, oids, columns, encoding),
-                         len(table.lengths))
+        # The columns hold what decoding needs and the batch holds them, not the
+        # other way round: without a cycle, a batch is freed as soon as it is written.
+        self._held = _DecodedOnUse(table, fields, oids, columns, encoding)
+        super().__init__(self._held, len(table.lengths))
 
     def binary2_ready(self, index: int) -> tuple[np.ndarray, np.ndarray] | None:
-        held: _DecodedOnUse = self.columns  # type: ignore[assignment]
+        held = self._held
         data, sizes = held.fields[index]
         oid, column = held.oids[index], held.result_columns[index]
         if not isinstance(data, int) or column.datatype not in DTYPES or \
