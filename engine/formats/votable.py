@@ -86,6 +86,23 @@ def _info(name: str, value: str, content: str = "") -> str:
 
 
 def _param(column: ColumnLike, value: Any) -> str:
+    """A PARAM element: a service's are the same request after request (SSA's table
+    metadata, say), so one of a ResultColumn with a hashable value is made once."""
+    if type(column) is ResultColumn:
+        try:
+            return _cached_param(column, type(value), value)
+        except TypeError:  # an unhashable value (a list, an array)
+            pass
+    return _make_param(column, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_param(column: ColumnLike, _type: type, value: Any) -> str:
+    # The type is part of the key: 1 and True are equal, but not as text.
+    return _make_param(column, value)
+
+
+def _make_param(column: ColumnLike, value: Any) -> str:
     cells, _ = text_cells(canonical([value], column), column)
     attributes = field_attributes(column)
     if not column.arraysize and column.datatype in ("char", "unicodeChar"):
