@@ -212,3 +212,16 @@ def test_non_ascii_in_a_char_column_is_kept_logged_and_flagged(caplog, stilts, t
     doc = document(columns, batches, serialization="tabledata")
     assert b'name="warning"' not in doc
     assert list(table_of(doc).array["name"])[1] == "café"
+
+
+def test_params_made_once_still_say_each_value_as_given():
+    # Equal values of other types (True == 1 == 1.0) are other PARAMs as text.
+    flag = ResultColumn("flag", "char", "*")
+    heads = [VOTableWriter([], params=[(flag, value)]).head().decode()
+             for value in (True, 1, 1.0, True)]
+    assert [re.search(r'<PARAM[^>]* value="([^"]*)"', h).group(1) for h in heads] == \
+        ["True", "1", "1.0", "True"]
+    # An unhashable value (an array PARAM) is made every time.
+    pos = ResultColumn("pos", "double", "2")
+    head = VOTableWriter([], params=[(pos, [10.5, -3.25])]).head().decode()
+    assert 'value="10.5 -3.25"' in head
