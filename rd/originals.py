@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from rd.elements.table import QUOTED_PREFIX
+from rd.elements.column import QUOTED_PREFIX
 from rd.errors import RDError
 from rd.references import SYSTEM_PREFIX, Unavailable, split_reference
 from rd.structure import Position, parse_list

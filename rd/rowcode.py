@@ -16,9 +16,10 @@ from types import TracebackType
 from typing import Any
 
 from rd import rmkfuncs
+from rd.elements.column import split_column_name
 from rd.elements.procs import RowFilter, SourceFields
 from rd.elements.rowmaker import IgnoreOn, Map, Rowmaker, Var
-from rd.elements.table import Table, split_column_name
+from rd.elements.table import Table
 from rd.errors import DRError, RDError
 from rd.importing import ROW_ITER, ProcError
 from rd.macros import expand_at

@@ -55,7 +55,8 @@ def source_of(table: Table) -> Table | None:
 def build(table: Table, mixin: AppliedMixin) -> str:
     """Complete ``table`` (copied columns, the region column, the source's pubDID
     index) and return its view statement."""
-    from rd.elements.table import Column, Index  # rd.elements.table imports us
+    from rd.elements.column import Column
+    from rd.elements.table import Index  # rd.elements.table imports us
 
     params = mixin.params
     source = table.rd.resolve_table(params["sourcetable"], table)

@@ -8,6 +8,7 @@ files and modules their own; the server is a separate process, exactly as
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -115,43 +116,78 @@ def start_server(cluster_dsn: str, home: Path, dbname: str, *, web: str = "",
     """
     if inputs == INPUTS:
         ensure_demo_data()
-    admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {dbname} TEMPLATE {TEMPLATE_DB}")
-    admin.close()
-    dsn = with_dbname(cluster_dsn, dbname)
+    dsn = create_database(cluster_dsn, dbname)
     port = free_port()
     config = write_config(home, dsn, inputs, port=port, web=web, more=more)
     for rd in imports:
         result = run_dr("imp", rd, config=config)
         assert result.returncode == 0, result.stderr
-    env = dict(os.environ, DR_CONFIG=str(config))
-    # The server's stderr (its log) goes to a file: an unread pipe would fill up
-    # and block the server.
-    stderr_path = home / "serve.stderr"
-    with open(stderr_path, "wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
-                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
-    line = process.stdout.readline()
-    if "listening on" not in line:
-        process.kill()
-        raise RuntimeError(f"dr serve did not start: {line}{stderr_path.read_text()}")
-    threading.Thread(target=process.stdout.read, daemon=True).start()  # drain stdout
+    process = spawn_serve(config, home / "serve.stderr")
     return Server(f"http://127.0.0.1:{port}", dsn, config, home / "state", process)
 
 
 def stop_server(server: Server, cluster_dsn: str, dbname: str) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-    admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE {dbname} WITH (FORCE)")
-    admin.close()
+    stop_processes([server.process])
+    admin_run(cluster_dsn, f"DROP DATABASE {dbname} WITH (FORCE)")
+
+
+def admin_run(cluster_dsn: str, *statements: str) -> None:
+    """Run statements as the cluster's superuser, outside a transaction."""
+    with contextlib.closing(psycopg2.connect(with_dbname(cluster_dsn, "postgres"))) as adm:
+        adm.autocommit = True
+        with adm.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+
+
+def create_database(cluster_dsn: str, dbname: str, template: str = TEMPLATE_DB) -> str:
+    """A new database ``dbname``, a copy of ``template``; its DSN."""
+    admin_run(cluster_dsn, f"CREATE DATABASE {dbname} TEMPLATE {template}")
+    return with_dbname(cluster_dsn, dbname)
+
+
+def launch_serve(config: Path, log: Path, *args: str,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``dr serve args…`` on ``config`` (plus ``env``), its stderr — the server's log —
+    appended to ``log`` (an unread pipe would fill up and block the server).
+    :func:`wait_listening` tells when it serves."""
+    full_env = {key: value for key, value in os.environ.items()
+                if key not in ("DR_STATE_DIR", "DR_INPUTS_DIR", "DR_READ_DSN")}
+    full_env.update(env or {}, DR_CONFIG=str(config))
+    with open(log, "ab") as stderr:
+        return subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", *args],
+                                env=full_env, stdout=subprocess.PIPE, stderr=stderr,
+                                text=True)
+
+
+def wait_listening(process: subprocess.Popen, log: Path) -> subprocess.Popen:
+    """The server once it said it listens (RuntimeError with its log if it did not);
+    its further output is drained."""
+    line = process.stdout.readline()
+    if "listening on" not in line:
+        process.kill()
+        raise RuntimeError(f"dr serve did not start: {line}{log.read_text()}")
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    return process
+
+
+def spawn_serve(config: Path, log: Path, *args: str,
+                env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``dr serve args…`` started and listening (see :func:`launch_serve`)."""
+    return wait_listening(launch_serve(config, log, *args, env=env), log)
+
+
+def stop_processes(processes: list[subprocess.Popen | None]) -> None:
+    """Terminate these processes together, killing those that linger."""
+    alive = [p for p in processes if p is not None and p.poll() is None]
+    for process in alive:
+        process.terminate()
+    for process in alive:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
 
 
 def add_accounts(server: Server, passwords: dict[str, str],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 import urllib.parse
 from pathlib import Path
@@ -64,23 +63,14 @@ def default_listen(cfg: Config) -> str:
     return str(url.port or (443 if url.scheme == "https" else 80))
 
 
-def _is_local(host: str) -> bool:
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def make_proxy(cfg: Config, args: argparse.Namespace) -> nginx.Proxy:
     listen = args.listen or default_listen(cfg)
     listen_port = _port(listen.rpartition(":")[2])
     found = backends(cfg, args.ports)
     for backend in found:
         host, _, port = backend.rpartition(":")
-        if int(port) == listen_port and (_is_local(host) or host == cfg.web.bind_address):
+        here = proxy.is_loopback_host(host) or host == cfg.web.bind_address
+        if int(port) == listen_port and here:
             raise DRError(f"nginx would listen on port {listen_port}, which the "
                           f"front-end {backend} uses",
                           hint="give the front-ends other ports (--ports) or nginx "
@@ -100,7 +90,7 @@ def advice(cfg: Config, site: nginx.Proxy) -> list[str]:
         notes.append(f"[web] serverURL = {cfg.web.server_url} does not name this nginx "
                      f"({site.scheme}, port {site.listen.rpartition(':')[2]}); DR's links "
                      "use serverURL, so set it to the address users reach nginx at")
-    local = all(_is_local(b.rpartition(":")[0]) for b in site.backends)
+    local = all(proxy.is_loopback_host(b.rpartition(":")[0]) for b in site.backends)
     trusted = proxy.parse_networks(cfg.web.trusted_proxies)
     if local and not proxy.is_trusted("127.0.0.1", trusted):
         notes.append("[web] trustedProxies does not hold 127.0.0.1: DR will log nginx, "

@@ -17,8 +17,9 @@ from typing import Any
 from psycopg2.extras import execute_values
 
 from engine.db.identifiers import adql_name
+from rd.elements.column import Column
 from rd.elements.resource import Resource
-from rd.elements.table import Column, Table
+from rd.elements.table import Table
 from rd.tablemeta import TableMeta
 from rd.types import parse_type
 

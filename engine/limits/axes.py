@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import astropy.units as u
 
 from engine.db.identifiers import q
-from rd.elements.table import Column, Table
+from rd.elements.column import Column
+from rd.elements.table import Table
 from rd.tablemeta import PositionIndex
 
 NUMERIC = frozenset({"smallint", "integer", "bigint", "real", "double precision",

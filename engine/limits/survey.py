@@ -24,7 +24,8 @@ from engine.db.identifiers import position_expression, q, qualified
 from engine.db.rowsecurity import as_caller
 from engine.limits import axes
 from engine.limits.store import ColumnStats, TableLimits
-from rd.elements.table import Column, Table
+from rd.elements.column import Column
+from rd.elements.table import Table
 from rd.moc import Moc
 
 CHUNK = 300  # columns per aggregate query (PostgreSQL allows 1,664 result columns)

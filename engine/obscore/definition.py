@@ -12,8 +12,9 @@ import copy
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+from rd.elements.column import Column
 from rd.elements.resource import Resource
-from rd.elements.table import Column, Table
+from rd.elements.table import Table
 from rd.errors import DRError
 from rd.loader import load_rd_file
 from rd.reader import SYSTEM_DIR

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from engine.db.identifiers import q, qualified
 from engine.obscore.definition import RD_ID, extra_attributes
-from rd.elements.table import AppliedMixin, Param, Table
+from rd.elements.column import Param
+from rd.elements.table import AppliedMixin, Table
 from rd.structure import parse_bool, parse_list
 from rd.tablemeta import pos_index_expression
 

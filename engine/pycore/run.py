@@ -28,8 +28,8 @@ from engine.errors import ProtocolError
 from engine.formats import Batch, Status, lookup
 from engine.services.params import Params, shown
 from rd.corecode import CoreTable, UnknownURI, running_with
+from rd.elements.column import Option
 from rd.elements.service import InputKey, PythonCore
-from rd.elements.table import Option
 from rd.rmkfuncs import ValidationError, parseBooleanLiteral
 from rd.tablemeta import ResultColumn
 from rd.types import parse_type

@@ -27,8 +27,9 @@ from engine.services.vizier import (
     numeric_condition,
     text_condition,
 )
+from rd.elements.column import Column
 from rd.elements.service import CondDesc
-from rd.elements.table import Column, Table
+from rd.elements.table import Table
 
 NUMERIC_BASES = {"smallint", "integer", "bigint", "real", "double precision"}
 

@@ -24,6 +24,7 @@ from engine.services.conddescs import (
     cone_condition,
 )
 from engine.services.params import Params
+from rd.elements.column import Column
 from rd.elements.resource import Resource
 from rd.elements.service import (
     CondDesc,
@@ -35,7 +36,7 @@ from rd.elements.service import (
     SCSCore,
     Service,
 )
-from rd.elements.table import Column, Table
+from rd.elements.table import Table
 from rd.tablemeta import ResultColumn, TableMeta
 
 # SCS 1.03 wants UCD1 words on the three main columns.

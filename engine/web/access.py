@@ -30,7 +30,6 @@ have is said in engine/web/renderers/datalink.py.
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import re
 
 from engine.config import Config
@@ -43,6 +42,7 @@ from engine.products.restrictions import (
 from engine.products.store import Product
 from engine.services.core import BoundService
 from engine.web.context import RequestContext
+from engine.web.proxy import is_loopback_host
 from engine.web.state import SiteState
 from rd.elements.service import FixedQueryCore
 from rd.elements.table import Table
@@ -146,21 +146,12 @@ def withheld(state: SiteState) -> list[str]:
     return lines
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def plain_http_warning(config: Config, restricted: list[str]) -> str | None:
     """A warning when restricted things are served over plain http to other machines:
     passwords and tokens would then cross the network in clear text."""
     if not restricted or config.web.server_url.lower().startswith("https://"):
         return None
-    if _loopback(config.web.bind_address):
+    if is_loopback_host(config.web.bind_address):
         return None
     return (f"serving {len(restricted)} restricted resource(s) over plain http on "
             f"{config.web.bind_address} (serverURL {config.web.server_url}): passwords "

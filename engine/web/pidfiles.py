@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from engine.uws.scheduling import pid_alive
+
 PREFIX, SUFFIX = "dr-serve-", ".pid"
 
 
@@ -28,12 +30,8 @@ def _port_of(path: Path) -> int | None:
 
 def _is_server(pid: int) -> bool:
     """Whether ``pid`` is a live process that looks like ``dr serve``."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        pass
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:

@@ -24,6 +24,18 @@ from engine.errors import ConfigError
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` (a name or an address, IPv6 possibly in brackets) is this
+    machine's loopback."""
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_networks(text: str) -> tuple[Network, ...]:
     """``[web] trustedProxies``: addresses or CIDR networks, separated by commas or
     blanks; a ConfigError names a bad one."""

@@ -26,9 +26,10 @@ from engine.services.core import BoundService
 from engine.services.resolver import NameSource, name_sources
 from engine.sia import sia2
 from engine.tap.tables import queryable_tables
+from rd.elements.column import Option
 from rd.elements.resource import Resource
 from rd.elements.service import PythonCore
-from rd.elements.table import Option, Table
+from rd.elements.table import Table
 from rd.errors import DRError
 from rd.loader import all_rd_files, load_rd_file
 from rd.tablemeta import TableMeta

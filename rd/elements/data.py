@@ -13,10 +13,11 @@ import fnmatch
 import glob
 from pathlib import Path
 
+from rd.elements.column import Param
 from rd.elements.grammar import GRAMMAR_ELEMENTS, GrammarElement
 from rd.elements.rowmaker import Rowmaker
 from rd.elements.script import Script
-from rd.elements.table import DataPublish, Param, Table
+from rd.elements.table import DataPublish, Table
 from rd.meta import HasMeta, HasProperties, Meta, Property
 from rd.structure import Attr, Element, Opaque, element, parse_bool, parse_list
 from rd.vocabulary import DACHS_GRAMMARS

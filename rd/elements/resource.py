@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from rd.elements.column import MAX_NAME_BYTES
 from rd.elements.coverage import Coverage
 from rd.elements.data import Data
 from rd.elements.procs import MacDef, ProcDef
 from rd.elements.rowmaker import Rowmaker
 from rd.elements.service import CORES, CondDesc, OutputTable, Publish, Service
-from rd.elements.table import MAX_NAME_BYTES, Table
+from rd.elements.table import Table
 from rd.errors import RDError
 from rd.meta import Doc, HasMeta, HasProperties, Meta, Property
 from rd.structure import Attr, Element, element, parse_bool

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from rd.elements.column import split_column_name
 from rd.elements.procs import ProcApp
-from rd.elements.table import split_column_name
 from rd.structure import Attr, Element, element, parse_bool, parse_list
 
 

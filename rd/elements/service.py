@@ -14,9 +14,9 @@ import difflib
 from collections.abc import Collection
 from dataclasses import replace
 
+from rd.elements.column import _COLUMN_ATTRS, Column, Description, Values
 from rd.elements.datalink import PROC_CHILDREN
 from rd.elements.procs import ProcApp
-from rd.elements.table import _COLUMN_ATTRS, Column, Description, Values
 from rd.meta import HasMeta, HasProperties, Meta, MetaItem, Property
 from rd.structure import (
     Attr,

@@ -21,9 +21,6 @@ import contextlib
 import itertools
 import os
 import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +35,14 @@ from engine.ingest.importer import import_rd
 from engine.install import install_system_schema
 from rd.loader import load_rd
 from tests.ingest.resources import write_resource
-from tests.servers import Server, write_config
+from tests.servers import (
+    Server,
+    admin_run,
+    create_database,
+    spawn_serve,
+    stop_processes,
+    write_config,
+)
 
 ROWS = 20_000
 FAULTS_RD = """
@@ -96,15 +100,6 @@ def faults_inputs(tmp_path_factory) -> Path:
     return inputs
 
 
-def admin_run(cluster_dsn: str, *statements: str) -> None:
-    """Run statements as the cluster's superuser, outside a transaction."""
-    with contextlib.closing(psycopg2.connect(with_dbname(cluster_dsn, "postgres"))) as adm:
-        adm.autocommit = True
-        with adm.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-
-
 def import_faults(dsn: str, inputs: Path) -> None:
     """Import ``faults`` into ``dsn`` in this process (as ``dr imp faults`` does)."""
     with contextlib.closing(psycopg2.connect(dsn)) as conn:
@@ -127,7 +122,7 @@ class Restartable:
     """A ``dr serve`` that a test may kill -9 and start again on the same database."""
 
     server: Server
-    env: dict[str, str]
+    env: dict[str, str]  # what its environment adds to ours
 
     @property
     def url(self) -> str:
@@ -155,27 +150,11 @@ class Restartable:
 
     def start(self) -> None:
         """Start ``dr serve`` (again) with the same configuration."""
-        log = open(self.home / "serve.stderr", "ab")
-        with log:
-            process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"],
-                                       env=self.env, stdout=subprocess.PIPE, stderr=log,
-                                       text=True)
-        line = process.stdout.readline()
-        if "listening on" not in line:
-            process.kill()
-            raise RuntimeError(f"dr serve did not start: {line}{self.log}")
-        threading.Thread(target=process.stdout.read, daemon=True).start()
-        self.server.process = process
+        self.server.process = spawn_serve(self.server.config, self.home / "serve.stderr",
+                                          env=self.env)
 
     def stop(self) -> None:
-        process = self.server.process
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+        stop_processes([self.server.process])
 
     @property
     def log(self) -> str:
@@ -186,9 +165,8 @@ def serve(cluster_dsn: str, template: str, inputs: Path, home: Path, *,
           web: str = "", more: str = "") -> Restartable:
     """``dr serve`` on a new clone of ``template``."""
     dbname = f"faults_{os.getpid()}_{next(_names)}"
-    admin_run(cluster_dsn, f"CREATE DATABASE {dbname} TEMPLATE {template}")
-    return serve_database(with_dbname(cluster_dsn, dbname), inputs, home, web=web,
-                          more=more)
+    return serve_database(create_database(cluster_dsn, dbname, template), inputs, home,
+                          web=web, more=more)
 
 
 def serve_database(dsn: str, inputs: Path, home: Path, *, web: str = "",
@@ -196,12 +174,9 @@ def serve_database(dsn: str, inputs: Path, home: Path, *, web: str = "",
     """``dr serve`` on the database ``dsn``, its state and TMPDIR in ``home``."""
     config = write_config(home, dsn, inputs, web=web, more=more)
     (home / "tmp").mkdir(exist_ok=True)
-    env = dict(os.environ, DR_CONFIG=str(config), TMPDIR=str(home / "tmp"))
-    for key in ("DR_STATE_DIR", "DR_INPUTS_DIR"):
-        env.pop(key, None)
     port = int(config.read_text().split("serverPort = ")[1].split()[0])
     srv = Restartable(Server(f"http://127.0.0.1:{port}", dsn, config, home / "state",
-                             None), env)
+                             None), {"TMPDIR": str(home / "tmp")})
     srv.start()
     return srv
 

@@ -14,11 +14,10 @@ from tests.frontends.farm import (
     nginx_binary,
     spawn_frontend,
     start_nginx,
-    stop,
     wait_listening,
     write_inputs,
 )
-from tests.servers import free_port
+from tests.servers import free_port, stop_processes
 from tests.support import make_world_traversable_tmpdir, run_dr
 
 
@@ -43,6 +42,6 @@ def farm(pg_cluster) -> Iterator[Farm]:
         farm.nginx = start_nginx(farm)
         yield farm
     finally:
-        stop([farm.nginx] + [f.process for f in farm.frontends])
+        stop_processes([farm.nginx] + [f.process for f in farm.frontends])
         drop_database(pg_cluster.dsn)
         shutil.rmtree(home, ignore_errors=True)

@@ -18,8 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,9 +27,10 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from engine.db.dsn import with_dbname
+from tests import servers
 from tests.conftest import in_ci
-from tests.support import TEMPLATE_DB, run_dr, wait_until
+from tests.servers import admin_run, create_database, launch_serve
+from tests.support import run_dr, wait_until
 
 DBNAME = "frontends"
 ROWS = 3000  # a three-way join of the catalogue (2.7e10 rows) runs until aborted
@@ -124,14 +123,7 @@ def nginx_binary() -> str:
 
 def spawn_frontend(farm: Farm, port: int) -> Frontend:
     """``dr serve --port port`` on the farm's gavo.conf (see :func:`wait_listening`)."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DR_STATE_DIR", "DR_INPUTS_DIR", "DR_READ_DSN")}
-    env["DR_CONFIG"] = str(farm.config)
-    with open(log_of(farm, port), "ab") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
-    return Frontend(port, process)
+    return Frontend(port, launch_serve(farm.config, log_of(farm, port), "--port", str(port)))
 
 
 def log_of(farm: Farm, port: int) -> Path:
@@ -141,12 +133,7 @@ def log_of(farm: Farm, port: int) -> Path:
 
 def wait_listening(farm: Farm, frontend: Frontend) -> Frontend:
     """The front-end once it said it listens; its further output is drained."""
-    line = frontend.process.stdout.readline()
-    if "listening on" not in line:
-        frontend.process.kill()
-        stderr = log_of(farm, frontend.port).read_text()
-        raise RuntimeError(f"dr serve --port {frontend.port} did not start: {line}{stderr}")
-    threading.Thread(target=frontend.process.stdout.read, daemon=True).start()
+    servers.wait_listening(frontend.process, log_of(farm, frontend.port))
     return frontend
 
 
@@ -189,33 +176,11 @@ def write_inputs(inputs: Path) -> None:
 
 
 def make_database(cluster_dsn: str) -> str:
-    admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {DBNAME} TEMPLATE {TEMPLATE_DB}")
-    admin.close()
-    return with_dbname(cluster_dsn, DBNAME)
+    return create_database(cluster_dsn, DBNAME)
 
 
 def drop_database(cluster_dsn: str) -> None:
-    admin = psycopg2.connect(with_dbname(cluster_dsn, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
-    admin.close()
-
-
-def stop(processes: list[subprocess.Popen | None]) -> None:
-    """Terminate these processes together, killing those that linger."""
-    alive = [p for p in processes if p is not None and p.poll() is None]
-    for process in alive:
-        process.terminate()
-    for process in alive:
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    admin_run(cluster_dsn, f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
 
 
 # -- talking to the farm ----------------------------------------------------------

@@ -15,8 +15,6 @@ import io
 import os
 import shutil
 import subprocess
-import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,7 +27,7 @@ import pytest
 
 from engine import cli
 from tests.ingest.resources import CATALOG_TABLE, CSV_DATA, catalog_rows, write_resource
-from tests.servers import free_port
+from tests.servers import free_port, spawn_serve, stop_processes
 from tests.support import make_world_traversable_tmpdir, run_dr, wait_until
 
 MAX_LAG = 2  # [db] maxReplicaLag of the site, seconds
@@ -145,22 +143,6 @@ def _dr(config: Path, *argv: str) -> str:
     return out.getvalue()
 
 
-def _start_serve(home: Path, config: Path) -> tuple[subprocess.Popen, Path]:
-    env = dict(os.environ, DR_CONFIG=str(config))
-    for key in ("DR_STATE_DIR", "DR_INPUTS_DIR", "DR_READ_DSN"):
-        env.pop(key, None)
-    log = home / "serve.stderr"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve"], env=env,
-                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
-    line = process.stdout.readline()
-    if "listening on" not in line:
-        process.kill()
-        pytest.fail(f"dr serve did not start: {line}{log.read_text()}")
-    threading.Thread(target=process.stdout.read, daemon=True).start()
-    return process, log
-
-
 @pytest.fixture(scope="package")
 def site() -> Iterator[ReplicaSite]:
     home = make_world_traversable_tmpdir("dr-test-replica-")
@@ -179,15 +161,11 @@ def site() -> Iterator[ReplicaSite]:
                    for argv in (("init",), ("db", "replica"), ("imp", "rep"))}
         primary = outputs["init"].split("dsn: ")[1].strip()
         standby = outputs["replica"].split("replica dsn: ")[1].strip()
-        process, log = _start_serve(home, config)
+        log = home / "serve.stderr"
+        process = spawn_serve(config, log)
         yield ReplicaSite(home, config, f"http://127.0.0.1:{port}", nginx_port, primary,
                           standby, process, log)
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes([process])
         run_dr("db", "stop", config=config)
         shutil.rmtree(home, ignore_errors=True)

@@ -31,7 +31,6 @@ from tests.frontends.farm import (
     running,
     spawn_frontend,
     start_nginx,
-    stop,
     sync_path,
     wait_listening,
 )
@@ -42,7 +41,7 @@ from tests.replica.conftest import (
     transitions,
     wait_serving_from_standby,
 )
-from tests.servers import free_port
+from tests.servers import free_port, stop_processes
 from tests.support import run_dr, wait_until
 
 # Ten rows joined ten times: 10^10 rows to count, which runs until aborted.
@@ -67,7 +66,7 @@ def farm(site: ReplicaSite) -> Iterator[tuple[Farm, dict[int, Path]]]:
         farm.nginx = start_nginx(farm)
         yield farm, logs
     finally:
-        stop([farm.nginx] + [f.process for f in added])
+        stop_processes([farm.nginx] + [f.process for f in added])
 
 
 def all_on_standby(logs: dict[int, Path]) -> None:
